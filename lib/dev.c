@@ -1,0 +1,126 @@
+/*
+ * dev.c - open a TUN or TAP device, with errors that say what to do.
+ */
+#include "dev.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/if_tun.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+static const char *type_name(enum dev_type type)
+{
+	return type == DEV_TUN ? "TUN" : "TAP";
+}
+
+/* What kind of device already has this name?  The tun driver publishes its
+ * flags in sysfs; any other interface (a veth, eth0) has no such file. */
+static const char *existing_kind(const char *name)
+{
+	char path[64 + IFNAMSIZ];
+	unsigned flags;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/class/net/%s/tun_flags", name);
+	f = fopen(path, "r");
+	if (!f) {
+		snprintf(path, sizeof(path), "/sys/class/net/%s", name);
+		return access(path, F_OK) == 0 ? "not a TUN/TAP device" : NULL;
+	}
+	if (fscanf(f, "%x", &flags) != 1)
+		flags = 0;
+	fclose(f);
+	return (flags & IFF_TAP) ? "TAP" : "TUN";
+}
+
+int dev_open(const char *name, enum dev_type type, char *err, size_t errlen)
+{
+	struct ifreq ifr;
+	const char *kind;
+	int fd, e;
+
+	if (strlen(name) >= IFNAMSIZ) {
+		snprintf(err, errlen, "device name '%s' is too long: at most %d "
+			 "characters", name, IFNAMSIZ - 1);
+		return -1;
+	}
+	fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+		e = errno;
+		if (e == ENOENT || e == ENODEV || e == ENXIO)
+			snprintf(err, errlen, "no /dev/net/tun (%s): load the tun "
+				 "module with 'modprobe tun', or create the node: "
+				 "'mkdir -p /dev/net && mknod /dev/net/tun c 10 200 && "
+				 "chmod 0666 /dev/net/tun'. (There is no /dev/net/tap: "
+				 "TAP devices use /dev/net/tun too.)", strerror(e));
+		else if (e == EACCES || e == EPERM)
+			snprintf(err, errlen, "cannot open /dev/net/tun (%s): run as "
+				 "root (sudo), or ask root to 'chmod 0666 /dev/net/tun' "
+				 "and pre-create a device you own: 'sudo ip tuntap add dev "
+				 "%s mode %s user $USER'", strerror(e), name,
+				 type == DEV_TUN ? "tun" : "tap");
+		else
+			snprintf(err, errlen, "cannot open /dev/net/tun: %s",
+				 strerror(e));
+		return -1;
+	}
+
+	memset(&ifr, 0, sizeof(ifr));
+	ifr.ifr_flags = (short)((type == DEV_TUN ? IFF_TUN : IFF_TAP) | IFF_NO_PI);
+	memcpy(ifr.ifr_name, name, strlen(name));
+	if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
+		e = errno;
+		kind = existing_kind(name);
+		if (e == EPERM)
+			snprintf(err, errlen, "not allowed to %s %s (%s): creating a "
+				 "device needs root or CAP_NET_ADMIN; without them, "
+				 "pre-create one you own: 'sudo ip tuntap add dev %s "
+				 "mode %s user $USER'", kind ? "attach to" : "create",
+				 name, strerror(e), name, type == DEV_TUN ? "tun" : "tap");
+		else if (e == EBUSY)
+			snprintf(err, errlen, "%s is busy: another program has it open "
+				 "(find it with 'fuser -v /dev/net/tun'), stop it first",
+				 name);
+		else if (e == EINVAL && kind)
+			snprintf(err, errlen, "%s exists but is %s%s, and this program "
+				 "needs a %s device: use another name (--dev), or delete "
+				 "it with 'ip link del %s'", name,
+				 strcmp(kind, "TUN") && strcmp(kind, "TAP") ? "" : "a ",
+				 kind, type_name(type), name);
+		else
+			snprintf(err, errlen, "TUNSETIFF on %s: %s", name, strerror(e));
+		close(fd);
+		return -1;
+	}
+
+	/* The loop drains every packet that is waiting after each poll(); a
+	 * non-blocking descriptor lets read() say "no more" instead of
+	 * sleeping. */
+	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) < 0) {
+		snprintf(err, errlen, "fcntl O_NONBLOCK: %s", strerror(errno));
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+int dev_mtu(const char *name)
+{
+	struct ifreq ifr;
+	int s, mtu = -1;
+
+	s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (s < 0)
+		return -1;
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
+	if (ioctl(s, SIOCGIFMTU, &ifr) == 0)
+		mtu = ifr.ifr_mtu;
+	close(s);
+	return mtu;
+}

@@ -1,0 +1,32 @@
+/*
+ * drop.c - names of the drop reasons.
+ */
+#include "drop.h"
+
+static const char *const names[DROP_COUNT] = {
+	[DROP_NONE] = "none",
+	[DROP_IPV4_TRUNCATED] = "ipv4_truncated",
+	[DROP_IPV4_BAD_VERSION] = "ipv4_bad_version",
+	[DROP_IPV4_BAD_IHL] = "ipv4_bad_ihl",
+	[DROP_IPV4_BAD_TOTAL_LENGTH] = "ipv4_bad_total_length",
+	[DROP_IPV4_BAD_CHECKSUM] = "ipv4_bad_checksum",
+	[DROP_IPV4_BAD_SOURCE] = "ipv4_bad_source",
+	[DROP_IPV4_FRAGMENT] = "ipv4_fragment",
+	[DROP_IPV4_NOT_FOR_US] = "ipv4_not_for_us",
+	[DROP_IPV4_NOT_ICMP] = "ipv4_not_icmp",
+	[DROP_IPV4_PROTOCOL_UNREACHABLE] = "ipv4_protocol_unreachable",
+	[DROP_ICMP_TRUNCATED] = "icmp_truncated",
+	[DROP_ICMP_BAD_CHECKSUM] = "icmp_bad_checksum",
+	[DROP_ICMP_NOT_ECHO_REQUEST] = "icmp_not_echo_request",
+	[DROP_ICMP_ERROR_RATE_LIMITED] = "icmp_error_rate_limited",
+	[DROP_ICMP_ERROR_NOT_ALLOWED] = "icmp_error_not_allowed",
+	[DROP_TX_QUEUE_FULL] = "tx_queue_full",
+	[DROP_REPLY_EXCEEDS_MTU] = "reply_exceeds_mtu",
+};
+
+const char *drop_name(enum drop why)
+{
+	if ((unsigned)why >= DROP_COUNT || !names[why])
+		return "unknown";
+	return names[why];
+}

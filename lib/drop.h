@@ -1,0 +1,45 @@
+/*
+ * drop.h - every reason a packet is dropped, by name.
+ *
+ * Parsers return one of these (DROP_NONE means "parsed fine"), and so does each
+ * program's core for the packet it was handed.  The loop counts them and
+ * prints the non-zero counts on exit, so "my ping gets no answer" becomes
+ * "drop ipv4_bad_checksum: 3".  lwIP keeps a statistics counter for every
+ * malformed-packet drop for the same reason.
+ */
+#ifndef TUNLAB_DROP_H
+#define TUNLAB_DROP_H
+
+enum drop {
+	DROP_NONE = 0,		/* not dropped: handled */
+
+	/* IPv4 header (lib/ipv4.c) */
+	DROP_IPV4_TRUNCATED,	/* fewer than 20 bytes, or fewer than IHL*4 */
+	DROP_IPV4_BAD_VERSION,	/* version is not 4 (an IPv6 packet, say) */
+	DROP_IPV4_BAD_IHL,	/* header length below 5 words */
+	DROP_IPV4_BAD_TOTAL_LENGTH, /* below IHL*4 or beyond the bytes read */
+	DROP_IPV4_BAD_CHECKSUM,
+	DROP_IPV4_BAD_SOURCE,	/* source is not a single host (RFC 1122 3.2.1.3) */
+	DROP_IPV4_FRAGMENT,	/* fragments are reassembled only from rung 4 */
+	DROP_IPV4_NOT_FOR_US,	/* destination is not our address */
+	DROP_IPV4_NOT_ICMP,	/* tun_echo: only ICMP is reflected */
+	DROP_IPV4_PROTOCOL_UNREACHABLE, /* no such protocol here: ICMP error sent */
+
+	/* ICMP (lib/icmp.c) */
+	DROP_ICMP_TRUNCATED,	/* fewer than 8 bytes */
+	DROP_ICMP_BAD_CHECKSUM,
+	DROP_ICMP_NOT_ECHO_REQUEST, /* replies, errors, timestamps: not answered */
+	DROP_ICMP_ERROR_RATE_LIMITED, /* an error was due but the bucket was empty */
+	DROP_ICMP_ERROR_NOT_ALLOWED, /* RFC 1122 3.2.2 forbids an error about it */
+
+	/* The stack itself */
+	DROP_TX_QUEUE_FULL,	/* more replies than the out queue holds */
+	DROP_REPLY_EXCEEDS_MTU,	/* rung 4 fragments; until then, no reply */
+
+	DROP_COUNT		/* keep last: the number of reasons */
+};
+
+/* The reason's name as printed in trace lines and the exit summary. */
+const char *drop_name(enum drop why);
+
+#endif

@@ -1,0 +1,214 @@
+/*
+ * opts.c - parse the shared command line.  Every numeric argument is checked,
+ * and a bad one is named in the message.
+ */
+#include "opts.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ipv4.h"
+
+enum { LONG_MTU = 256, LONG_LOSS, LONG_SEED, LONG_USER, LONG_MSL };
+
+static void usage(const struct prog *p, FILE *out)
+{
+	bool tun = p->dev_type == DEV_TUN;
+
+	fprintf(out, "usage: %s [options]\n%s\n\noptions:\n", p->name, p->summary);
+	fprintf(out, "  -d, --dev NAME        device name (default %s); attaches to an\n"
+		     "                        existing %s device or creates it\n",
+		tun ? "tun0" : "tap0", tun ? "TUN" : "TAP");
+	if (p->extra & OPT_ADDR)
+		fprintf(out, "  -a, --addr A.B.C.D    our IPv4 address (default 10.10.10.1)\n");
+	if (p->extra & OPT_MAC)
+		fprintf(out, "  -m, --mac MAC         our MAC address (default 02:00:0a:0a:0a:01)\n");
+	if (p->extra & OPT_PORT)
+		fprintf(out, "  -p, --port N          service port (default %u)\n", p->default_port);
+	fprintf(out,
+		"      --mtu N           link MTU (default: the device's MTU at start)\n"
+		"  -t, --trace           one line per packet in and out, on stderr\n"
+		"  -w, --pcap FILE       write every packet read and written to FILE (pcap)\n"
+		"  -r, --read FILE       replay packets from a pcap file instead of a\n"
+		"                        device (no root needed); output goes to --pcap\n"
+		"      --loss PCT        drop PCT percent of packets each way (0-100)\n"
+		"      --seed N          seed for --loss and anything random\n"
+		"      --user NAME       drop root privileges to NAME once the device is open\n");
+	if (p->extra & OPT_MSL)
+		fprintf(out, "      --msl S           maximum segment lifetime (default 30)\n");
+	if (p->extra & OPT_CONNECT)
+		fprintf(out, "  -c, --connect H:P     connect to H:P, copy stdin and stdout\n");
+	fprintf(out,
+		"  -h, --help            this text\n"
+		"  -V, --version         the version\n\n"
+		"Prints 'ready ...' on stdout when the device is open; counters on exit.\n"
+		"Set up the kernel side:  ip addr add 10.10.10.2/24 dev %s && ip link set %s up\n"
+		"Exit status: 0 after SIGINT/SIGTERM, 1 on a runtime failure, 2 on a usage error.\n",
+		tun ? "tun0" : "tap0", tun ? "tun0" : "tap0");
+}
+
+static void bad(const struct prog *p, const char *fmt, const char *opt, const char *arg)
+{
+	fprintf(stderr, "%s: ", p->name);
+	fprintf(stderr, fmt, opt, arg);
+	fprintf(stderr, "\n\n");
+	usage(p, stderr);
+	exit(2);
+}
+
+/* An integer in [lo, hi], or exit 2 naming the option. */
+static unsigned long long number(const struct prog *p, const char *opt,
+				 const char *arg, unsigned long long lo,
+				 unsigned long long hi)
+{
+	unsigned long long v;
+	char *end;
+
+	errno = 0;
+	v = strtoull(arg, &end, 10);
+	if (arg[0] < '0' || arg[0] > '9' || *end != '\0' || errno || v < lo || v > hi) {
+		char msg[96];
+
+		snprintf(msg, sizeof(msg), "%%s value is '%%s': expected a whole "
+			 "number from %llu to %llu", lo, hi);
+		bad(p, msg, opt, arg);
+	}
+	return v;
+}
+
+bool mac_parse(const char *s, uint8_t mac[6])
+{
+	unsigned v[6];
+	char tail;
+	int i;
+
+	if (strlen(s) != 17 ||
+	    sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &v[0], &v[1], &v[2], &v[3],
+		   &v[4], &v[5], &tail) != 6)
+		return false;
+	for (i = 0; i < 6; i++)
+		mac[i] = (uint8_t)v[i];
+	return true;
+}
+
+void opts_parse(const struct prog *p, int argc, char **argv, struct opts *o)
+{
+	static const struct option longs[] = {
+		{ "dev", required_argument, NULL, 'd' },
+		{ "addr", required_argument, NULL, 'a' },
+		{ "mac", required_argument, NULL, 'm' },
+		{ "port", required_argument, NULL, 'p' },
+		{ "mtu", required_argument, NULL, LONG_MTU },
+		{ "trace", no_argument, NULL, 't' },
+		{ "pcap", required_argument, NULL, 'w' },
+		{ "read", required_argument, NULL, 'r' },
+		{ "loss", required_argument, NULL, LONG_LOSS },
+		{ "seed", required_argument, NULL, LONG_SEED },
+		{ "user", required_argument, NULL, LONG_USER },
+		{ "msl", required_argument, NULL, LONG_MSL },
+		{ "connect", required_argument, NULL, 'c' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static const uint8_t default_mac[6] = { 0x02, 0x00, 0x0a, 0x0a, 0x0a, 0x01 };
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	o->dev = p->dev_type == DEV_TUN ? "tun0" : "tap0";
+	o->addr = IPV4_ADDR(10, 10, 10, 1);
+	memcpy(o->mac, default_mac, 6);
+	o->port = p->default_port;
+	o->msl = 30;
+	o->seed = 1;
+
+	opterr = 0;	/* we print our own messages */
+	while ((c = getopt_long(argc, argv, ":d:a:m:p:tw:r:c:hV", longs, NULL)) != -1) {
+		char *end;
+
+		/* Rung-specific options are errors on rungs that lack them. */
+		if ((c == 'a' && !(p->extra & OPT_ADDR)) ||
+		    (c == 'm' && !(p->extra & OPT_MAC)) ||
+		    (c == 'p' && !(p->extra & OPT_PORT)) ||
+		    (c == LONG_MSL && !(p->extra & OPT_MSL)) ||
+		    (c == 'c' && !(p->extra & OPT_CONNECT)))
+			bad(p, "%s%s is not an option of this rung", argv[optind - 1], "");
+		switch (c) {
+		case 'd':
+			if (optarg[0] == '\0' || strlen(optarg) > 15)
+				bad(p, "%s value is '%s': a device name has 1 to 15 "
+				    "characters", "--dev", optarg);
+			o->dev = optarg;
+			break;
+		case 'a':
+			if (!ipv4_addr_parse(optarg, &o->addr) ||
+			    !ipv4_is_host_source(o->addr))
+				bad(p, "%s value is '%s': expected a unicast IPv4 "
+				    "address such as 10.10.10.1", "--addr", optarg);
+			break;
+		case 'm':
+			if (!mac_parse(optarg, o->mac) || (o->mac[0] & 1))
+				bad(p, "%s value is '%s': expected a unicast MAC such "
+				    "as 02:00:0a:0a:0a:01", "--mac", optarg);
+			break;
+		case 'p':
+			o->port = (uint16_t)number(p, "--port", optarg, 1, 65535);
+			break;
+		case LONG_MTU:
+			/* 68 is the smallest MTU IPv4 allows (RFC 791). */
+			o->mtu = (int)number(p, "--mtu", optarg, 68, 65535);
+			break;
+		case 't':
+			o->trace = true;
+			break;
+		case 'w':
+			o->pcap_path = optarg;
+			break;
+		case 'r':
+			o->read_path = optarg;
+			break;
+		case LONG_LOSS:
+			errno = 0;
+			o->loss = strtod(optarg, &end);
+			if (end == optarg || *end != '\0' || errno ||
+			    !(o->loss >= 0 && o->loss <= 100))
+				bad(p, "%s value is '%s': expected a percentage from 0 "
+				    "to 100", "--loss", optarg);
+			break;
+		case LONG_SEED:
+			o->seed = number(p, "--seed", optarg, 0, UINT64_MAX);
+			break;
+		case LONG_USER:
+			o->user = optarg;
+			break;
+		case LONG_MSL:
+			o->msl = (unsigned)number(p, "--msl", optarg, 0, 3600);
+			break;
+		case 'c':
+			o->connect = optarg;
+			break;
+		case 'h':
+			usage(p, stdout);
+			exit(0);
+		case 'V':
+			printf("%s (tunlab) %s\n", p->name, TUNLAB_VERSION);
+			exit(0);
+		case ':':
+			bad(p, "%s needs a value%s", argv[optind - 1], "");
+			break;
+		default:
+			if (optopt)
+				fprintf(stderr, "%s: unknown option -%c\n\n", p->name, optopt);
+			else
+				fprintf(stderr, "%s: unknown option %s\n\n", p->name,
+					argv[optind - 1]);
+			usage(p, stderr);
+			exit(2);
+		}
+	}
+	if (optind < argc)
+		bad(p, "unexpected argument '%s'%s", argv[optind], "");
+}

@@ -1,0 +1,54 @@
+/*
+ * opts.h - the command-line options every rung shares (../shared/CONTRACT.md).
+ *
+ * Each program describes itself in a struct prog and says which of the
+ * rung-specific options it takes; opts_parse() does the rest, exiting with
+ * status 2 and the usage on a mistake, or 0 after --help or --version.
+ */
+#ifndef TUNLAB_OPTS_H
+#define TUNLAB_OPTS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "dev.h"
+
+#define TUNLAB_VERSION "0.1.0"
+
+/* Options only some rungs take. */
+#define OPT_ADDR	0x01	/* -a, --addr */
+#define OPT_MAC		0x02	/* -m, --mac */
+#define OPT_PORT	0x04	/* -p, --port */
+#define OPT_MSL		0x08	/* --msl */
+#define OPT_CONNECT	0x10	/* -c, --connect */
+
+struct prog {
+	const char *name;	/* "tun_echo" */
+	const char *summary;	/* one line for --help */
+	enum dev_type dev_type;
+	unsigned extra;		/* the OPT_* it takes */
+	uint16_t default_port;
+};
+
+struct opts {
+	const char *dev;	/* tun0 or tap0 unless --dev */
+	uint32_t addr;		/* 10.10.10.1 unless --addr (host order) */
+	uint8_t mac[6];		/* 02:00:0a:0a:0a:01 unless --mac */
+	uint16_t port;
+	int mtu;		/* 0: the device's MTU at start */
+	bool trace;
+	const char *pcap_path;	/* --pcap */
+	const char *read_path;	/* --read: replay instead of a device */
+	const char *user;	/* --user */
+	double loss;		/* percent, 0..100 */
+	uint64_t seed;
+	unsigned msl;		/* seconds */
+	const char *connect;	/* HOST:PORT */
+};
+
+void opts_parse(const struct prog *p, int argc, char **argv, struct opts *o);
+
+/* "02:00:0a:0a:0a:01" -> bytes; false unless exactly six hex pairs. */
+bool mac_parse(const char *s, uint8_t mac[6]);
+
+#endif

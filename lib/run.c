@@ -1,0 +1,362 @@
+/*
+ * run.c - the device loop, replay, and everything around the core.
+ */
+/* ppoll() needs _GNU_SOURCE, which the Makefile defines for every file. */
+#include "run.h"
+
+#include <errno.h>
+#include <grp.h>
+#include <poll.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "dev.h"
+#include "pcap.h"
+#include "trace.h"
+
+/* How many packets to read after one poll() before looking at timers and
+ * signals again: enough to amortise the poll() under load, few enough that a
+ * flood cannot starve the timers. */
+#define READ_BATCH 64
+
+struct counters {
+	uint64_t in, out;		/* packets the core saw / we wrote */
+	uint64_t read_errors, write_errors;
+	uint64_t loss_in, loss_out;	/* dropped on purpose by --loss */
+	uint64_t drop[DROP_COUNT];
+};
+
+struct runner {
+	const struct prog *p;
+	const struct opts *o;
+	struct core *c;
+	enum dev_type type;
+	int fd;				/* -1 in replay */
+	struct pcap pcap;		/* --pcap, if f != NULL */
+	uint64_t rng;			/* --loss draws */
+	uint64_t start_us;		/* for trace times */
+	struct counters n;
+	struct txq tx;
+	uint8_t rx[PKT_BUF_SIZE];
+};
+
+static volatile sig_atomic_t stop_signal;
+
+static void on_signal(int sig)
+{
+	stop_signal = sig;
+}
+
+static uint64_t clock_us(clockid_t id)
+{
+	struct timespec ts;
+
+	clock_gettime(id, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
+/* xorshift64*: small, fast, and the same sequence for the same --seed. */
+static uint64_t rng_next(uint64_t *s)
+{
+	*s ^= *s >> 12;
+	*s ^= *s << 25;
+	*s ^= *s >> 27;
+	return *s * 0x2545f4914f6cdd1dull;
+}
+
+static bool lose(struct runner *r)
+{
+	if (r->o->loss <= 0)
+		return false;
+	return (double)(rng_next(&r->rng) >> 11) * 0x1.0p-53 * 100.0 < r->o->loss;
+}
+
+/* Write (or, in replay, just record) what the core queued. */
+static void flush_tx(struct runner *r, uint64_t ts_us)
+{
+	size_t i;
+
+	for (i = 0; i < r->tx.n; i++) {
+		const uint8_t *pkt = r->tx.buf[i];
+		size_t len = r->tx.len[i];
+
+		if (lose(r)) {
+			r->n.loss_out++;
+			continue;
+		}
+		if (r->o->trace)
+			trace_packet(stderr, ts_us - r->start_us, "out", r->type, pkt, len);
+		if (r->pcap.f)
+			pcap_write(&r->pcap, ts_us, pkt, len);
+		if (r->fd >= 0 && write(r->fd, pkt, len) != (ssize_t)len) {
+			/* EIO while the link is down, ENOBUFS or EAGAIN under
+			 * load: the packet is lost, as on a wire. */
+			r->n.write_errors++;
+			continue;
+		}
+		r->n.out++;
+	}
+	r->tx.n = 0;
+}
+
+static void handle(struct runner *r, size_t len, uint64_t ts_us, uint64_t now_ms)
+{
+	enum drop why;
+
+	if (lose(r)) {
+		r->n.loss_in++;
+		return;
+	}
+	r->n.in++;
+	if (r->pcap.f)
+		pcap_write(&r->pcap, ts_us, r->rx, len);
+	if (r->o->trace)
+		trace_packet(stderr, ts_us - r->start_us, "in", r->type, r->rx, len);
+	why = r->c->input(r->c->state, r->rx, len, now_ms, &r->tx);
+	if (why != DROP_NONE) {
+		r->n.drop[why]++;
+		if (r->o->trace)
+			trace_drop(stderr, ts_us - r->start_us, why);
+	}
+	flush_tx(r, ts_us);
+}
+
+static uint64_t tick(struct runner *r, uint64_t ts_us, uint64_t now_ms)
+{
+	uint64_t next;
+
+	if (!r->c->tick)
+		return RUN_NO_DEADLINE;
+	next = r->c->tick(r->c->state, now_ms, &r->tx);
+	flush_tx(r, ts_us);
+	return next;
+}
+
+static void summary(const struct runner *r)
+{
+	int i;
+
+	fprintf(stderr, "%s: in %llu out %llu read_errors %llu write_errors %llu "
+		"loss_in %llu loss_out %llu\n", r->p->name,
+		(unsigned long long)r->n.in, (unsigned long long)r->n.out,
+		(unsigned long long)r->n.read_errors,
+		(unsigned long long)r->n.write_errors,
+		(unsigned long long)r->n.loss_in, (unsigned long long)r->n.loss_out);
+	for (i = 1; i < DROP_COUNT; i++)
+		if (r->n.drop[i])
+			fprintf(stderr, "%s: drop %s %llu\n", r->p->name,
+				drop_name((enum drop)i),
+				(unsigned long long)r->n.drop[i]);
+}
+
+/* --user: give up root for good once the device is open. */
+static int drop_privileges(const char *name)
+{
+	struct passwd *pw = getpwnam(name);
+
+	if (!pw) {
+		fprintf(stderr, "--user: no user called '%s'\n", name);
+		return -1;
+	}
+	/* Supplementary groups first, while we still may; then the group,
+	 * then the user: after setuid() we could change neither. */
+	if (setgroups(1, &pw->pw_gid) != 0 || setgid(pw->pw_gid) != 0 ||
+	    setuid(pw->pw_uid) != 0) {
+		fprintf(stderr, "--user %s: cannot switch user (%s): this needs "
+			"root\n", name, strerror(errno));
+		return -1;
+	}
+	if (pw->pw_uid != 0 && (setuid(0) == 0 || seteuid(0) == 0)) {
+		fprintf(stderr, "--user %s: root could be regained; refusing to go on\n",
+			name);
+		return -1;
+	}
+	return 0;
+}
+
+static int replay(struct runner *r)
+{
+	char err[256];
+	struct pcap in;
+	bool started = false;
+	uint64_t ts_us, deadline = RUN_NO_DEADLINE;
+	size_t len;
+	int got;
+
+	if (pcap_open_read(&in, r->o->read_path, err, sizeof(err)) < 0) {
+		fprintf(stderr, "%s: %s\n", r->p->name, err);
+		return 1;
+	}
+	if (in.linktype != (r->type == DEV_TUN ? PCAP_LINKTYPE_RAW : PCAP_LINKTYPE_ETHERNET)) {
+		fprintf(stderr, "%s: %s has link type %u; this rung replays %s\n",
+			r->p->name, r->o->read_path, in.linktype,
+			r->type == DEV_TUN ? "LINKTYPE_RAW (101), as written by the TUN "
+			"rungs' --pcap" : "LINKTYPE_ETHERNET (1), as written by the TAP "
+			"rungs' --pcap");
+		pcap_close(&in);
+		return 1;
+	}
+	printf("ready replay %s\n", r->o->read_path);
+	fflush(stdout);
+
+	while (!stop_signal &&
+	       (got = pcap_read(&in, r->rx, sizeof(r->rx), &len, &ts_us, err,
+				sizeof(err))) == 1) {
+		uint64_t now_ms = ts_us / 1000;
+
+		if (!started) {
+			r->start_us = ts_us;
+			r->c->start(r->c->state, r->o->mtu ? r->o->mtu : 1500, now_ms, &r->tx);
+			flush_tx(r, ts_us);
+			started = true;
+		}
+		/* Timers that fall between two packets fire at their own time. */
+		while (deadline <= now_ms) {
+			uint64_t due = deadline;
+
+			deadline = tick(r, due * 1000, due);
+			if (deadline <= due)	/* a core must move its clock on */
+				deadline = due + 1;
+		}
+		handle(r, len, ts_us, now_ms);
+		if (r->c->tick)
+			deadline = tick(r, ts_us, now_ms);
+	}
+	pcap_close(&in);
+	if (got < 0) {
+		fprintf(stderr, "%s: %s\n", r->p->name, err);
+		return 1;
+	}
+	return 0;
+}
+
+static int device_loop(struct runner *r, const sigset_t *wait_mask)
+{
+	struct pollfd pfd = { .fd = r->fd, .events = POLLIN };
+	uint64_t deadline = RUN_NO_DEADLINE;
+
+	while (!stop_signal) {
+		uint64_t now_ms = clock_us(CLOCK_MONOTONIC) / 1000;
+		struct timespec timeout, *tp = NULL;
+		int i;
+
+		if (deadline != RUN_NO_DEADLINE) {
+			uint64_t wait = deadline > now_ms ? deadline - now_ms : 0;
+
+			timeout.tv_sec = (time_t)(wait / 1000);
+			timeout.tv_nsec = (long)(wait % 1000) * 1000000;
+			tp = &timeout;
+		}
+		/* SIGINT and SIGTERM are blocked except inside ppoll(), so a
+		 * signal can't slip in between the check above and the wait. */
+		if (ppoll(&pfd, 1, tp, wait_mask) < 0) {
+			if (errno == EINTR)
+				continue;
+			fprintf(stderr, "%s: poll: %s\n", r->p->name, strerror(errno));
+			return 1;
+		}
+		if (pfd.revents & (POLLERR | POLLHUP | POLLNVAL)) {
+			fprintf(stderr, "%s: %s went away (deleted?)\n", r->p->name, r->o->dev);
+			return 1;
+		}
+		for (i = 0; i < READ_BATCH && (pfd.revents & POLLIN); i++) {
+			/* One read() is one packet, and the buffer holds the
+			 * largest there can be. */
+			ssize_t n = read(r->fd, r->rx, sizeof(r->rx));
+
+			if (n < 0) {
+				if (errno == EAGAIN || errno == EINTR)
+					break;
+				r->n.read_errors++;
+				if (errno == EIO || errno == ENOBUFS || errno == ENOMEM)
+					break;
+				fprintf(stderr, "%s: read %s: %s\n", r->p->name,
+					r->o->dev, strerror(errno));
+				return 1;
+			}
+			handle(r, (size_t)n, clock_us(CLOCK_REALTIME),
+			       clock_us(CLOCK_MONOTONIC) / 1000);
+		}
+		if (r->c->tick)
+			deadline = tick(r, clock_us(CLOCK_REALTIME),
+					clock_us(CLOCK_MONOTONIC) / 1000);
+	}
+	return 0;
+}
+
+int run(const struct prog *p, const struct opts *o, struct core *c)
+{
+	static struct runner r;	/* big buffers: not on the stack */
+	struct sigaction sa;
+	sigset_t block, wait_mask;
+	char err[512];
+	int rc, mtu;
+
+	memset(&r, 0, sizeof(r));
+	r.p = p;
+	r.o = o;
+	r.c = c;
+	r.type = p->dev_type;
+	r.fd = -1;
+	r.rng = o->seed ? o->seed : 0x9e3779b97f4a7c15ull;	/* xorshift needs non-zero */
+
+	/* Signals: handled only while waiting in ppoll() (see device_loop). */
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigprocmask(SIG_BLOCK, &block, &wait_mask);
+	sigdelset(&wait_mask, SIGINT);
+	sigdelset(&wait_mask, SIGTERM);
+
+	if (!o->read_path) {
+		r.fd = dev_open(o->dev, p->dev_type, err, sizeof(err));
+		if (r.fd < 0) {
+			fprintf(stderr, "%s: %s\n", p->name, err);
+			return 1;
+		}
+	}
+	if (o->pcap_path &&
+	    pcap_open_write(&r.pcap, o->pcap_path,
+			    p->dev_type == DEV_TUN ? PCAP_LINKTYPE_RAW : PCAP_LINKTYPE_ETHERNET) < 0) {
+		fprintf(stderr, "%s: --pcap %s: %s\n", p->name, o->pcap_path, strerror(errno));
+		rc = 1;
+		goto out;
+	}
+	if (o->user && drop_privileges(o->user) < 0) {
+		rc = 1;
+		goto out;
+	}
+
+	if (o->read_path) {
+		sigprocmask(SIG_SETMASK, &wait_mask, NULL);	/* replay: no ppoll */
+		rc = replay(&r);
+	} else {
+		mtu = o->mtu ? o->mtu : dev_mtu(o->dev);
+		if (mtu < 68)
+			mtu = 1500;
+		r.start_us = clock_us(CLOCK_REALTIME);
+		c->start(c->state, mtu, clock_us(CLOCK_MONOTONIC) / 1000, &r.tx);
+		printf("ready %s%s%s\n", o->dev, c->ready_detail ? " " : "",
+		       c->ready_detail ? c->ready_detail : "");
+		fflush(stdout);
+		flush_tx(&r, r.start_us);
+		rc = device_loop(&r, &wait_mask);
+	}
+	summary(&r);
+out:
+	if (r.pcap.f)
+		pcap_close(&r.pcap);
+	if (r.fd >= 0)
+		close(r.fd);
+	return rc;
+}

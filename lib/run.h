@@ -1,0 +1,50 @@
+/*
+ * run.h - the loop around a program's core.
+ *
+ * A core is the protocol logic of one rung as a pure function: given one
+ * packet and the time, it queues the packets to send and says whether it
+ * dropped the one it was given.  It never touches the device, the clock or
+ * the console.  run() supplies all three:
+ *
+ *   device mode   open the TUN/TAP device, print "ready", then poll() it,
+ *                 read one packet per read(), hand it to the core, write
+ *                 what the core queued; until SIGINT or SIGTERM.
+ *   replay mode   (--read FILE) take the packets from a pcap file instead,
+ *                 with the clock read from their timestamps; exit at the end.
+ *
+ * Around the core it does --trace, --pcap, --loss, --user and the counters
+ * printed on exit.  One thread, one poll(): no threads to reason about, and
+ * no signal-driven I/O, which loses packets when the signal queue overflows.
+ */
+#ifndef TUNLAB_RUN_H
+#define TUNLAB_RUN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "drop.h"
+#include "opts.h"
+#include "txq.h"
+
+#define RUN_NO_DEADLINE UINT64_MAX
+
+struct core {
+	void *state;
+	/* Once, before the first packet, with the link MTU. */
+	void (*start)(void *state, int mtu, uint64_t now_ms, struct txq *tx);
+	/* One packet in.  Queue replies in tx; return DROP_NONE, or why the
+	 * packet was dropped. */
+	enum drop (*input)(void *state, const uint8_t *pkt, size_t len,
+			   uint64_t now_ms, struct txq *tx);
+	/* Optional: run the timers due at now_ms and return the time of the
+	 * next one, or RUN_NO_DEADLINE. */
+	uint64_t (*tick)(void *state, uint64_t now_ms, struct txq *tx);
+	/* What follows "ready <dev>" on the ready line, e.g. "10.10.10.1". */
+	const char *ready_detail;
+};
+
+/* Run the core as the options say.  Returns the exit status: 0 after a
+ * signal or the end of a replay, 1 on a runtime failure. */
+int run(const struct prog *p, const struct opts *o, struct core *c);
+
+#endif
