@@ -114,6 +114,7 @@ enum drop icmp_reply_input(struct icmp_reply *st, const uint8_t *pkt, size_t len
 	return DROP_NONE;
 }
 
+#ifndef TUNLAB_NO_MAIN	/* unit tests link the core without main() */
 /* The adapters the loop calls. */
 static void start(void *state, int mtu, uint64_t now_ms, struct txq *tx)
 {
@@ -129,7 +130,6 @@ static enum drop input(void *state, const uint8_t *pkt, size_t len,
 	return icmp_reply_input(state, pkt, len, now_ms, tx);
 }
 
-#ifndef TUNLAB_NO_MAIN
 int main(int argc, char **argv)
 {
 	static const struct prog prog = {

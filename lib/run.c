@@ -186,7 +186,7 @@ static int replay(struct runner *r)
 	bool started = false;
 	uint64_t ts_us, deadline = RUN_NO_DEADLINE;
 	size_t len;
-	int got;
+	int got = 0;
 
 	if (pcap_open_read(&in, r->o->read_path, err, sizeof(err)) < 0) {
 		fprintf(stderr, "%s: %s\n", r->p->name, err);

@@ -73,6 +73,7 @@ enum drop tun_echo_input(const uint8_t *pkt, size_t len, struct txq *tx)
 	return DROP_NONE;
 }
 
+#ifndef TUNLAB_NO_MAIN	/* unit tests link the core without main() */
 /* The adapters the loop calls: tun_echo keeps no state and no timers. */
 static void start(void *state, int mtu, uint64_t now_ms, struct txq *tx)
 {
@@ -86,7 +87,6 @@ static enum drop input(void *state, const uint8_t *pkt, size_t len,
 	return tun_echo_input(pkt, len, tx);
 }
 
-#ifndef TUNLAB_NO_MAIN
 int main(int argc, char **argv)
 {
 	static const struct prog prog = {

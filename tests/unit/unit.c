@@ -1,0 +1,41 @@
+/*
+ * unit.c - run every unit test; exit 1 if any failed.
+ * Usage: unit [NAME-SUBSTRING]
+ */
+#include <string.h>
+
+#include "unit.h"
+
+int unit_failed_checks;
+
+int main(int argc, char **argv)
+{
+	const struct unit_test *tables[] = {
+		cksum_tests, ipv4_tests, icmp_tests, pcap_tests, core_tests,
+	};
+	int passed = 0, failed = 0, n = 0;
+	size_t t;
+
+	for (t = 0; t < sizeof(tables) / sizeof(tables[0]); t++) {
+		const struct unit_test *u;
+
+		for (u = tables[t]; u->name; u++) {
+			int before = unit_failed_checks;
+
+			if (argc > 1 && !strstr(u->name, argv[1]))
+				continue;
+			u->fn();
+			n++;
+			if (unit_failed_checks == before) {
+				passed++;
+				printf("ok %d unit: %s\n", n, u->name);
+			} else {
+				failed++;
+				printf("not ok %d unit: %s\n", n, u->name);
+			}
+			fflush(stdout);
+		}
+	}
+	printf("%d passed, %d failed\n", passed, failed);
+	return failed ? 1 : 0;
+}

@@ -1,0 +1,39 @@
+/*
+ * unit.h - a very small test harness.  Each test is a function; CHECK records
+ * a failure with its line and goes on, so one run shows every failure.
+ * main() (unit.c) prints "ok N name" / "not ok N name" per test and a closing
+ * "N passed, N failed" line.
+ */
+#ifndef TUNLAB_UNIT_H
+#define TUNLAB_UNIT_H
+
+#include <stdio.h>
+
+extern int unit_failed_checks;
+
+#define CHECK(cond) do { \
+	if (!(cond)) { \
+		unit_failed_checks++; \
+		fprintf(stderr, "  %s:%d: CHECK(%s) failed\n", __FILE__, __LINE__, #cond); \
+	} \
+} while (0)
+
+#define CHECK_EQ(a, b) do { \
+	long long a_ = (long long)(a), b_ = (long long)(b); \
+	if (a_ != b_) { \
+		unit_failed_checks++; \
+		fprintf(stderr, "  %s:%d: CHECK_EQ(%s, %s) failed: %lld != %lld\n", \
+			__FILE__, __LINE__, #a, #b, a_, b_); \
+	} \
+} while (0)
+
+struct unit_test {
+	const char *name;
+	void (*fn)(void);
+};
+
+/* Each test file defines one of these tables, ended by { NULL, NULL }. */
+extern const struct unit_test cksum_tests[], ipv4_tests[], icmp_tests[],
+	pcap_tests[], core_tests[];
+
+#endif
