@@ -31,10 +31,6 @@ enum drop ipv4_parse(const uint8_t *buf, size_t len, struct ipv4_hdr *h)
 	 * padding is not part of the datagram. */
 	if (h->total_len < hlen || h->total_len > len)
 		return DROP_IPV4_BAD_TOTAL_LENGTH;
-	/* Summing a header that holds a correct checksum gives 0. */
-	if (cksum(buf, hlen) != 0)
-		return DROP_IPV4_BAD_CHECKSUM;
-
 	h->tos = buf[1];
 	h->id = get16(buf + 4);
 	frag = get16(buf + 6);
@@ -48,6 +44,10 @@ enum drop ipv4_parse(const uint8_t *buf, size_t len, struct ipv4_hdr *h)
 	h->dst = get32(buf + 16);
 	h->payload = buf + hlen;
 	h->payload_len = h->total_len - hlen;
+	/* Summing a header that holds a correct checksum gives 0.  Checked
+	 * last, so that a trace can still show the fields of a damaged one. */
+	if (cksum(buf, hlen) != 0)
+		return DROP_IPV4_BAD_CHECKSUM;
 	return DROP_NONE;
 }
 

@@ -65,7 +65,8 @@ struct ipv4_hdr {
 
 /* Check and decode the header at buf.  Checks, in order: at least 20 bytes,
  * version 4, IHL >= 5, IHL*4 <= len, IHL*4 <= total length <= len, header
- * checksum.  Returns DROP_NONE or the reason. */
+ * checksum.  Returns DROP_NONE or the reason.  On DROP_IPV4_BAD_CHECKSUM the
+ * fields are filled in (for tracing) but must not be trusted. */
 enum drop ipv4_parse(const uint8_t *buf, size_t len, struct ipv4_hdr *h);
 
 /* Write a 20-byte header (no options) with a fresh checksum.  h->ihl is

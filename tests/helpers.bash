@@ -1,0 +1,140 @@
+# helpers.bash - shared by every scenario file.
+#
+# Each test gets a network namespace of its own, made in setup and deleted in
+# teardown (which bats runs even when the test fails), so nothing a test does
+# can reach the host's interfaces, addresses or routes.
+#
+#   TUNLAB_BIN   where the programs are: the project root (default) or
+#                build/san for the ASan+UBSan build (tests/run.sh runs both)
+
+TOP="$(cd "$BATS_TEST_DIRNAME/.." && pwd)"
+BIN="${TUNLAB_BIN:-$TOP}"
+CRAFT="$TOP/build/tools/craft"
+
+# Fail (never skip) when the test can't run here, saying why.
+require_root() {
+	if [ "$(id -u)" != 0 ]; then
+		echo "this test needs root: it creates a network namespace (run it with sudo)" >&2
+		return 1
+	fi
+}
+
+require_tool() {	# require_tool COMMAND DEBIAN-PACKAGE
+	if ! command -v "$1" >/dev/null 2>&1; then
+		echo "this test needs $1: apt-get install $2" >&2
+		return 1
+	fi
+}
+
+# Make this test's namespace.  IPv6 is off inside it so that the kernel's
+# router solicitations don't add to the drop counters the tests check.
+#
+# ping_group_range lets ping use an ICMP "ping socket" instead of a raw one.
+# That matters: a raw socket gets the reply before the kernel checks its ICMP
+# checksum, and iputils ping doesn't check it either, so a reply with a wrong
+# checksum would still count as received.  A ping socket gets only replies the
+# kernel has verified.
+setup_ns() {
+	require_root
+	NS="tunlab-$$-${BATS_TEST_NUMBER}"
+	STACK_PID=
+	OUT="$BATS_TEST_TMPDIR/stack.out"
+	ERR="$BATS_TEST_TMPDIR/stack.err"
+	ip netns add "$NS"
+	ip -n "$NS" link set lo up
+	ip netns exec "$NS" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
+		net.ipv6.conf.default.disable_ipv6=1 \
+		net.ipv4.ping_group_range="0 2147483647"
+}
+
+teardown_ns() {
+	if [ -n "${STACK_PID:-}" ]; then
+		kill -KILL "$STACK_PID" 2>/dev/null || true
+		wait "$STACK_PID" 2>/dev/null || true
+	fi
+	if [ -n "${NS:-}" ]; then
+		ip netns del "$NS" 2>/dev/null || true
+	fi
+}
+
+in_ns() {
+	ip netns exec "$NS" "$@"
+}
+
+# start_stack PROGRAM ARGS...: start it in the namespace, wait for "ready".
+start_stack() {
+	local prog=$1
+	shift
+	ip netns exec "$NS" "$BIN/$prog/$prog" "$@" >"$OUT" 2>"$ERR" &
+	STACK_PID=$!
+	wait_ready
+}
+
+# Poll for the ready line: at most 10 s (the sanitizer build starts slower).
+wait_ready() {
+	local i
+	for i in $(seq 200); do
+		grep -q '^ready' "$OUT" 2>/dev/null && return 0
+		if ! kill -0 "$STACK_PID" 2>/dev/null; then
+			echo "the program exited before 'ready':" >&2
+			cat "$ERR" >&2
+			STACK_PID=
+			return 1
+		fi
+		sleep 0.05
+	done
+	echo "no 'ready' line within 10 s" >&2
+	return 1
+}
+
+# The kernel's side of the device, as the contract says.
+kernel_side() {
+	local dev=${1:-tun0}
+	ip -n "$NS" addr add 10.10.10.2/24 dev "$dev"
+	ip -n "$NS" link set "$dev" up
+}
+
+# Stop the program with a signal (SIGTERM unless given) and insist on exit
+# status 0 within 10 s and no sanitizer report.
+stop_stack() {
+	local sig=${1:-TERM} i rc
+	kill -"$sig" "$STACK_PID"
+	for i in $(seq 200); do
+		kill -0 "$STACK_PID" 2>/dev/null || break
+		sleep 0.05
+	done
+	if kill -0 "$STACK_PID" 2>/dev/null; then
+		echo "the program did not exit within 10 s of SIG$sig" >&2
+		return 1
+	fi
+	rc=0
+	wait "$STACK_PID" || rc=$?
+	STACK_PID=
+	check_sanitizers
+	if [ "$rc" != 0 ]; then
+		echo "exit status $rc, expected 0; stderr:" >&2
+		cat "$ERR" >&2
+		return 1
+	fi
+}
+
+check_sanitizers() {
+	if grep -qE 'ERROR: AddressSanitizer|ERROR: LeakSanitizer|runtime error:' "$ERR"; then
+		echo "sanitizer report:" >&2
+		cat "$ERR" >&2
+		return 1
+	fi
+}
+
+# drops REASON: the count the exit summary gives for it (0 if absent).
+drops() {
+	awk -v r="$1" '$2 == "drop" && $3 == r { n = $4 } END { print n + 0 }' "$ERR"
+}
+
+# ping_ok ARGS...: ping from the kernel side; all sent must come back.
+ping_ok() {
+	run ip netns exec "$NS" ping -n -W 2 "$@"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *" 0% packet loss"* ]]
+}

@@ -1,0 +1,213 @@
+/*
+ * craft - send hand-made packets into a TUN device, for the scenario tests.
+ *
+ * A packet socket (AF_PACKET) bound to tun0 transmits on it, and what is
+ * transmitted on a TUN device is what the program attached to it reads.  So
+ * these bytes reach the program exactly as built here, bypassing the kernel
+ * IP stack, which would refuse to send most of them (a raw IP socket fixes up
+ * the total length and header checksum, for one).
+ *
+ * usage: craft [-i IFNAME] [-s SRC] [-d DST] [-n COUNT] KIND...
+ * KIND: echo truncated ihl4 totlen badsum badicmpsum fragment ipv6 udp
+ *       runt (1 byte), cksum=HHHH (an echo request whose ICMP checksum
+ *       is exactly HHHH, hex: the last data word is chosen to make it so)
+ * Needs root (CAP_NET_RAW).  Only ever run inside a test namespace.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
+#include <net/if.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+static uint32_t src_addr, dst_addr;
+
+static void put16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+static uint16_t sum16(const uint8_t *p, size_t len)
+{
+	uint32_t s = 0;
+	size_t i;
+
+	for (i = 0; i + 1 < len; i += 2)
+		s += (uint32_t)(p[i] << 8 | p[i + 1]);
+	if (len & 1)
+		s += (uint32_t)p[len - 1] << 8;
+	while (s >> 16)
+		s = (s & 0xffff) + (s >> 16);
+	return (uint16_t)~s;
+}
+
+/* A correct IPv4 header for a datagram of `payload` bytes. */
+static void ip_header(uint8_t *b, uint8_t proto, size_t payload)
+{
+	memset(b, 0, 20);
+	b[0] = 0x45;
+	put16(b + 2, (uint16_t)(20 + payload));
+	put16(b + 4, 0x7a7a);
+	b[8] = 64;
+	b[9] = proto;
+	memcpy(b + 12, &src_addr, 4);		/* already network order */
+	memcpy(b + 16, &dst_addr, 4);
+	put16(b + 10, sum16(b, 20));
+}
+
+static void fix_ip_checksum(uint8_t *b)
+{
+	put16(b + 10, 0);
+	put16(b + 10, sum16(b, (size_t)(b[0] & 0x0f) * 4));
+}
+
+/* A valid echo request with 56 bytes of data: 84 bytes in all. */
+static size_t echo(uint8_t *b)
+{
+	size_t i;
+
+	ip_header(b, 1, 64);
+	memset(b + 20, 0, 8);
+	b[20] = 8;
+	put16(b + 24, 0xc0de);
+	put16(b + 26, 1);
+	for (i = 0; i < 56; i++)
+		b[28 + i] = (uint8_t)i;
+	put16(b + 22, sum16(b + 20, 64));
+	return 84;
+}
+
+static size_t build(const char *kind, uint8_t *b)
+{
+	size_t n = echo(b);
+
+	if (!strcmp(kind, "echo"))
+		return n;
+	if (!strncmp(kind, "cksum=", 6)) {
+		unsigned long want = strtoul(kind + 6, NULL, 16);
+		uint32_t w;
+
+		/* ~(rest + w) == want  <=>  w = ~want + ~rest (one's complement) */
+		put16(b + 22, 0);
+		put16(b + 82, 0);
+		w = (uint32_t)(uint16_t)~want + sum16(b + 20, 64);
+		w = (w & 0xffff) + (w >> 16);
+		put16(b + 82, (uint16_t)w);
+		put16(b + 22, (uint16_t)want);
+		return n;
+	}
+	if (!strcmp(kind, "runt"))
+		return 1;
+	if (!strcmp(kind, "truncated"))		/* half an IPv4 header */
+		return 10;
+	if (!strcmp(kind, "ihl4")) {		/* header length 16 bytes */
+		b[0] = 0x44;
+		fix_ip_checksum(b);
+		return n;
+	}
+	if (!strcmp(kind, "totlen")) {		/* claims more than arrives */
+		put16(b + 2, 1000);
+		fix_ip_checksum(b);
+		return n;
+	}
+	if (!strcmp(kind, "badsum")) {
+		b[10] ^= 0x5a;
+		return n;
+	}
+	if (!strcmp(kind, "badicmpsum")) {
+		b[22] ^= 0x5a;
+		return n;
+	}
+	if (!strcmp(kind, "fragment")) {	/* first of two: MF set */
+		put16(b + 6, 0x2000);
+		fix_ip_checksum(b);
+		return n;
+	}
+	if (!strcmp(kind, "ipv6")) {		/* an IPv6 header, ICMPv6 echo */
+		memset(b, 0, 48);
+		b[0] = 0x60;
+		put16(b + 4, 8);
+		b[6] = 58;
+		b[7] = 64;
+		b[23] = 2;			/* fd00::2 > fd00::1, roughly */
+		b[39] = 1;
+		b[40] = 128;
+		return 48;
+	}
+	if (!strcmp(kind, "udp")) {		/* to port 7, no checksum */
+		ip_header(b, 17, 12);
+		put16(b + 20, 40000);
+		put16(b + 22, 7);
+		put16(b + 24, 12);
+		put16(b + 26, 0);
+		memcpy(b + 28, "hey!", 4);
+		return 32;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const char *ifname = "tun0", *src = "10.10.10.2", *dst = "10.10.10.1";
+	struct sockaddr_ll ll;
+	uint8_t buf[256];
+	long count = 1, i;
+	int fd, c, a, rc = 0;
+
+	while ((c = getopt(argc, argv, "i:s:d:n:")) != -1) {
+		switch (c) {
+		case 'i': ifname = optarg; break;
+		case 's': src = optarg; break;
+		case 'd': dst = optarg; break;
+		case 'n':
+			count = strtol(optarg, NULL, 10);
+			if (count < 1 || count > 100000) {
+				fprintf(stderr, "craft: -n value is '%s': 1 to 100000\n", optarg);
+				return 2;
+			}
+			break;
+		default:
+			fprintf(stderr, "usage: craft [-i IF] [-s SRC] [-d DST] [-n N] KIND...\n");
+			return 2;
+		}
+	}
+	if (optind >= argc || inet_pton(AF_INET, src, &src_addr) != 1 ||
+	    inet_pton(AF_INET, dst, &dst_addr) != 1) {
+		fprintf(stderr, "usage: craft [-i IF] [-s SRC] [-d DST] [-n N] KIND...\n");
+		return 2;
+	}
+	fd = socket(AF_PACKET, SOCK_DGRAM, htons(ETH_P_IP));
+	if (fd < 0) {
+		fprintf(stderr, "craft: packet socket: %s (needs root)\n", strerror(errno));
+		return 1;
+	}
+	memset(&ll, 0, sizeof(ll));
+	ll.sll_family = AF_PACKET;
+	ll.sll_protocol = htons(ETH_P_IP);
+	ll.sll_ifindex = (int)if_nametoindex(ifname);
+	if (ll.sll_ifindex == 0) {
+		fprintf(stderr, "craft: no interface %s\n", ifname);
+		return 1;
+	}
+	for (a = optind; a < argc; a++) {
+		size_t n = build(argv[a], buf);
+
+		if (n == 0) {
+			fprintf(stderr, "craft: unknown kind '%s'\n", argv[a]);
+			return 2;
+		}
+		for (i = 0; i < count; i++)
+			if (sendto(fd, buf, n, 0, (struct sockaddr *)&ll, sizeof(ll)) != (ssize_t)n) {
+				fprintf(stderr, "craft: send %s: %s\n", argv[a], strerror(errno));
+				rc = 1;
+			}
+	}
+	close(fd);
+	return rc;
+}
