@@ -8,7 +8,7 @@
 #                build/san for the ASan+UBSan build (tests/run.sh runs both)
 
 TOP="$(cd "$BATS_TEST_DIRNAME/.." && pwd)"
-BIN="${TUNLAB_BIN:-$TOP}"
+BIN="${TUNLAB_BIN:-$TOP}"	# empty or unset: the plain build
 CRAFT="$TOP/build/tools/craft"
 
 # Fail (never skip) when the test can't run here, saying why.

@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# tests/run.sh - what `make test` runs after building.
+#
+#   1. installs the test tools if any is missing (root on Debian/Ubuntu),
+#      or says exactly what to install;
+#   2. runs the C unit tests, plain and under ASan+UBSan;
+#   3. runs the bats scenarios against the plain build, then against the
+#      sanitizer build (build/san), where any sanitizer report fails the test;
+#   4. ends with "N passed, N failed" and a non-zero status on any failure.
+#
+# usage: bash tests/run.sh [LESSON]     e.g. "01" runs only tests/01-*.bats
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+lesson=${1:-}
+# command -> Debian package
+tools="bats:bats ip:iproute2 ping:iputils-ping arping:iputils-arping nc:netcat-openbsd
+socat:socat tcpdump:tcpdump setpriv:util-linux unshare:util-linux pgrep:procps
+sysctl:procps"
+
+missing=()
+for pair in $tools; do
+	command -v "${pair%%:*}" >/dev/null 2>&1 || missing+=("${pair#*:}")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+	# shellcheck disable=SC2207
+	missing=($(printf '%s\n' "${missing[@]}" | sort -u))
+	if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+		echo "installing: ${missing[*]}"
+		export DEBIAN_FRONTEND=noninteractive
+		apt-get update -qq && apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+	else
+		echo "missing test tools; install them with:"
+		echo "  sudo apt-get install ${missing[*]}"
+	fi
+fi
+if [ "$(id -u)" != 0 ]; then
+	echo "note: the scenario tests need root (they create network namespaces);"
+	echo "      run 'sudo make test'. Each one will fail and say so."
+fi
+
+# Sanitizer reports go to stderr, which the scenario helpers check.
+export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0"
+export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+
+passed=0
+failed=0
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+# count NAME COMMAND...: run a TAP-printing command, show its output, add up.
+count() {
+	local name=$1 p f
+	shift
+	echo "== $name"
+	"$@" 2>&1 | tee "$log"
+	p=$(grep -c '^ok ' "$log")
+	f=$(grep -c '^not ok ' "$log")
+	if [ "$p" -eq 0 ] && [ "$f" -eq 0 ]; then
+		echo "not ok - $name ran no test"
+		f=1
+	fi
+	echo "== $name: $p passed, $f failed"
+	passed=$((passed + p))
+	failed=$((failed + f))
+}
+
+count "unit tests" ./build/unit
+count "unit tests (ASan+UBSan)" ./build/san/unit
+
+files=(tests/"${lesson}"*.bats)
+if [ ! -e "${files[0]}" ]; then
+	echo "no scenario files match tests/${lesson}*.bats"
+	failed=$((failed + 1))
+elif command -v bats >/dev/null 2>&1; then
+	count "scenarios" env TUNLAB_BIN= bats --tap "${files[@]}"
+	count "scenarios (ASan+UBSan build)" env TUNLAB_BIN="$PWD/build/san" bats --tap "${files[@]}"
+else
+	echo "not ok - bats is not installed: apt-get install bats"
+	failed=$((failed + 1))
+fi
+
+echo
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
