@@ -13,27 +13,10 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 
 lesson=${1:-}
-# command -> Debian package
-tools="bats:bats ip:iproute2 ping:iputils-ping arping:iputils-arping nc:netcat-openbsd
-socat:socat tcpdump:tcpdump setpriv:util-linux unshare:util-linux pgrep:procps
-sysctl:procps"
-
-missing=()
-for pair in $tools; do
-	command -v "${pair%%:*}" >/dev/null 2>&1 || missing+=("${pair#*:}")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-	# shellcheck disable=SC2207
-	missing=($(printf '%s\n' "${missing[@]}" | sort -u))
-	if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-		echo "installing: ${missing[*]}"
-		export DEBIAN_FRONTEND=noninteractive
-		apt-get update -qq && apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-	else
-		echo "missing test tools; install them with:"
-		echo "  sudo apt-get install ${missing[*]}"
-	fi
-fi
+# shellcheck source=tests/deps.sh
+. tests/deps.sh
+# shellcheck disable=SC2086
+need_tools $TEST_TOOLS
 if [ "$(id -u)" != 0 ]; then
 	echo "note: the scenario tests need root (they create network namespaces);"
 	echo "      run 'sudo make test'. Each one will fail and say so."
