@@ -7,7 +7,7 @@
 #include "../../lib/bytes.h"
 #include "../../lib/cksum.h"
 #include "../../lib/icmp.h"
-#include "../../icmp_reply/icmp_reply.h"
+#include "../../lib/icmp_host.h"
 #include "../../tun_echo/tun_echo.h"
 #include "unit.h"
 
@@ -93,15 +93,15 @@ static void tun_echo_drops(void)
 
 static void icmp_reply_answers_echo(void)
 {
-	struct icmp_reply st;
+	struct icmp_host st;
 	uint8_t b[1600];
 	struct ipv4_hdr ip;
 	struct icmp_hdr icmp;
 	size_t n = make(b, IPV4_PROTO_ICMP, US, 1472);	/* ping -s 1472 */
 
-	icmp_reply_init(&st, US, 1500, 0);
+	icmp_host_init(&st, US, 1500, 0);
 	tx.n = 0;
-	CHECK_EQ(icmp_reply_input(&st, b, n, 0, &tx), DROP_NONE);
+	CHECK_EQ(icmp_host_input(&st, b, n, 0, &tx), DROP_NONE);
 	CHECK_EQ(tx.n, 1);
 	CHECK_EQ(tx.len[0], 1500);
 	CHECK_EQ(ipv4_parse(tx.buf[0], tx.len[0], &ip), DROP_NONE);
@@ -112,56 +112,56 @@ static void icmp_reply_answers_echo(void)
 	CHECK_EQ(icmp.type, ICMP_TYPE_ECHO_REPLY);
 	CHECK(memcmp(icmp.data, b + 28, 1472) == 0);
 
-	icmp_reply_init(&st, US, 1400, 0);	/* --mtu below the request */
+	icmp_host_init(&st, US, 1400, 0);	/* --mtu below the request */
 	tx.n = 0;
-	CHECK_EQ(icmp_reply_input(&st, b, n, 0, &tx), DROP_REPLY_EXCEEDS_MTU);
+	CHECK_EQ(icmp_host_input(&st, b, n, 0, &tx), DROP_REPLY_EXCEEDS_MTU);
 	CHECK_EQ(tx.n, 0);
 }
 
 static void icmp_reply_drops(void)
 {
-	struct icmp_reply st;
+	struct icmp_host st;
 	uint8_t b[256];
 	size_t n, len;
 
-	icmp_reply_init(&st, US, 1500, 0);
+	icmp_host_init(&st, US, 1500, 0);
 	tx.n = 0;
 	n = make(b, IPV4_PROTO_ICMP, IPV4_ADDR(10, 10, 10, 3), 8);
-	CHECK_EQ(icmp_reply_input(&st, b, n, 0, &tx), DROP_IPV4_NOT_FOR_US);
+	CHECK_EQ(icmp_host_input(&st, b, n, 0, &tx), DROP_IPV4_NOT_FOR_US);
 	n = make(b, IPV4_PROTO_ICMP, US, 8);
 	b[30] ^= 1;
-	CHECK_EQ(icmp_reply_input(&st, b, n, 0, &tx), DROP_ICMP_BAD_CHECKSUM);
+	CHECK_EQ(icmp_host_input(&st, b, n, 0, &tx), DROP_ICMP_BAD_CHECKSUM);
 	n = make(b, IPV4_PROTO_ICMP, US, 8);
 	set_frag(b, IPV4_FLAG_MF);
-	CHECK_EQ(icmp_reply_input(&st, b, n, 0, &tx), DROP_IPV4_FRAGMENT);
+	CHECK_EQ(icmp_host_input(&st, b, n, 0, &tx), DROP_IPV4_FRAGMENT);
 	n = make(b, IPV4_PROTO_ICMP, US, 8);
 	put32(b + 12, IPV4_ADDR(255, 255, 255, 255));
 	put16(b + 10, 0);
 	put16(b + 10, cksum(b, 20));
-	CHECK_EQ(icmp_reply_input(&st, b, n, 0, &tx), DROP_IPV4_BAD_SOURCE);
+	CHECK_EQ(icmp_host_input(&st, b, n, 0, &tx), DROP_IPV4_BAD_SOURCE);
 	n = make(b, IPV4_PROTO_ICMP, US, 8);
 	b[20] = ICMP_TYPE_TIME_EXCEEDED;	/* an error to us: no answer */
 	put16(b + 22, 0);
 	put16(b + 22, cksum(b + 20, 16));
-	CHECK_EQ(icmp_reply_input(&st, b, n, 0, &tx), DROP_ICMP_NOT_ECHO_REQUEST);
+	CHECK_EQ(icmp_host_input(&st, b, n, 0, &tx), DROP_ICMP_NOT_ECHO_REQUEST);
 	n = make(b, IPV4_PROTO_ICMP, US, 8);
 	for (len = 0; len < n; len++)
-		CHECK(icmp_reply_input(&st, b, len, 0, &tx) != DROP_NONE);
+		CHECK(icmp_host_input(&st, b, len, 0, &tx) != DROP_NONE);
 	CHECK_EQ(tx.n, 0);
 }
 
 static void icmp_reply_protocol_unreachable(void)
 {
-	struct icmp_reply st;
+	struct icmp_host st;
 	uint8_t b[256];
 	struct ipv4_hdr ip;
 	struct icmp_hdr icmp;
 	size_t n = make(b, IPV4_PROTO_UDP, US, 20);
 	int i, sent = 0;
 
-	icmp_reply_init(&st, US, 1500, 0);
+	icmp_host_init(&st, US, 1500, 0);
 	tx.n = 0;
-	CHECK_EQ(icmp_reply_input(&st, b, n, 0, &tx), DROP_IPV4_PROTOCOL_UNREACHABLE);
+	CHECK_EQ(icmp_host_input(&st, b, n, 0, &tx), DROP_IPV4_PROTOCOL_UNREACHABLE);
 	CHECK_EQ(tx.n, 1);
 	CHECK_EQ(ipv4_parse(tx.buf[0], tx.len[0], &ip), DROP_NONE);
 	CHECK_EQ(ip.dst, PEER);
@@ -174,19 +174,19 @@ static void icmp_reply_protocol_unreachable(void)
 	/* The burst of 10 is spent by the 10th; 100 ms later there is one more. */
 	for (i = 1; i < 40; i++) {
 		tx.n = 0;
-		icmp_reply_input(&st, b, n, 0, &tx);
+		icmp_host_input(&st, b, n, 0, &tx);
 		sent += (int)tx.n;
 	}
-	CHECK_EQ(sent, ICMP_REPLY_ERROR_BURST - 1);
+	CHECK_EQ(sent, ICMP_HOST_ERROR_BURST - 1);
 	tx.n = 0;
-	CHECK_EQ(icmp_reply_input(&st, b, n, 50, &tx), DROP_ICMP_ERROR_RATE_LIMITED);
-	CHECK_EQ(icmp_reply_input(&st, b, n, 100, &tx), DROP_IPV4_PROTOCOL_UNREACHABLE);
+	CHECK_EQ(icmp_host_input(&st, b, n, 50, &tx), DROP_ICMP_ERROR_RATE_LIMITED);
+	CHECK_EQ(icmp_host_input(&st, b, n, 100, &tx), DROP_IPV4_PROTOCOL_UNREACHABLE);
 	CHECK_EQ(tx.n, 1);
 
 	/* Never about a non-first fragment: fragments are dropped first. */
 	set_frag(b, 10);
 	tx.n = 0;
-	CHECK_EQ(icmp_reply_input(&st, b, n, 10000, &tx), DROP_IPV4_FRAGMENT);
+	CHECK_EQ(icmp_host_input(&st, b, n, 10000, &tx), DROP_IPV4_FRAGMENT);
 	CHECK_EQ(tx.n, 0);
 }
 

@@ -1,0 +1,106 @@
+/*
+ * icmp_host.c - the IPv4 host of rung 2 (icmp_reply), shared by every rung
+ * above it: validate, own one address, answer ping, send ICMP errors.
+ *
+ * The steps, in the order a datagram meets them:
+ *
+ *   1. the IPv4 header (RFC 791 3.1; lib/ipv4.c): version, IHL >= 5 and
+ *      inside the packet, IHL*4 <= total length <= bytes read, checksum;
+ *   2. the source must be a single host (RFC 1122 3.2.1.3), the destination
+ *      must be our address (a host does not forward), and fragments are
+ *      dropped (rung 4 reassembles them);
+ *   3. demultiplex on the protocol: ICMP is the only one spoken here; any
+ *      other gets ICMP destination unreachable, protocol unreachable
+ *      (RFC 1122 3.2.2.1), quoting the IP header and 8 bytes of data,
+ *      rate-limited;
+ *   4. ICMP: the checksum covers the whole message; echo requests get a
+ *      reply built from scratch (RFC 792, RFC 1122 3.2.2.6): a new header
+ *      from us, TTL 64, no options; identifier, sequence and data copied.
+ *
+ * Left out on purpose: IP options are not processed or echoed (RFC 1122
+ * 3.2.2.6 says Record Route and Timestamp SHOULD be returned); timestamp
+ * and information requests are not answered.
+ */
+#include "icmp_host.h"
+
+#include "ipv4.h"
+
+void icmp_host_init(struct icmp_host *st, uint32_t addr, int mtu, uint64_t now_ms)
+{
+	st->addr = addr;
+	st->mtu = mtu;
+	st->next_id = 1;
+	icmp_ratelimit_init(&st->errors, ICMP_HOST_ERROR_BURST,
+			    ICMP_HOST_ERROR_INTERVAL_MS, now_ms);
+}
+
+/* Queue an ICMP error about pkt, if RFC 1122 and the rate limit allow.
+ * Returns why the offending packet was dropped. */
+static enum drop send_error(struct icmp_host *st, uint8_t type, uint8_t code,
+			    enum drop why, const uint8_t *pkt,
+			    const struct ipv4_hdr *ip, uint64_t now_ms, struct txq *tx)
+{
+	uint8_t *out;
+	size_t len;
+
+	if (!icmp_error_allowed(ip))
+		return DROP_ICMP_ERROR_NOT_ALLOWED;
+	if (!icmp_ratelimit_take(&st->errors, now_ms))
+		return DROP_ICMP_ERROR_RATE_LIMITED;
+	out = txq_slot(tx);
+	if (!out)
+		return DROP_TX_QUEUE_FULL;
+	len = icmp_build_error(type, code, st->addr, pkt, ip, st->next_id++,
+			       out, PKT_BUF_SIZE);
+	if (len == 0 || len > (size_t)st->mtu)	/* at most 20+8+60+8 bytes */
+		return DROP_REPLY_EXCEEDS_MTU;
+	txq_push(tx, len);
+	return why;
+}
+
+enum drop icmp_host_input(struct icmp_host *st, const uint8_t *pkt, size_t len,
+			   uint64_t now_ms, struct txq *tx)
+{
+	struct ipv4_hdr ip;
+	struct icmp_hdr icmp;
+	enum drop why;
+	uint8_t *out;
+	size_t n;
+
+	/* 1. The IPv4 header: every check that needs only the header. */
+	why = ipv4_parse(pkt, len, &ip);
+	if (why != DROP_NONE)
+		return why;
+	if (!ipv4_is_host_source(ip.src))
+		return DROP_IPV4_BAD_SOURCE;
+	if (ip.dst != st->addr)
+		return DROP_IPV4_NOT_FOR_US;	/* a host doesn't forward */
+	if (ipv4_is_fragment(&ip))
+		return DROP_IPV4_FRAGMENT;
+
+	/* 2. Demultiplex on the protocol: ICMP is the only one we speak. */
+	if (ip.proto != IPV4_PROTO_ICMP)
+		return send_error(st, ICMP_TYPE_DEST_UNREACHABLE,
+				  ICMP_CODE_PROTOCOL_UNREACHABLE,
+				  DROP_IPV4_PROTOCOL_UNREACHABLE, pkt, &ip, now_ms, tx);
+
+	/* 3. ICMP: the checksum covers the whole message. */
+	why = icmp_parse(ip.payload, ip.payload_len, &icmp);
+	if (why != DROP_NONE)
+		return why;
+	if (icmp.type != ICMP_TYPE_ECHO_REQUEST || icmp.code != 0)
+		return DROP_ICMP_NOT_ECHO_REQUEST;
+
+	/* 4. The reply, built fresh in the out queue. */
+	out = txq_slot(tx);
+	if (!out)
+		return DROP_TX_QUEUE_FULL;
+	n = icmp_build_echo_reply(&ip, &icmp, st->next_id, out, PKT_BUF_SIZE);
+	/* A reply can only be as large as the request minus its options, so
+	 * this fires only when --mtu is set below the device's. */
+	if (n == 0 || n > (size_t)st->mtu)
+		return DROP_REPLY_EXCEEDS_MTU;
+	st->next_id++;
+	txq_push(tx, n);
+	return DROP_NONE;
+}
