@@ -18,11 +18,12 @@ SANFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
 DEPFLAGS = -MMD -MP
 
 # The shared library of the ladder: wire formats, checksums, device, loop.
-LIB_SRC := lib/cksum.c lib/drop.c lib/ipv4.c lib/icmp.c lib/icmp_host.c lib/pcap.c \
-           lib/dev.c lib/opts.c lib/trace.c lib/run.c
+LIB_SRC := lib/cksum.c lib/drop.c lib/ipv4.c lib/icmp.c lib/icmp_host.c \
+           lib/eth.c lib/arp.c lib/eth_host.c lib/pcap.c lib/dev.c lib/opts.c \
+           lib/trace.c lib/run.c
 
 # One program per rung: its folder, its source, its binary.
-PROGS    := tun_echo icmp_reply
+PROGS    := tun_echo icmp_reply tap_arp
 BINS     := $(foreach p,$(PROGS),$(p)/$(p))
 SAN_BINS := $(foreach p,$(PROGS),build/san/$(p)/$(p))
 
@@ -35,7 +36,7 @@ LIB_OBJ     := $(LIB_SRC:%.c=build/obj/%.o)
 LIB_SAN_OBJ := $(LIB_SRC:%.c=build/san/obj/%.o)
 # Rung cores that live in their program's file, again without main(), for
 # the unit tests.  (icmp_reply's core is lib/icmp_host.c.)
-CORE_SRC    := tun_echo/tun_echo.c
+CORE_SRC    := tun_echo/tun_echo.c tap_arp/tap_arp.c
 CORE_OBJ    := $(CORE_SRC:%.c=build/obj/core/%.o)
 CORE_SAN_OBJ := $(CORE_SRC:%.c=build/san/obj/core/%.o)
 UNIT_OBJ     := $(UNIT_SRC:%.c=build/obj/%.o)

@@ -32,6 +32,22 @@ enum drop {
 	DROP_ICMP_ERROR_RATE_LIMITED, /* an error was due but the bucket was empty */
 	DROP_ICMP_ERROR_NOT_ALLOWED, /* RFC 1122 3.2.2 forbids an error about it */
 
+	/* Ethernet (lib/eth.c) */
+	DROP_ETH_TRUNCATED,	/* shorter than the 14-byte header: a runt */
+	DROP_ETH_NOT_FOR_US,	/* destination is neither our MAC nor broadcast */
+	DROP_ETH_UNKNOWN_TYPE,	/* neither IPv4 nor ARP (IPv6, say) */
+
+	/* ARP (lib/arp.c) */
+	DROP_ARP_TRUNCATED,	/* fewer than 28 bytes */
+	DROP_ARP_BAD_HARDWARE,	/* hardware type not Ethernet, or length not 6 */
+	DROP_ARP_BAD_PROTOCOL,	/* protocol type not IPv4, or length not 4 */
+	DROP_ARP_BAD_OPCODE,	/* neither request nor reply */
+	DROP_ARP_BAD_SENDER,	/* sender MAC broadcast/multicast, or IP not a host */
+	DROP_ARP_NOT_FOR_US,	/* handled: merged if known, but asks for another */
+	DROP_ARP_RESOLVE_FAILED, /* held for an address that never answered ARP */
+	DROP_ARP_HOLD_REPLACED,	/* held packet replaced by a newer one */
+	DROP_ARP_CACHE_FULL,	/* no entry free to resolve another address */
+
 	/* The stack itself */
 	DROP_TX_QUEUE_FULL,	/* more replies than the out queue holds */
 	DROP_REPLY_EXCEEDS_MTU,	/* rung 4 fragments; until then, no reply */

@@ -147,11 +147,13 @@ static void summary(const struct runner *r)
 		(unsigned long long)r->n.read_errors,
 		(unsigned long long)r->n.write_errors,
 		(unsigned long long)r->n.loss_in, (unsigned long long)r->n.loss_out);
-	for (i = 1; i < DROP_COUNT; i++)
-		if (r->n.drop[i])
+	for (i = 1; i < DROP_COUNT; i++) {
+		uint64_t n = r->n.drop[i] + (r->c->own_drops ? r->c->own_drops[i] : 0);
+
+		if (n)
 			fprintf(stderr, "%s: drop %s %llu\n", r->p->name,
-				drop_name((enum drop)i),
-				(unsigned long long)r->n.drop[i]);
+				drop_name((enum drop)i), (unsigned long long)n);
+	}
 }
 
 /* --user: give up root for good once the device is open. */

@@ -41,6 +41,10 @@ struct core {
 	uint64_t (*tick)(void *state, uint64_t now_ms, struct txq *tx);
 	/* What follows "ready <dev>" on the ready line, e.g. "10.10.10.1". */
 	const char *ready_detail;
+	/* Optional: drops the core counted itself, DROP_COUNT of them, for
+	 * packets it held and never sent (waiting for ARP, say).  Added to
+	 * the summary. */
+	const uint64_t *own_drops;
 };
 
 /* Run the core as the options say.  Returns the exit status: 0 after a

@@ -4,7 +4,9 @@
  */
 #include "trace.h"
 
+#include "arp.h"
 #include "bytes.h"
+#include "eth.h"
 #include "icmp.h"
 #include "ipv4.h"
 
@@ -63,16 +65,13 @@ static void trace_ipv4_payload(FILE *f, const struct ipv4_hdr *ip)
 		fprintf(f, " (first fragment, MF)");
 }
 
-void trace_packet(FILE *f, uint64_t t_us, const char *dir, enum dev_type type,
-		  const uint8_t *pkt, size_t len)
+/* An IPv4 packet (or what claims to be one). */
+static void trace_ip(FILE *f, const uint8_t *pkt, size_t len)
 {
 	struct ipv4_hdr ip;
 	char src[16], dst[16];
 	enum drop why;
 
-	fprintf(f, "%4llu.%06llu %-3s", (unsigned long long)(t_us / 1000000),
-		(unsigned long long)(t_us % 1000000), dir);
-	(void)type;	/* TAP rungs decode the Ethernet header first */
 	if (len >= 1 && (pkt[0] >> 4) == 6) {
 		fprintf(f, " IPv6, length %zu\n", len);
 		return;
@@ -89,6 +88,54 @@ void trace_packet(FILE *f, uint64_t t_us, const char *dir, enum dev_type type,
 	trace_ipv4_payload(f, &ip);
 	fprintf(f, ", ttl %u, length %u%s\n", ip.ttl, ip.total_len,
 		why == DROP_IPV4_BAD_CHECKSUM ? " (bad header checksum)" : "");
+}
+
+/* An ARP packet, in tcpdump's words. */
+static void trace_arp(FILE *f, const uint8_t *p, size_t len)
+{
+	struct arp_pkt a;
+	char spa[16], tpa[16], sha[18];
+	enum drop why = arp_parse(p, len, &a);
+
+	if (why != DROP_NONE) {
+		fprintf(f, " ARP malformed (%s), length %zu\n", drop_name(why), len);
+		return;
+	}
+	ipv4_addr_format(a.spa, spa);
+	ipv4_addr_format(a.tpa, tpa);
+	eth_addr_format(a.sha, sha);
+	if (a.op == ARP_OP_REQUEST)
+		fprintf(f, " ARP request who-has %s tell %s%s\n", tpa, spa,
+			a.spa == a.tpa ? " (gratuitous)" : "");
+	else
+		fprintf(f, " ARP reply %s is-at %s\n", spa, sha);
+}
+
+void trace_packet(FILE *f, uint64_t t_us, const char *dir, enum dev_type type,
+		  const uint8_t *pkt, size_t len)
+{
+	struct eth_hdr eth;
+	char src[18], dst[18];
+
+	fprintf(f, "%4llu.%06llu %-3s", (unsigned long long)(t_us / 1000000),
+		(unsigned long long)(t_us % 1000000), dir);
+	if (type == DEV_TUN) {
+		trace_ip(f, pkt, len);
+		return;
+	}
+	if (eth_parse(pkt, len, &eth) != DROP_NONE) {
+		fprintf(f, " runt frame, length %zu\n", len);
+		return;
+	}
+	eth_addr_format(eth.src, src);
+	eth_addr_format(eth.dst, dst);
+	fprintf(f, " %s > %s,", src, dst);
+	if (eth.type == ETH_TYPE_ARP)
+		trace_arp(f, eth.payload, eth.payload_len);
+	else if (eth.type == ETH_TYPE_IPV4)
+		trace_ip(f, eth.payload, eth.payload_len);
+	else
+		fprintf(f, " ethertype 0x%04x, length %zu\n", eth.type, len);
 }
 
 void trace_drop(FILE *f, uint64_t t_us, enum drop why)

@@ -1,0 +1,228 @@
+/*
+ * eth_host.c - Ethernet in and out, and ARP as RFC 826 describes it.
+ */
+#include "eth_host.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "bytes.h"
+#include "ipv4.h"
+
+void eth_host_init(struct eth_host *h, const uint8_t mac[ETH_ADDR_LEN], uint32_t addr)
+{
+	memset(h, 0, sizeof(*h));
+	memcpy(h->mac, mac, ETH_ADDR_LEN);
+	h->addr = addr;
+}
+
+/* Queue a frame around an ARP packet. */
+static void send_arp(struct eth_host *h, uint16_t op, const uint8_t eth_dst[ETH_ADDR_LEN],
+		     const uint8_t tha[ETH_ADDR_LEN], uint32_t tpa, struct txq *tx)
+{
+	struct arp_pkt a = { .op = op, .spa = h->addr, .tpa = tpa };
+	uint8_t *out = txq_slot(tx);
+
+	if (!out)
+		return;		/* the queue holds 8; an input makes at most 2 */
+	memcpy(a.sha, h->mac, ETH_ADDR_LEN);
+	memcpy(a.tha, tha, ETH_ADDR_LEN);
+	arp_emit(&a, out + ETH_HDR_LEN);
+	txq_push(tx, eth_emit(out, eth_dst, h->mac, ETH_TYPE_ARP, ARP_LEN));
+}
+
+static void send_request(struct eth_host *h, uint32_t ip, struct txq *tx)
+{
+	static const uint8_t unknown[ETH_ADDR_LEN];	/* all zero: "don't know" */
+
+	send_arp(h, ARP_OP_REQUEST, eth_broadcast, unknown, ip, tx);
+}
+
+void eth_host_announce(struct eth_host *h, struct txq *tx)
+{
+	static const uint8_t unknown[ETH_ADDR_LEN];
+
+	send_arp(h, ARP_OP_REQUEST, eth_broadcast, unknown, h->addr, tx);
+}
+
+/* Put an IPv4 datagram in a frame to mac. */
+static void send_ip(struct eth_host *h, const uint8_t mac[ETH_ADDR_LEN],
+		    const uint8_t *pkt, size_t len, struct txq *tx)
+{
+	uint8_t *out = txq_slot(tx);
+
+	if (!out || len > PKT_BUF_SIZE - ETH_HDR_LEN) {
+		h->drops[DROP_TX_QUEUE_FULL]++;
+		return;
+	}
+	memcpy(out + ETH_HDR_LEN, pkt, len);
+	txq_push(tx, eth_emit(out, mac, h->mac, ETH_TYPE_IPV4, len));
+}
+
+/* The MAC of e is now known: send what waited for it. */
+static void resolved(struct eth_host *h, struct arp_entry *e,
+		     const uint8_t mac[ETH_ADDR_LEN], uint64_t now_ms, struct txq *tx)
+{
+	arp_entry_resolve(e, mac, now_ms);
+	if (e->held) {
+		send_ip(h, e->mac, e->held, e->held_len, tx);
+		free(e->held);
+		e->held = NULL;
+		e->held_len = 0;
+	}
+}
+
+/* RFC 826, "Packet Reception", step by step. */
+static enum drop arp_input(struct eth_host *h, const uint8_t *buf, size_t len,
+			   uint64_t now_ms, struct txq *tx)
+{
+	struct arp_pkt a;
+	struct arp_entry *e;
+	bool merged = false;
+	enum drop why;
+
+	/* "Do I have the hardware type in ar$hrd?  Do I speak the protocol
+	 * in ar$pro?"  (and the lengths, and an opcode we know) */
+	why = arp_parse(buf, len, &a);
+	if (why != DROP_NONE)
+		return why;
+	/* Not in RFC 826: never learn a group MAC or a non-host address. An
+	 * ARP probe (RFC 5227) has sender address 0.0.0.0: nothing to learn. */
+	if (eth_is_multicast(a.sha) || (a.spa != 0 && !ipv4_is_host_source(a.spa)))
+		return DROP_ARP_BAD_SENDER;
+
+	/* "If the pair <protocol type, sender protocol address> is already
+	 * in my translation table, update the sender hardware address field
+	 * of the entry with the new information in the packet and set
+	 * Merge_flag to true." */
+	e = a.spa ? arp_cache_find(&h->arp, a.spa, now_ms) : NULL;
+	if (e) {
+		resolved(h, e, a.sha, now_ms, tx);
+		merged = true;
+	}
+
+	/* "Am I the target protocol address?" */
+	if (a.tpa != h->addr)
+		return DROP_ARP_NOT_FOR_US;
+
+	/* "If Merge_flag is false, add the triplet ... to the table." */
+	if (!merged && a.spa) {
+		e = arp_cache_alloc(&h->arp, a.spa, now_ms);
+		if (e)
+			arp_entry_resolve(e, a.sha, now_ms);
+	}
+
+	/* "Is the opcode ares_op$REQUEST?  (NOW look at the opcode!!)"  Then
+	 * answer, to the asker's MAC, with ours as the sender. */
+	if (a.op == ARP_OP_REQUEST)
+		send_arp(h, ARP_OP_REPLY, a.sha, a.sha, a.spa, tx);
+	return DROP_NONE;
+}
+
+enum drop eth_host_input(struct eth_host *h, const uint8_t *frame, size_t len,
+			 uint64_t now_ms, struct txq *tx,
+			 const uint8_t **ip, size_t *ip_len)
+{
+	struct eth_hdr eth;
+	enum drop why;
+
+	*ip = NULL;
+	*ip_len = 0;
+	why = eth_parse(frame, len, &eth);
+	if (why != DROP_NONE)
+		return why;
+	/* A NIC does this filtering in hardware; a TAP device passes every
+	 * frame the kernel sends, so we do it here. */
+	if (memcmp(eth.dst, h->mac, ETH_ADDR_LEN) != 0 &&
+	    memcmp(eth.dst, eth_broadcast, ETH_ADDR_LEN) != 0)
+		return DROP_ETH_NOT_FOR_US;
+	switch (eth.type) {
+	case ETH_TYPE_ARP:
+		return arp_input(h, eth.payload, eth.payload_len, now_ms, tx);
+	case ETH_TYPE_IPV4:
+		*ip = eth.payload;
+		*ip_len = eth.payload_len;
+		return DROP_NONE;
+	default:
+		return DROP_ETH_UNKNOWN_TYPE;
+	}
+}
+
+/* One datagram out: a frame now, or held while ARP asks. */
+static void output_one(struct eth_host *h, const uint8_t *pkt, size_t len,
+		       uint64_t now_ms, struct txq *tx)
+{
+	uint32_t dst = get32(pkt + 16);	/* every queued datagram has a header */
+	struct arp_entry *e = arp_cache_find(&h->arp, dst, now_ms);
+	uint8_t *copy;
+
+	if (e && e->state == ARP_RESOLVED) {
+		send_ip(h, e->mac, pkt, len, tx);
+		return;
+	}
+	if (!e) {
+		e = arp_cache_alloc(&h->arp, dst, now_ms);
+		if (!e) {
+			h->drops[DROP_ARP_CACHE_FULL]++;
+			return;
+		}
+		e->state = ARP_INCOMPLETE;
+		e->requests = 1;
+		e->deadline_ms = now_ms + ARP_RETRY_MS;
+		send_request(h, dst, tx);
+	}
+	/* Hold the latest datagram; an older one waiting is dropped. */
+	copy = malloc(len);
+	if (!copy) {
+		h->drops[DROP_TX_QUEUE_FULL]++;
+		return;
+	}
+	memcpy(copy, pkt, len);
+	if (e->held)
+		h->drops[DROP_ARP_HOLD_REPLACED]++;
+	free(e->held);
+	e->held = copy;
+	e->held_len = len;
+}
+
+void eth_host_output(struct eth_host *h, struct txq *ipq, uint64_t now_ms,
+		     struct txq *tx)
+{
+	size_t i;
+
+	for (i = 0; i < ipq->n; i++)
+		output_one(h, ipq->buf[i], ipq->len[i], now_ms, tx);
+	ipq->n = 0;
+}
+
+uint64_t eth_host_tick(struct eth_host *h, uint64_t now_ms, struct txq *tx)
+{
+	uint64_t next = UINT64_MAX;
+	size_t i;
+
+	for (i = 0; i < ARP_CACHE_SIZE; i++) {
+		struct arp_entry *e = &h->arp.e[i];
+
+		if (e->state != ARP_INCOMPLETE)
+			continue;
+		if (e->deadline_ms <= now_ms) {
+			if (e->requests >= ARP_MAX_REQUESTS) {
+				/* RFC 1122 2.3.2.1: give up on a silent host. */
+				if (e->held)
+					h->drops[DROP_ARP_RESOLVE_FAILED]++;
+				arp_entry_free(e);
+				continue;
+			}
+			if (tx->n + 1 >= TXQ_SLOTS) {	/* the rest next time */
+				next = now_ms;
+				continue;
+			}
+			e->requests++;
+			e->deadline_ms = now_ms + ARP_RETRY_MS;
+			send_request(h, e->ip, tx);
+		}
+		if (e->deadline_ms < next)
+			next = e->deadline_ms;
+	}
+	return next;
+}

@@ -1,0 +1,110 @@
+/*
+ * tap_arp - rung 3: the host of rung 2, now on Ethernet, on a TAP device.
+ *
+ * On a TUN device the kernel hands us IP packets.  On a TAP device it hands
+ * us Ethernet frames, and it will not send an IP packet to 10.10.10.1 until
+ * it knows the MAC address that goes with it: it asks with ARP (RFC 826)
+ * and waits.  So this rung adds the link layer (lib/eth_host.c):
+ *
+ *   - Ethernet: keep frames to our MAC or to broadcast, drop the rest (a
+ *     NIC would filter them in hardware); pad what we send to 60 bytes;
+ *   - ARP: answer requests for our address; learn from every ARP packet as
+ *     RFC 826's algorithm says; keep a cache whose entries expire; resolve
+ *     addresses ourselves before sending, holding the packet meanwhile;
+ *     announce ourselves with a gratuitous ARP at start.
+ *
+ * IPv4 and ICMP are rung 2's code, unchanged (lib/icmp_host.c): the IP
+ * layer queues datagrams, and the link layer frames and addresses them.
+ *
+ * Left out on purpose: there is no routing (every destination is taken to
+ * be on the link), no ARP conflict detection (RFC 5227), no proxy ARP.
+ *
+ * Run:   sudo ./tap_arp/tap_arp --trace
+ *        sudo ip addr add 10.10.10.2/24 dev tap0 && sudo ip link set tap0 up
+ *        arping -c 2 -I tap0 10.10.10.1;  ping 10.10.10.1;  ip neigh
+ * Lesson: lessons/03-tap-arp.md
+ */
+#include "tap_arp.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "../lib/ipv4.h"
+#include "../lib/opts.h"
+#include "../lib/run.h"
+
+void tap_arp_init(struct tap_arp *st, const uint8_t mac[6], uint32_t addr,
+		  int mtu, uint64_t now_ms, struct txq *tx)
+{
+	eth_host_init(&st->link, mac, addr);
+	icmp_host_init(&st->ip, addr, mtu, now_ms);
+	st->ipq.n = 0;
+	eth_host_announce(&st->link, tx);
+}
+
+enum drop tap_arp_input(struct tap_arp *st, const uint8_t *frame, size_t len,
+			uint64_t now_ms, struct txq *tx)
+{
+	const uint8_t *ip;
+	size_t ip_len;
+	enum drop why;
+
+	/* The link layer: Ethernet filtering, and ARP, answered right there. */
+	why = eth_host_input(&st->link, frame, len, now_ms, tx, &ip, &ip_len);
+	if (why != DROP_NONE || !ip)
+		return why;
+	/* The IP layer, exactly as on TUN; then frame what it wants sent. */
+	why = icmp_host_input(&st->ip, ip, ip_len, now_ms, &st->ipq);
+	eth_host_output(&st->link, &st->ipq, now_ms, tx);
+	return why;
+}
+
+uint64_t tap_arp_tick(struct tap_arp *st, uint64_t now_ms, struct txq *tx)
+{
+	return eth_host_tick(&st->link, now_ms, tx);
+}
+
+#ifndef TUNLAB_NO_MAIN	/* unit tests link the core without main() */
+static struct tap_arp st;
+static uint8_t our_mac[6];
+
+/* The adapters the loop calls. */
+static void start(void *state, int mtu, uint64_t now_ms, struct txq *tx)
+{
+	tap_arp_init(state, our_mac, st.ip.addr, mtu, now_ms, tx);
+}
+
+static enum drop input(void *state, const uint8_t *pkt, size_t len,
+		       uint64_t now_ms, struct txq *tx)
+{
+	return tap_arp_input(state, pkt, len, now_ms, tx);
+}
+
+static uint64_t tick(void *state, uint64_t now_ms, struct txq *tx)
+{
+	return tap_arp_tick(state, now_ms, tx);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct prog prog = {
+		.name = "tap_arp",
+		.summary = "Rung 3: an IPv4 host on a TAP device: Ethernet, ARP and ping.",
+		.dev_type = DEV_TAP,
+		.extra = OPT_ADDR | OPT_MAC,
+	};
+	struct opts o;
+	char addr[16], mac[18], ready[40];
+	struct core core = { .state = &st, .start = start, .input = input,
+			     .tick = tick, .own_drops = st.link.drops };
+
+	opts_parse(&prog, argc, argv, &o);
+	memcpy(our_mac, o.mac, 6);
+	st.ip.addr = o.addr;
+	ipv4_addr_format(o.addr, addr);
+	eth_addr_format(o.mac, mac);
+	snprintf(ready, sizeof(ready), "%s %s", addr, mac);
+	core.ready_detail = ready;
+	return run(&prog, &o, &core);
+}
+#endif

@@ -1,0 +1,360 @@
+#!/usr/bin/env bash
+#
+# run.sh: the `make bench` driver. Measures how fast each rung of the ladder
+# answers ICMP echo, next to the Linux kernel answering the same thing.
+#
+# What it does, in order:
+#   1. Builds tests/bench/echoload if it is missing or older than its source.
+#   2. kernel-veth: two network namespaces joined by a veth pair; echoload in
+#      one pings the kernel of the other (10.10.11.2 -> 10.10.11.1). This is
+#      the baseline: the cost of the same socket calls with no user-space
+#      stack in the path.
+#   3. Each rung that is built (tun_echo, icmp_reply, tap_arp, udp_echo,
+#      tcp_mini): a namespace of its own; the program is started inside it,
+#      we wait for its "ready" line, give the kernel side of its device
+#      10.10.10.2/24 and ping the stack at 10.10.10.1. A rung not built yet
+#      gets a "not built" line and is skipped.
+#   4. For every target: echoload with 1 and with 32 requests in flight,
+#      then `ping -f`. Then one table, on stdout and in $BENCH_OUT.
+#
+# Safety: everything happens inside namespaces named tlbench-<our pid>-*,
+# created here and deleted on exit (trap EXIT), whatever happens. Nothing
+# touches the host namespace's interfaces, addresses or routes, and no
+# packet leaves those namespaces. Every load is bounded in time and count,
+# and every wait is bounded.
+#
+# Usage (as root):  make bench      or      bash tests/bench/run.sh
+# Environment:
+#   BIN_DIR             where the rungs are: BIN_DIR/tun_echo/tun_echo (the
+#                       build tree, default: project root) or BIN_DIR/tun_echo
+#                       (an installed bin directory)
+#   BENCH_OUT           where to write the table (default tests/bench/last-run.txt)
+#   BENCH_SECONDS       length of each echoload run (default 3, 1..60)
+#   BENCH_PING_COUNT    ping -f count (default 20000, 1..1000000)
+#   BENCH_MAX_REQUESTS  cap on requests per echoload run (default 10000000)
+#   CC                  compiler for echoload (default cc)
+# Exit status: 0 if every built target was measured, 1 if any failed,
+# 2 on a bad environment setting.
+
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(cd "$here/../.." && pwd)
+
+BIN_DIR=${BIN_DIR:-$root}
+BENCH_OUT=${BENCH_OUT:-$root/tests/bench/last-run.txt}
+BENCH_SECONDS=${BENCH_SECONDS:-3}
+BENCH_PING_COUNT=${BENCH_PING_COUNT:-20000}
+BENCH_MAX_REQUESTS=${BENCH_MAX_REQUESTS:-10000000}
+CC=${CC:-cc}
+
+# The in-flight counts to measure: 1 shows latency, 32 shows throughput.
+INFLIGHTS=(1 32)
+# ping -f gives up after this many seconds even if replies are missing.
+PING_DEADLINE=30
+# How long a stack gets to print "ready", and to exit after SIGTERM.
+READY_TENTHS=50
+STOP_TENTHS=50
+
+# The rungs: binary name and device name (see shared contract).
+RUNGS=(tun_echo:tun0 icmp_reply:tun0 tap_arp:tap0 udp_echo:tap0 tcp_mini:tap0)
+
+prefix="tlbench-$$"
+
+say() { printf 'bench: %s\n' "$*" >&2; }
+die() { printf 'bench: %s\n' "$*" >&2; exit 1; }
+
+# Check an integer setting: name, value, min, max. Exit 2 if it is wrong.
+check_int() {
+	if [[ ! $2 =~ ^[0-9]+$ ]] || (( 10#$2 < $3 || 10#$2 > $4 )); then
+		printf 'bench: %s is "%s": must be a whole number from %s to %s\n' \
+			"$1" "$2" "$3" "$4" >&2
+		exit 2
+	fi
+}
+
+check_int BENCH_SECONDS "$BENCH_SECONDS" 1 60
+check_int BENCH_PING_COUNT "$BENCH_PING_COUNT" 1 1000000
+check_int BENCH_MAX_REQUESTS "$BENCH_MAX_REQUESTS" 1 1000000000
+
+if [[ $(id -u) -ne 0 ]]; then
+	die "must run as root: it creates network namespaces and raw sockets (try: sudo make bench)"
+fi
+for tool in ip ping timeout awk; do
+	command -v "$tool" >/dev/null || die "needs '$tool' (Debian: apt-get install iproute2 iputils-ping coreutils gawk)"
+done
+
+# --- cleanup: runs however we exit ------------------------------------------
+
+created_ns=()      # every namespace we made, to delete on exit
+stack_pid=""       # the rung program running right now, if any
+tmp=$(mktemp -d /tmp/tlbench.XXXXXX)
+
+# shellcheck disable=SC2317  # (called by the trap, which shellcheck cannot see)
+cleanup() {
+	local rc=$?
+	trap - EXIT
+	# A namespace outlives "ip netns del" while a process is inside it, so
+	# stop the program first.
+	if [[ -n $stack_pid ]]; then
+		stop_stack >/dev/null 2>&1 || true
+	fi
+	local ns
+	for ns in "${created_ns[@]}"; do
+		ip netns del "$ns" 2>/dev/null || true
+	done
+	rm -rf "$tmp"
+	exit "$rc"
+}
+trap cleanup EXIT
+# Ctrl-C or kill: exit, which runs the EXIT trap above.
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# Make a namespace of ours, with loopback up and without IPv6 (so the
+# kernel does not send router solicitations into the device under test).
+ns_add() {
+	ip netns add "$1" || return 1
+	created_ns+=("$1")
+	ip -n "$1" link set lo up || return 1
+	ip netns exec "$1" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
+		net.ipv6.conf.default.disable_ipv6=1 2>/dev/null || true
+}
+
+# --- the rung programs --------------------------------------------------------
+
+# Is this pid alive? (A zombie, exited but not yet reaped, is not.)
+alive() {
+	local st
+	st=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+	st=${st##*) }
+	[[ ${st:0:1} != Z ]]
+}
+
+# Where a rung's binary is, or fail: the build tree, then a bin directory.
+find_bin() {
+	local cand
+	for cand in "$BIN_DIR/$1/$1" "$BIN_DIR/$1"; do
+		if [[ -f $cand && -x $cand ]]; then
+			printf '%s\n' "$cand"
+			return 0
+		fi
+	done
+	return 1
+}
+
+# start_stack NAME BINARY DEVICE NAMESPACE: run it, wait for "ready", then
+# configure the kernel side of the device as the contract says.
+start_stack() {
+	local name=$1 bin=$2 dev=$3 ns=$4 i
+	ip netns exec "$ns" "$bin" -d "$dev" >"$tmp/$name.out" 2>"$tmp/$name.err" &
+	stack_pid=$!
+	for ((i = 0; i < READY_TENTHS; i++)); do
+		if grep -q '^ready' "$tmp/$name.out"; then
+			break
+		fi
+		if ! alive "$stack_pid"; then
+			say "$name exited before saying ready; its stderr:"
+			sed 's/^/    /' "$tmp/$name.err" >&2
+			wait "$stack_pid" || true
+			stack_pid=""
+			return 1
+		fi
+		sleep 0.1
+	done
+	if ((i == READY_TENTHS)); then
+		say "$name did not print 'ready' within $((READY_TENTHS / 10)) s"
+		stop_stack || true
+		return 1
+	fi
+	ip -n "$ns" addr add 10.10.10.2/24 dev "$dev" || return 1
+	ip -n "$ns" link set "$dev" up || return 1
+}
+
+# Stop the running rung with SIGTERM (the contract: it exits 0), wait for
+# it, and fall back to SIGKILL if it has not gone after STOP_TENTHS/10 s.
+# Returns 0 only if it exited 0.
+stop_stack() {
+	local pid=$stack_pid i rc=0
+	stack_pid=""
+	kill -TERM "$pid" 2>/dev/null || true
+	for ((i = 0; i < STOP_TENTHS; i++)); do
+		alive "$pid" || break
+		sleep 0.1
+	done
+	if alive "$pid"; then
+		say "pid $pid still running $((STOP_TENTHS / 10)) s after SIGTERM; sending SIGKILL"
+		kill -KILL "$pid" 2>/dev/null || true
+	fi
+	wait "$pid" || rc=$?
+	return "$rc"
+}
+
+# --- measuring ----------------------------------------------------------------
+
+# Results, keyed "target,inflight" or "target".
+declare -A rate loss p50 p90 p99 ping_mean ping_rate
+targets=()         # measured targets, in order
+notes=()           # skipped and failed targets, one line each
+details=()         # raw tool output, for the record
+failed=0
+
+# The value after KEY in a "key value key value" line.
+field() {
+	awk -v k="$2" '{ for (i = 1; i < NF; i++) if ($i == k) { print $(i + 1); exit } }' <<<"$1"
+}
+
+# measure TARGET NAMESPACE DST: echoload at each in-flight count, then ping -f.
+measure() {
+	local target=$1 ns=$2 dst=$3 n line out sent lost tx rx ms avg
+
+	# Reachable at all? Also resolves ARP for the TAP rungs before timing.
+	if ! timeout 10 ip netns exec "$ns" ping -n -q -c 3 -i 0.2 -W 1 "$dst" >/dev/null 2>&1; then
+		notes+=("$target: FAILED: no reply to a plain ping of $dst")
+		return 1
+	fi
+
+	for n in "${INFLIGHTS[@]}"; do
+		say "$target: echoload -n $n for ${BENCH_SECONDS} s"
+		# timeout: echoload stops by itself; this is only a backstop.
+		if ! line=$(timeout $((BENCH_SECONDS + 15)) ip netns exec "$ns" \
+			"$echoload" -d "$dst" -n "$n" -t "$BENCH_SECONDS" -c "$BENCH_MAX_REQUESTS"); then
+			notes+=("$target: FAILED: echoload -n $n did not complete")
+			return 1
+		fi
+		details+=("$target echoload -n $n: $line")
+		sent=$(field "$line" sent)
+		lost=$(field "$line" lost)
+		rate[$target,$n]=$(field "$line" rate_per_s)
+		loss[$target,$n]=$(awk -v s="$sent" -v l="$lost" \
+			'BEGIN { printf "%.2f%%", (s ? 100 * l / s : 0) }')
+		p50[$target,$n]=$(field "$line" p50_us)
+		p90[$target,$n]=$(field "$line" p90_us)
+		p99[$target,$n]=$(field "$line" p99_us)
+	done
+
+	say "$target: ping -f -c $BENCH_PING_COUNT"
+	# ping exits 1 when some replies are missing; that is a result, not an error.
+	out=$(timeout $((PING_DEADLINE + 10)) ip netns exec "$ns" \
+		ping -f -q -n -c "$BENCH_PING_COUNT" -w "$PING_DEADLINE" "$dst" 2>&1) || true
+	# "20000 packets transmitted, 20000 received, 0% packet loss, time 191ms"
+	# "rtt min/avg/max/mdev = 0.002/0.004/0.104/0.006 ms, ipg/ewma ..."
+	tx=$(awk '/packets transmitted/ { print $1 }' <<<"$out")
+	rx=$(awk '/packets transmitted/ { print $4 }' <<<"$out")
+	ms=$(sed -n 's/.*, time \([0-9]*\)ms.*/\1/p' <<<"$out")
+	avg=$(sed -n 's|^rtt [^=]*= [0-9.]*/\([0-9.]*\)/.*|\1|p' <<<"$out")
+	details+=("$target ping -f: $(grep -E 'transmitted|rtt' <<<"$out" | tr '\n' ' ')")
+	if [[ -n $tx && -n $ms && -n $avg ]]; then
+		ping_mean[$target]=$(awk -v a="$avg" 'BEGIN { printf "%.1f", a * 1000 }')
+		# rate = replies / elapsed; ping's own "time" is the elapsed time.
+		# (Parentheses: a bare ">" in awk's printf would redirect to a file.)
+		ping_rate[$target]=$(awk -v r="$rx" -v t="$ms" \
+			'BEGIN { printf "%.0f", (t > 0 ? r * 1000 / t : 0) }')
+	else
+		notes+=("$target: ping -f gave no usable summary: $(tr '\n' ' ' <<<"$out")")
+	fi
+	targets+=("$target")
+}
+
+# --- 1. the load tool ---------------------------------------------------------
+
+echoload=$here/echoload
+if [[ ! -x $echoload || $here/echoload.c -nt $echoload ]]; then
+	say "building $echoload with $CC"
+	read -r -a cc_cmd <<<"$CC"
+	"${cc_cmd[@]}" -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror \
+		-o "$echoload" "$here/echoload.c"
+fi
+
+# --- 2. the baseline: the kernel across a veth pair ---------------------------
+
+k1=$prefix-k1
+k2=$prefix-k2
+ns_add "$k1"
+ns_add "$k2"
+# Create the pair inside k1 with its peer placed straight into k2, so it
+# never exists in the host namespace, not even for a moment.
+ip -n "$k1" link add veth0 type veth peer name veth0 netns "$k2"
+ip -n "$k1" addr add 10.10.11.1/24 dev veth0
+ip -n "$k2" addr add 10.10.11.2/24 dev veth0
+ip -n "$k1" link set veth0 up
+ip -n "$k2" link set veth0 up
+if ! measure kernel-veth "$k2" 10.10.11.1; then
+	failed=1
+fi
+ip netns del "$k1"
+ip netns del "$k2"
+
+# --- 3. the rungs ---------------------------------------------------------------
+
+for rung in "${RUNGS[@]}"; do
+	name=${rung%%:*}
+	dev=${rung#*:}
+	if ! bin=$(find_bin "$name"); then
+		notes+=("$name: not built (no $BIN_DIR/$name/$name; run make) - skipped")
+		continue
+	fi
+	ns=$prefix-$name
+	ns_add "$ns"
+	if ! start_stack "$name" "$bin" "$dev" "$ns"; then
+		notes+=("$name: FAILED: did not start (see messages above)")
+		failed=1
+		continue
+	fi
+	ok=1
+	measure "$name" "$ns" 10.10.10.1 || ok=0
+	if ! stop_stack; then
+		notes+=("$name: did not exit 0 on SIGTERM")
+		ok=0
+	fi
+	# The program's exit summary: its counters, drops by reason.
+	details+=("$name stderr (last lines): $(tail -n 4 "$tmp/$name.err" | tr '\n' ' ')")
+	((ok)) || failed=1
+	ip netns del "$ns"
+done
+
+# --- 4. the report ----------------------------------------------------------------
+
+# "x.xx" = a / b, or "-" when either is missing.
+ratio() {
+	awk -v a="${1:-}" -v b="${2:-}" \
+		'BEGIN { if (a == "" || b == "" || b + 0 == 0) print "-"; else printf "%.2f", a / b }'
+}
+
+report() {
+	local t n
+	echo "tunlab bench, $(date -u '+%Y-%m-%d %H:%M UTC')"
+	echo "host: $(uname -r), $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo), $(nproc) cores"
+	echo "echoload: ${BENCH_SECONDS} s per run, 56-byte payload, 200 ms timeout; ping -f -c $BENCH_PING_COUNT"
+	echo
+	printf '%-12s %9s %9s %7s %8s %8s %8s %9s %9s\n' \
+		target in-flight req/s loss p50_us p90_us p99_us vs_tun vs_kernel
+	for t in "${targets[@]}"; do
+		for n in "${INFLIGHTS[@]}"; do
+			printf '%-12s %9s %9s %7s %8s %8s %8s %9s %9s\n' "$t" "$n" \
+				"${rate[$t,$n]:--}" "${loss[$t,$n]:--}" \
+				"${p50[$t,$n]:--}" "${p90[$t,$n]:--}" "${p99[$t,$n]:--}" \
+				"$(ratio "${rate[$t,$n]:-}" "${rate[tun_echo,$n]:-}")" \
+				"$(ratio "${rate[$t,$n]:-}" "${rate[kernel-veth,$n]:-}")"
+		done
+	done
+	echo
+	printf '%-12s %14s %12s\n' target ping_f_mean_us ping_f_rate
+	for t in "${targets[@]}"; do
+		printf '%-12s %14s %12s\n' "$t" "${ping_mean[$t]:--}" "${ping_rate[$t]:--}"
+	done
+	if ((${#notes[@]})); then
+		echo
+		printf '%s\n' "${notes[@]}"
+	fi
+	echo
+	echo "raw:"
+	if ((${#details[@]})); then
+		printf '  %s\n' "${details[@]}"
+	fi
+}
+
+mkdir -p "$(dirname "$BENCH_OUT")"
+report | tee "$BENCH_OUT"
+say "table written to $BENCH_OUT"
+exit "$failed"
