@@ -28,7 +28,8 @@ BINS     := $(foreach p,$(PROGS),$(p)/$(p))
 SAN_BINS := $(foreach p,$(PROGS),build/san/$(p)/$(p))
 
 UNIT_SRC := tests/unit/unit.c tests/unit/test_cksum.c tests/unit/test_ipv4.c \
-            tests/unit/test_icmp.c tests/unit/test_pcap.c tests/unit/test_cores.c
+            tests/unit/test_icmp.c tests/unit/test_pcap.c tests/unit/test_cores.c \
+            tests/unit/test_arp.c
 TOOLS    := build/tools/craft
 BENCH_TOOL := tests/bench/echoload
 

@@ -13,7 +13,7 @@ if [ "$(id -u)" != 0 ]; then
 	echo "make demo needs root: it creates a network namespace. Try: sudo make demo"
 	exit 1
 fi
-need_tools ip:iproute2 ping:iputils-ping socat:socat
+need_tools ip:iproute2 ping:iputils-ping arping:iputils-arping socat:socat
 
 ns=tunlab-demo-$$
 tmp=$(mktemp -d)
@@ -66,6 +66,14 @@ show ip netns exec "$ns" ping -n -c 1 -W 1 10.10.10.3
 echo "  (UDP is not a protocol it speaks: ICMP protocol unreachable)"
 echo "\$ echo hello | ip netns exec $ns socat -t 1 - UDP:10.10.10.1:7"
 echo hello | ip netns exec "$ns" socat -t 1 - UDP:10.10.10.1:7 2>&1 | sed 's/^/  /' || true
+stop
+
+say "Rung 3: tap_arp speaks Ethernet and ARP on tap0"
+start tap_arp tap0
+echo "  (the kernel asks who has 10.10.10.1 before it sends any IP packet)"
+show ip netns exec "$ns" arping -c 2 -w 3 -I tap0 10.10.10.1
+show ip netns exec "$ns" ping -n -c 2 -i 0.3 10.10.10.1
+show ip -n "$ns" neigh show dev tap0
 stop
 
 say "Done. Next: lessons/01-tun-echo.md, and 'sudo make test'."

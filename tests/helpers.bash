@@ -138,3 +138,36 @@ ping_ok() {
 	[ "$status" -eq 0 ]
 	[[ "$output" == *" 0% packet loss"* ]]
 }
+
+# A TAP device made beforehand, up, with the kernel's address: for the
+# tests that must see what the stack sends the moment it starts.
+tap_up_before_start() {
+	ip -n "$NS" tuntap add dev tap0 mode tap
+	kernel_side tap0
+}
+
+# capture FILE FILTER...: tcpdump on tap0 in the background, until
+# stop_capture; returns once tcpdump is listening (at most 10 s).
+capture() {
+	local file=$1 i
+	shift
+	ip netns exec "$NS" tcpdump --immediate-mode -U -nei tap0 -w "$file" "$@" 2>"$file.log" &
+	CAPTURE_PID=$!
+	for i in $(seq 200); do
+		grep -q 'listening on' "$file.log" 2>/dev/null && return 0
+		sleep 0.05
+	done
+	echo "tcpdump did not start" >&2
+	return 1
+}
+
+stop_capture() {
+	kill -INT "$CAPTURE_PID" 2>/dev/null || true
+	wait "$CAPTURE_PID" 2>/dev/null || true
+}
+
+# read_pcap TCPDUMP-ARGS...: tcpdump -r's packet lines only (its banner goes
+# to stderr, which is dropped so that line N is packet N).
+read_pcap() {
+	tcpdump "$@" 2>/dev/null
+}

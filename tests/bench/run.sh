@@ -71,6 +71,8 @@ check_int() {
 			"$1" "$2" "$3" "$4" >&2
 		exit 2
 	fi
+	# Normalise ("08" -> "8") so the tools we hand it to agree on its value.
+	printf -v "$1" '%d' "$((10#$2))"
 }
 
 check_int BENCH_SECONDS "$BENCH_SECONDS" 1 60
@@ -167,8 +169,12 @@ start_stack() {
 		stop_stack || true
 		return 1
 	fi
-	ip -n "$ns" addr add 10.10.10.2/24 dev "$dev" || return 1
-	ip -n "$ns" link set "$dev" up || return 1
+	if ! ip -n "$ns" addr add 10.10.10.2/24 dev "$dev" ||
+		! ip -n "$ns" link set "$dev" up; then
+		say "$name is ready but its device $dev could not be configured"
+		stop_stack || true
+		return 1
+	fi
 }
 
 # Stop the running rung with SIGTERM (the contract: it exits 0), wait for
@@ -247,9 +253,10 @@ measure() {
 	if [[ -n $tx && -n $ms && -n $avg ]]; then
 		ping_mean[$target]=$(awk -v a="$avg" 'BEGIN { printf "%.1f", a * 1000 }')
 		# rate = replies / elapsed; ping's own "time" is the elapsed time.
-		# (Parentheses: a bare ">" in awk's printf would redirect to a file.)
+		# (An "if", not "printf ..., t > 0 ? ...": in awk's printf a bare
+		# ">" is an output redirection, to a file named "0".)
 		ping_rate[$target]=$(awk -v r="$rx" -v t="$ms" \
-			'BEGIN { printf "%.0f", (t > 0 ? r * 1000 / t : 0) }')
+			'BEGIN { if (t > 0) printf "%.0f", r * 1000 / t; else print "-" }')
 	else
 		notes+=("$target: ping -f gave no usable summary: $(tr '\n' ' ' <<<"$out")")
 	fi

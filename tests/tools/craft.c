@@ -7,10 +7,18 @@
  * IP stack, which would refuse to send most of them (a raw IP socket fixes up
  * the total length and header checksum, for one).
  *
- * usage: craft [-i IFNAME] [-s SRC] [-d DST] [-n COUNT] KIND...
+ * usage: craft [-e] [-i IFNAME] [-s SRC] [-d DST] [-D DSTMAC] [-n COUNT] KIND...
  * KIND: echo truncated ihl4 totlen badsum badicmpsum fragment ipv6 udp
  *       runt (1 byte), cksum=HHHH (an echo request whose ICMP checksum
  *       is exactly HHHH, hex: the last data word is chosen to make it so)
+ * -e: an Ethernet frame for a TAP device, from the interface's own MAC to
+ *     DSTMAC (default 02:00:0a:0a:0a:01), around the packet of KIND, or one of
+ *     these ARP kinds: arp (a valid who-has DST tell SRC), arp-short (20 of
+ *     its 28 bytes), arp-htype, arp-ptype, arp-hlen, arp-plen, arp-op (each
+ *     field wrong), arp-gmac (sender MAC multicast), eth-only (just the
+ *     14-byte header, type ARP).  A packet socket refuses frames under 14
+ *     bytes (the kernel checks the link header), so shorter runts can only be
+ *     tested in the unit tests.
  * Needs root (CAP_NET_RAW).  Only ever run inside a test namespace.
  */
 #include <arpa/inet.h>
@@ -18,6 +26,7 @@
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
 #include <net/if.h>
+#include <sys/ioctl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -81,6 +90,42 @@ static size_t echo(uint8_t *b)
 		b[28 + i] = (uint8_t)i;
 	put16(b + 22, sum16(b + 20, 64));
 	return 84;
+}
+
+/* An ARP request who-has DST tell SRC from mac, with one field spoiled
+ * according to kind.  Returns 0 for a kind that is not an ARP kind. */
+static size_t build_arp(const char *kind, uint8_t *b, const uint8_t mac[6])
+{
+	if (strncmp(kind, "arp", 3) != 0 && strcmp(kind, "eth-only") != 0)
+		return 0;
+	if (!strcmp(kind, "eth-only"))
+		return 0 + 1;			/* 1 marks "no payload" */
+	put16(b, 1);				/* Ethernet */
+	put16(b + 2, 0x0800);			/* IPv4 */
+	b[4] = 6;
+	b[5] = 4;
+	put16(b + 6, 1);			/* request */
+	memcpy(b + 8, mac, 6);
+	memcpy(b + 14, &src_addr, 4);
+	memset(b + 18, 0, 6);
+	memcpy(b + 24, &dst_addr, 4);
+	if (!strcmp(kind, "arp-short"))
+		return 20;
+	if (!strcmp(kind, "arp-htype"))
+		put16(b, 6);
+	else if (!strcmp(kind, "arp-ptype"))
+		put16(b + 2, 0x86dd);
+	else if (!strcmp(kind, "arp-hlen"))
+		b[4] = 8;
+	else if (!strcmp(kind, "arp-plen"))
+		b[5] = 16;
+	else if (!strcmp(kind, "arp-op"))
+		put16(b + 6, 9);
+	else if (!strcmp(kind, "arp-gmac"))
+		b[8] |= 0x01;
+	else if (strcmp(kind, "arp") != 0)
+		return 0;
+	return 28;
 }
 
 static size_t build(const char *kind, uint8_t *b)
@@ -152,19 +197,46 @@ static size_t build(const char *kind, uint8_t *b)
 	return 0;
 }
 
+/* The interface's own MAC, the source of the frames we send. */
+static int if_mac(int fd, const char *ifname, uint8_t mac[6])
+{
+	struct ifreq ifr;
+
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
+	if (ioctl(fd, SIOCGIFHWADDR, &ifr) < 0)
+		return -1;
+	memcpy(mac, ifr.ifr_hwaddr.sa_data, 6);
+	return 0;
+}
+
+static void usage(void)
+{
+	fprintf(stderr, "usage: craft [-e] [-i IF] [-s SRC] [-d DST] [-D DSTMAC] [-n N] KIND...\n");
+	exit(2);
+}
+
 int main(int argc, char **argv)
 {
-	const char *ifname = "tun0", *src = "10.10.10.2", *dst = "10.10.10.1";
+	const char *ifname = NULL, *src = "10.10.10.2", *dst = "10.10.10.1";
+	uint8_t dst_mac[6] = { 0x02, 0x00, 0x0a, 0x0a, 0x0a, 0x01 }, src_mac[6];
 	struct sockaddr_ll ll;
 	uint8_t buf[256];
 	long count = 1, i;
-	int fd, c, a, rc = 0;
+	int fd, c, a, rc = 0, ether = 0;
 
-	while ((c = getopt(argc, argv, "i:s:d:n:")) != -1) {
+	while ((c = getopt(argc, argv, "ei:s:d:D:n:")) != -1) {
 		switch (c) {
+		case 'e': ether = 1; break;
 		case 'i': ifname = optarg; break;
 		case 's': src = optarg; break;
 		case 'd': dst = optarg; break;
+		case 'D':
+			if (sscanf(optarg, "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx", &dst_mac[0],
+				   &dst_mac[1], &dst_mac[2], &dst_mac[3], &dst_mac[4],
+				   &dst_mac[5]) != 6)
+				usage();
+			break;
 		case 'n':
 			count = strtol(optarg, NULL, 10);
 			if (count < 1 || count > 100000) {
@@ -173,16 +245,16 @@ int main(int argc, char **argv)
 			}
 			break;
 		default:
-			fprintf(stderr, "usage: craft [-i IF] [-s SRC] [-d DST] [-n N] KIND...\n");
-			return 2;
+			usage();
 		}
 	}
+	if (!ifname)
+		ifname = ether ? "tap0" : "tun0";
 	if (optind >= argc || inet_pton(AF_INET, src, &src_addr) != 1 ||
-	    inet_pton(AF_INET, dst, &dst_addr) != 1) {
-		fprintf(stderr, "usage: craft [-i IF] [-s SRC] [-d DST] [-n N] KIND...\n");
-		return 2;
-	}
-	fd = socket(AF_PACKET, SOCK_DGRAM, htons(ETH_P_IP));
+	    inet_pton(AF_INET, dst, &dst_addr) != 1)
+		usage();
+	/* TUN: a datagram socket, no link header.  TAP: raw, we write it. */
+	fd = socket(AF_PACKET, ether ? SOCK_RAW : SOCK_DGRAM, htons(ETH_P_IP));
 	if (fd < 0) {
 		fprintf(stderr, "craft: packet socket: %s (needs root)\n", strerror(errno));
 		return 1;
@@ -191,16 +263,30 @@ int main(int argc, char **argv)
 	ll.sll_family = AF_PACKET;
 	ll.sll_protocol = htons(ETH_P_IP);
 	ll.sll_ifindex = (int)if_nametoindex(ifname);
-	if (ll.sll_ifindex == 0) {
+	if (ll.sll_ifindex == 0 || (ether && if_mac(fd, ifname, src_mac) < 0)) {
 		fprintf(stderr, "craft: no interface %s\n", ifname);
 		return 1;
 	}
 	for (a = optind; a < argc; a++) {
-		size_t n = build(argv[a], buf);
+		uint8_t *pkt = ether ? buf + 14 : buf;
+		size_t n = ether ? build_arp(argv[a], pkt, src_mac) : 0;
+		uint16_t type = 0x0806;
 
-		if (n == 0) {
-			fprintf(stderr, "craft: unknown kind '%s'\n", argv[a]);
-			return 2;
+		if (n == 1)			/* eth-only: no payload */
+			n = 0;
+		else if (n == 0) {
+			n = build(argv[a], pkt);
+			type = pkt[0] >> 4 == 6 ? 0x86dd : 0x0800;
+			if (n == 0) {
+				fprintf(stderr, "craft: unknown kind '%s'\n", argv[a]);
+				return 2;
+			}
+		}
+		if (ether) {
+			memcpy(buf, dst_mac, 6);
+			memcpy(buf + 6, src_mac, 6);
+			put16(buf + 12, type);
+			n += 14;
 		}
 		for (i = 0; i < count; i++)
 			if (sendto(fd, buf, n, 0, (struct sockaddr *)&ll, sizeof(ll)) != (ssize_t)n) {

@@ -1,0 +1,290 @@
+/*
+ * test_arp.c - Ethernet and ARP wire formats, the ARP cache, and rung 3's
+ * core (tap_arp) driven frame by frame.
+ */
+#include <string.h>
+
+#include "../../lib/arp.h"
+#include "../../lib/bytes.h"
+#include "../../lib/cksum.h"
+#include "../../lib/eth.h"
+#include "../../lib/eth_host.h"
+#include "../../tap_arp/tap_arp.h"
+#include "unit.h"
+
+static const uint8_t OUR_MAC[6] = { 0x02, 0x00, 0x0a, 0x0a, 0x0a, 0x01 };
+static const uint8_t PEER_MAC[6] = { 0x02, 0x00, 0x0a, 0x0a, 0x0a, 0x02 };
+static const uint32_t US = IPV4_ADDR(10, 10, 10, 1);
+static const uint32_t PEER = IPV4_ADDR(10, 10, 10, 2);
+
+/* A frame holding an ARP packet of op from PEER about tpa. */
+static size_t arp_frame(uint8_t *f, uint16_t op, const uint8_t dst[6], uint32_t tpa)
+{
+	struct arp_pkt a = { .op = op, .spa = PEER, .tpa = tpa };
+
+	memcpy(a.sha, PEER_MAC, 6);
+	if (op == ARP_OP_REPLY)
+		memcpy(a.tha, OUR_MAC, 6);
+	arp_emit(&a, f + ETH_HDR_LEN);
+	return eth_emit(f, dst, PEER_MAC, ETH_TYPE_ARP, ARP_LEN);
+}
+
+/* A frame holding an echo request from PEER to US. */
+static size_t echo_frame(uint8_t *f, const uint8_t dst[6])
+{
+	uint8_t *b = f + ETH_HDR_LEN;
+
+	memset(b, 0, 36);
+	b[0] = 0x45;
+	put16(b + 2, 36);
+	b[8] = 64;
+	b[9] = 1;
+	put32(b + 12, PEER);
+	put32(b + 16, US);
+	put16(b + 10, cksum(b, 20));
+	b[20] = 8;
+	put16(b + 24, 9);
+	memcpy(b + 28, "abcdefgh", 8);
+	put16(b + 22, cksum(b + 20, 16));
+	return eth_emit(f, dst, PEER_MAC, ETH_TYPE_IPV4, 36);
+}
+
+static void eth_wire(void)
+{
+	uint8_t f[64];
+	struct eth_hdr h;
+	size_t len;
+
+	memset(f, 0xaa, sizeof(f));
+	CHECK_EQ(eth_emit(f, eth_broadcast, OUR_MAC, ETH_TYPE_ARP, 28), 60);
+	CHECK(f[42] == 0 && f[59] == 0);		/* zero padding */
+	CHECK_EQ(eth_emit(f, eth_broadcast, OUR_MAC, ETH_TYPE_ARP, 50), 64);
+	CHECK_EQ(eth_parse(f, 60, &h), DROP_NONE);
+	CHECK_EQ(h.type, ETH_TYPE_ARP);
+	CHECK(memcmp(h.src, OUR_MAC, 6) == 0);
+	CHECK_EQ(h.payload_len, 46);
+	for (len = 0; len < ETH_HDR_LEN; len++)		/* every runt */
+		CHECK_EQ(eth_parse(f, len, &h), DROP_ETH_TRUNCATED);
+	CHECK(eth_is_multicast(eth_broadcast));
+	CHECK(!eth_is_multicast(OUR_MAC));
+}
+
+static void arp_wire(void)
+{
+	uint8_t b[28], bad[28];
+	struct arp_pkt a = { .op = ARP_OP_REQUEST, .spa = PEER, .tpa = US }, o;
+	size_t len;
+
+	memcpy(a.sha, PEER_MAC, 6);
+	CHECK_EQ(arp_emit(&a, b), 28);
+	CHECK_EQ(arp_parse(b, 28, &o), DROP_NONE);
+	CHECK_EQ(o.op, ARP_OP_REQUEST);
+	CHECK_EQ(o.spa, PEER);
+	CHECK_EQ(o.tpa, US);
+	CHECK(memcmp(o.sha, PEER_MAC, 6) == 0);
+	for (len = 0; len < 28; len++)
+		CHECK_EQ(arp_parse(b, len, &o), DROP_ARP_TRUNCATED);
+	memcpy(bad, b, 28); bad[1] = 6;		/* hardware type 6 */
+	CHECK_EQ(arp_parse(bad, 28, &o), DROP_ARP_BAD_HARDWARE);
+	memcpy(bad, b, 28); bad[4] = 8;		/* hardware length 8 */
+	CHECK_EQ(arp_parse(bad, 28, &o), DROP_ARP_BAD_HARDWARE);
+	memcpy(bad, b, 28); bad[2] = 0x86;	/* protocol 0x86dd */
+	CHECK_EQ(arp_parse(bad, 28, &o), DROP_ARP_BAD_PROTOCOL);
+	memcpy(bad, b, 28); bad[5] = 16;	/* protocol length 16 */
+	CHECK_EQ(arp_parse(bad, 28, &o), DROP_ARP_BAD_PROTOCOL);
+	memcpy(bad, b, 28); bad[7] = 3;		/* RARP request: not ours */
+	CHECK_EQ(arp_parse(bad, 28, &o), DROP_ARP_BAD_OPCODE);
+	memcpy(bad, b, 28); bad[7] = 0;
+	CHECK_EQ(arp_parse(bad, 28, &o), DROP_ARP_BAD_OPCODE);
+}
+
+static struct arp_cache cache;
+
+static void cache_expiry_and_update(void)
+{
+	struct arp_entry *e;
+
+	memset(&cache, 0, sizeof(cache));
+	CHECK(arp_cache_find(&cache, PEER, 0) == NULL);
+	e = arp_cache_alloc(&cache, PEER, 0);
+	CHECK(e != NULL);
+	arp_entry_resolve(e, PEER_MAC, 1000);
+	CHECK(arp_cache_find(&cache, PEER, 1000 + ARP_ENTRY_TTL_MS - 1) == e);
+	arp_entry_resolve(e, OUR_MAC, 5000);		/* updated: new MAC, new life */
+	e = arp_cache_find(&cache, PEER, 5000 + ARP_ENTRY_TTL_MS - 1);
+	CHECK(e && memcmp(e->mac, OUR_MAC, 6) == 0);
+	CHECK(arp_cache_find(&cache, PEER, 5000 + ARP_ENTRY_TTL_MS) == NULL);
+	CHECK(arp_cache_find(&cache, PEER, 0) == NULL);	/* and it was freed */
+}
+
+static void cache_full(void)
+{
+	struct arp_entry *e;
+	uint32_t i;
+
+	memset(&cache, 0, sizeof(cache));
+	for (i = 0; i < ARP_CACHE_SIZE; i++) {
+		e = arp_cache_alloc(&cache, IPV4_ADDR(10, 0, 0, 1) + i, 0);
+		CHECK(e != NULL);
+		if (e)
+			arp_entry_resolve(e, PEER_MAC, i);	/* entry i expires first */
+	}
+	/* Full: the entry closest to expiry (10.0.0.1) makes room. */
+	e = arp_cache_alloc(&cache, IPV4_ADDR(10, 0, 1, 0), 100);
+	CHECK(e != NULL);
+	if (e)
+		arp_entry_resolve(e, PEER_MAC, 100);
+	CHECK(arp_cache_find(&cache, IPV4_ADDR(10, 0, 0, 1), 100) == NULL);
+	CHECK(arp_cache_find(&cache, IPV4_ADDR(10, 0, 0, 2), 100) != NULL);
+	CHECK(arp_cache_find(&cache, IPV4_ADDR(10, 0, 1, 0), 100) != NULL);
+	/* Every entry waiting on a reply: nothing may be evicted. */
+	for (i = 0; i < ARP_CACHE_SIZE; i++)
+		cache.e[i].state = ARP_INCOMPLETE;
+	CHECK(arp_cache_alloc(&cache, IPV4_ADDR(10, 0, 2, 0), 100) == NULL);
+	for (i = 0; i < ARP_CACHE_SIZE; i++)
+		arp_entry_free(&cache.e[i]);
+}
+
+static struct tap_arp st;
+static struct txq tx;
+
+static void core_answers_arp_and_ping(void)
+{
+	uint8_t f[128];
+	struct eth_hdr eth;
+	struct arp_pkt a;
+	size_t n;
+
+	tx.n = 0;
+	tap_arp_init(&st, OUR_MAC, US, 1500, 0, &tx);
+	CHECK_EQ(tx.n, 1);				/* gratuitous ARP */
+	CHECK_EQ(eth_parse(tx.buf[0], tx.len[0], &eth), DROP_NONE);
+	CHECK_EQ(arp_parse(eth.payload, eth.payload_len, &a), DROP_NONE);
+	CHECK(a.op == ARP_OP_REQUEST && a.spa == US && a.tpa == US);
+
+	tx.n = 0;
+	n = arp_frame(f, ARP_OP_REQUEST, eth_broadcast, US);
+	CHECK_EQ(tap_arp_input(&st, f, n, 10, &tx), DROP_NONE);
+	CHECK_EQ(tx.n, 1);
+	CHECK_EQ(tx.len[0], 60);
+	CHECK_EQ(eth_parse(tx.buf[0], tx.len[0], &eth), DROP_NONE);
+	CHECK(memcmp(eth.dst, PEER_MAC, 6) == 0);
+	CHECK_EQ(arp_parse(eth.payload, eth.payload_len, &a), DROP_NONE);
+	CHECK(a.op == ARP_OP_REPLY && a.spa == US && a.tpa == PEER);
+	CHECK(memcmp(a.sha, OUR_MAC, 6) == 0 && memcmp(a.tha, PEER_MAC, 6) == 0);
+
+	/* The asker was learned: the echo reply goes straight out. */
+	tx.n = 0;
+	n = echo_frame(f, OUR_MAC);
+	CHECK_EQ(tap_arp_input(&st, f, n, 20, &tx), DROP_NONE);
+	CHECK_EQ(tx.n, 1);
+	CHECK_EQ(eth_parse(tx.buf[0], tx.len[0], &eth), DROP_NONE);
+	CHECK_EQ(eth.type, ETH_TYPE_IPV4);
+	CHECK(memcmp(eth.dst, PEER_MAC, 6) == 0);
+	CHECK_EQ(eth.payload[20], 0);			/* echo reply */
+
+	tx.n = 0;
+	n = arp_frame(f, ARP_OP_REQUEST, eth_broadcast, IPV4_ADDR(10, 10, 10, 9));
+	CHECK_EQ(tap_arp_input(&st, f, n, 30, &tx), DROP_ARP_NOT_FOR_US);
+	n = echo_frame(f, (const uint8_t[6]){ 2, 0, 0, 0, 0, 0x99 });
+	CHECK_EQ(tap_arp_input(&st, f, n, 30, &tx), DROP_ETH_NOT_FOR_US);
+	f[12] = 0x86;					/* IPv6 */
+	f[13] = 0xdd;
+	n = 60;
+	memcpy(f, OUR_MAC, 6);
+	CHECK_EQ(tap_arp_input(&st, f, n, 30, &tx), DROP_ETH_UNKNOWN_TYPE);
+	CHECK_EQ(tx.n, 0);
+}
+
+static void core_resolves_before_replying(void)
+{
+	uint8_t f[128];
+	struct eth_hdr eth;
+	struct arp_pkt a;
+	size_t n;
+	uint64_t next;
+
+	tap_arp_init(&st, OUR_MAC, US, 1500, 0, &tx);
+	tx.n = 0;
+	/* A ping from a peer we never heard ARP from: hold the reply, ask. */
+	n = echo_frame(f, OUR_MAC);
+	CHECK_EQ(tap_arp_input(&st, f, n, 100, &tx), DROP_NONE);
+	CHECK_EQ(tx.n, 1);
+	CHECK_EQ(eth_parse(tx.buf[0], tx.len[0], &eth), DROP_NONE);
+	CHECK_EQ(eth.type, ETH_TYPE_ARP);
+	CHECK_EQ(arp_parse(eth.payload, eth.payload_len, &a), DROP_NONE);
+	CHECK(a.op == ARP_OP_REQUEST && a.tpa == PEER);
+
+	/* A second ping while we wait replaces the held reply. */
+	tx.n = 0;
+	CHECK_EQ(tap_arp_input(&st, f, n, 150, &tx), DROP_NONE);
+	CHECK_EQ(tx.n, 0);
+	CHECK_EQ(st.link.drops[DROP_ARP_HOLD_REPLACED], 1);
+
+	/* The answer comes: the held reply goes out to the learned MAC. */
+	n = arp_frame(f, ARP_OP_REPLY, OUR_MAC, US);
+	CHECK_EQ(tap_arp_input(&st, f, n, 200, &tx), DROP_NONE);
+	CHECK_EQ(tx.n, 1);
+	CHECK_EQ(eth_parse(tx.buf[0], tx.len[0], &eth), DROP_NONE);
+	CHECK_EQ(eth.type, ETH_TYPE_IPV4);
+	CHECK(memcmp(eth.dst, PEER_MAC, 6) == 0);
+	next = tap_arp_tick(&st, 300, &tx);
+	CHECK_EQ(next, UINT64_MAX);			/* nothing left to ask */
+}
+
+static void core_gives_up_after_3_requests(void)
+{
+	uint8_t f[128];
+	size_t n;
+	uint64_t t = 1000;
+	int requests = 0, i;
+
+	tap_arp_init(&st, OUR_MAC, US, 1500, 0, &tx);
+	tx.n = 0;
+	n = echo_frame(f, OUR_MAC);
+	CHECK_EQ(tap_arp_input(&st, f, n, t, &tx), DROP_NONE);
+	requests += (int)tx.n;
+	for (i = 0; i < 10; i++) {
+		tx.n = 0;
+		t = tap_arp_tick(&st, t, &tx);
+		requests += (int)tx.n;
+		if (t == UINT64_MAX)
+			break;
+	}
+	CHECK_EQ(requests, ARP_MAX_REQUESTS);
+	CHECK_EQ(t, UINT64_MAX);
+	CHECK_EQ(st.link.drops[DROP_ARP_RESOLVE_FAILED], 1);
+}
+
+static void core_survives_every_prefix(void)
+{
+	uint8_t f[128];
+	size_t n, len;
+
+	tap_arp_init(&st, OUR_MAC, US, 1500, 0, &tx);
+	n = arp_frame(f, ARP_OP_REQUEST, eth_broadcast, US);
+	for (len = 0; len < ETH_HDR_LEN + ARP_LEN; len++) {
+		tx.n = 0;
+		CHECK(tap_arp_input(&st, f, len, 0, &tx) != DROP_NONE);
+		CHECK_EQ(tx.n, 0);
+	}
+	(void)n;
+	n = echo_frame(f, OUR_MAC);
+	for (len = 0; len < ETH_HDR_LEN + 36; len++) {
+		tx.n = 0;
+		CHECK(tap_arp_input(&st, f, len, 0, &tx) != DROP_NONE);
+		CHECK_EQ(tx.n, 0);
+	}
+}
+
+const struct unit_test arp_tests[] = {
+	{ "eth: emit pads to 60, parse, every runt", eth_wire },
+	{ "arp: emit then parse, each bad field, every prefix", arp_wire },
+	{ "arp cache: expiry and update", cache_expiry_and_update },
+	{ "arp cache: full", cache_full },
+	{ "tap_arp: answers ARP, learns the asker, answers ping", core_answers_arp_and_ping },
+	{ "tap_arp: resolves before replying, holds the latest", core_resolves_before_replying },
+	{ "tap_arp: gives up after 3 requests", core_gives_up_after_3_requests },
+	{ "tap_arp: no prefix of a frame is answered", core_survives_every_prefix },
+	{ NULL, NULL },
+};
