@@ -89,16 +89,23 @@ static void flush_tx(struct runner *r, uint64_t ts_us)
 			r->n.loss_out++;
 			continue;
 		}
-		if (r->o->trace)
-			trace_packet(stderr, ts_us - r->start_us, "out", r->type, pkt, len);
-		if (r->pcap.f)
-			pcap_write(&r->pcap, ts_us, pkt, len);
 		if (r->fd >= 0 && write(r->fd, pkt, len) != (ssize_t)len) {
 			/* EIO while the link is down, ENOBUFS or EAGAIN under
 			 * load: the packet is lost, as on a wire. */
 			r->n.write_errors++;
+			if (r->o->trace) {
+				int e = errno;
+
+				trace_packet(stderr, ts_us - r->start_us, "err", r->type, pkt, len);
+				fprintf(stderr, "%12s not sent: %s%s\n", "", strerror(e),
+					e == EIO ? " (is the link up?)" : "");
+			}
 			continue;
 		}
+		if (r->o->trace)
+			trace_packet(stderr, ts_us - r->start_us, "out", r->type, pkt, len);
+		if (r->pcap.f)
+			pcap_write(&r->pcap, ts_us, pkt, len);
 		r->n.out++;
 	}
 	r->tx.n = 0;
