@@ -226,3 +226,41 @@ teardown() {
 	run tcpdump -nxr "$BATS_TEST_TMPDIR/s.pcap" 'icmp[icmptype] = icmp-echo and icmp[4:2] = 0xc0de'
 	[[ "$output" == *"0800 f8ff c0de"* && "$output" == *"0800 ffff c0de"* ]]
 }
+
+@test "tun_echo: without root or a device of its own, it says what to do" {
+	require_tool setpriv util-linux
+	run in_ns setpriv --reuid=nobody --regid=nogroup --clear-groups "$BIN/tun_echo/tun_echo"
+	echo "$output"
+	[ "$status" -eq 1 ]
+	# /dev/net/tun is 0600 on some systems (open fails) and 0666 on Debian
+	# (creating the device fails): either way, the way out is named.
+	[[ "$output" == *"root"* ]]
+	[[ "$output" == *"ip tuntap add dev tun0 mode tun user \$USER"* ]]
+}
+
+@test "tun_echo: runs without root on a device pre-created for its user" {
+	require_tool setpriv util-linux
+	ip -n "$NS" tuntap add dev tun0 mode tun user nobody
+	kernel_side
+	# Give nobody a usable /dev/net/tun in a private mount namespace only,
+	# whatever its mode is on this machine.
+	local dev="$BATS_TEST_TMPDIR/tun"
+	mknod "$dev" c 10 200
+	chmod 0666 "$dev"
+	unshare --mount --propagation private sh -c \
+		"mount --bind $dev /dev/net/tun && exec ip netns exec $NS setpriv --reuid=nobody --regid=nogroup --clear-groups $BIN/tun_echo/tun_echo" \
+		>"$OUT" 2>"$ERR" &
+	STACK_PID=$!
+	wait_ready
+	ping_ok -c 2 -i 0.2 10.10.10.1
+	local pid
+	pid=$(pgrep -u nobody -f "$BIN/tun_echo/tun_echo" | head -1)
+	[ -n "$pid" ]
+	grep -E '^Uid:\s+65534\s' "/proc/$pid/status"
+	kill -TERM "$pid"
+	for _ in $(seq 100); do kill -0 "$STACK_PID" 2>/dev/null || break; sleep 0.05; done
+	wait "$STACK_PID"
+	STACK_PID=
+	check_sanitizers
+	grep -q '^tun_echo: in 2 out 2 ' "$ERR"
+}

@@ -205,3 +205,13 @@ teardown() {
 	[ "$status" -eq 0 ]
 	[[ "$output" == "icmp_reply (tunlab) "* ]]
 }
+
+@test "icmp_reply: --mtu caps the size of what it sends" {
+	start_stack icmp_reply --mtu 576
+	kernel_side
+	ping_ok -c 1 -s 548 10.10.10.1		# 576 bytes: fits
+	run in_ns ping -n -c 1 -W 1 -s 549 10.10.10.1
+	[[ "$output" == *"0 received"* ]]
+	stop_stack
+	[ "$(drops reply_exceeds_mtu)" -eq 1 ]
+}
