@@ -19,7 +19,12 @@ ns=tunlab-demo-$$
 tmp=$(mktemp -d)
 pid=
 cleanup() {
-	[ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+	# No command here may fail: under set -e a failure would end the trap
+	# before the namespace is deleted.
+	if [ -n "$pid" ]; then
+		kill "$pid" 2>/dev/null || true
+		wait "$pid" 2>/dev/null || true
+	fi
 	ip netns del "$ns" 2>/dev/null || true
 	rm -rf "$tmp"
 }
