@@ -97,25 +97,16 @@ teardown() {
 }
 
 @test "tun_echo: replays a pcap fixture without root" {
-	require_tool setpriv util-linux
 	require_tool tcpdump tcpdump
-	local dir
-	dir=$(mktemp -d)
-	chmod 0777 "$dir"
-	cp "$TOP/tests/fixtures/tun-requests.pcap" "$dir/in.pcap"
-	chmod 0644 "$dir/in.pcap"
-	run setpriv --reuid=nobody --regid=nogroup --clear-groups \
-		"$BIN/tun_echo/tun_echo" --read "$dir/in.pcap" --pcap "$dir/out.pcap"
-	echo "$output"
+	replay_unprivileged tun_echo tun-requests.pcap
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"ready replay"* ]]
 	[[ "$output" == *"tun_echo: in 5 out 4 "* ]]
 	[[ "$output" == *"tun_echo: drop ipv4_not_icmp 1"* ]]
-	run tcpdump -nr "$dir/out.pcap"
+	run tcpdump -nr "$REPLAY_OUT"
 	echo "$output"
 	[ "$(grep -c 'ICMP echo reply' <<<"$output")" -eq 4 ]
 	[[ "$output" == *"IP 10.10.10.3 > 10.10.10.2: ICMP echo reply"* ]]
-	rm -rf "$dir"
 }
 
 @test "tun_echo: malformed and non-ICMP packets are dropped and counted, ping still works" {

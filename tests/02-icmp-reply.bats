@@ -159,25 +159,16 @@ teardown() {
 }
 
 @test "icmp_reply: replays a pcap fixture without root" {
-	require_tool setpriv util-linux
 	require_tool tcpdump tcpdump
-	local dir
-	dir=$(mktemp -d)
-	chmod 0777 "$dir"
-	cp "$TOP/tests/fixtures/tun-requests.pcap" "$dir/in.pcap"
-	chmod 0644 "$dir/in.pcap"
-	run setpriv --reuid=nobody --regid=nogroup --clear-groups \
-		"$BIN/icmp_reply/icmp_reply" --read "$dir/in.pcap" --pcap "$dir/out.pcap"
-	echo "$output"
+	replay_unprivileged icmp_reply tun-requests.pcap
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"icmp_reply: in 5 out 4 "* ]]
 	[[ "$output" == *"icmp_reply: drop ipv4_not_for_us 1"* ]]
 	[[ "$output" == *"icmp_reply: drop ipv4_protocol_unreachable 1"* ]]
-	run tcpdump -nr "$dir/out.pcap" 'src host 10.10.10.1'
+	run tcpdump -nr "$REPLAY_OUT" 'src host 10.10.10.1'
 	echo "$output"
 	[ "$(grep -c 'ICMP echo reply' <<<"$output")" -eq 3 ]
 	[ "$(grep -c 'protocol 17 unreachable' <<<"$output")" -eq 1 ]
-	rm -rf "$dir"
 }
 
 @test "icmp_reply: a replay file of the wrong link type is refused" {

@@ -179,25 +179,16 @@ MAC=02:00:0a:0a:0a:01
 }
 
 @test "tap_arp: replays an Ethernet pcap fixture without root" {
-	require_tool setpriv util-linux
 	require_tool tcpdump tcpdump
-	local dir
-	dir=$(mktemp -d)
-	chmod 0777 "$dir"
-	cp "$TOP/tests/fixtures/tap-frames.pcap" "$dir/in.pcap"
-	chmod 0644 "$dir/in.pcap"
-	run setpriv --reuid=nobody --regid=nogroup --clear-groups \
-		"$BIN/tap_arp/tap_arp" --read "$dir/in.pcap" --pcap "$dir/out.pcap"
-	echo "$output"
+	replay_unprivileged tap_arp tap-frames.pcap
 	[ "$status" -eq 0 ]
-	run tcpdump -enr "$dir/out.pcap" "ether src $MAC"
+	run tcpdump -enr "$REPLAY_OUT" "ether src $MAC"
 	echo "$output"
 	# The announcement, an ARP reply to each request, an echo reply to each
 	# echo request.
 	[ "$(grep -c 'Request who-has 10.10.10.1 tell 10.10.10.1' <<<"$output")" -eq 1 ]
 	[ "$(grep -c 'Reply 10.10.10.1 is-at' <<<"$output")" -ge 1 ]
 	[ "$(grep -c 'ICMP echo reply' <<<"$output")" -eq 3 ]
-	rm -rf "$dir"
 }
 
 @test "tap_arp: refuses a TUN device of that name" {

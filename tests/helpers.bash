@@ -55,6 +55,9 @@ teardown_ns() {
 	if [ -n "${NS:-}" ]; then
 		ip netns del "$NS" 2>/dev/null || true
 	fi
+	if [ -n "${REPLAY_DIR:-}" ]; then
+		rm -rf "$REPLAY_DIR"
+	fi
 }
 
 in_ns() {
@@ -170,4 +173,19 @@ stop_capture() {
 # to stderr, which is dropped so that line N is packet N).
 read_pcap() {
 	tcpdump "$@" 2>/dev/null
+}
+
+# replay_unprivileged PROGRAM FIXTURE: replay tests/fixtures/FIXTURE through
+# PROGRAM as user nobody (no root, no device), with bats' run: $status and
+# $output are set, and what it sent is in $REPLAY_OUT.
+replay_unprivileged() {
+	require_tool setpriv util-linux
+	REPLAY_DIR=$(mktemp -d)
+	chmod 0777 "$REPLAY_DIR"
+	cp "$TOP/tests/fixtures/$2" "$REPLAY_DIR/in.pcap"
+	chmod 0644 "$REPLAY_DIR/in.pcap"
+	REPLAY_OUT="$REPLAY_DIR/out.pcap"
+	run setpriv --reuid=nobody --regid=nogroup --clear-groups \
+		"$BIN/$1/$1" --read "$REPLAY_DIR/in.pcap" --pcap "$REPLAY_OUT"
+	echo "$output"
 }
