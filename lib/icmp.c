@@ -104,13 +104,23 @@ size_t icmp_build_echo_reply(const struct ipv4_hdr *ip,
 	return il ? hl + il : 0;
 }
 
+/* Quote the header with its options and 8 bytes of payload: enough for the
+ * sender to find the UDP or TCP ports of the socket it came from. */
+static size_t quote_len(const struct ipv4_hdr *ip)
+{
+	return (size_t)ip->ihl * 4 + (ip->payload_len < 8 ? ip->payload_len : 8);
+}
+
+size_t icmp_error_len(const struct ipv4_hdr *ip)
+{
+	return IPV4_HDR_LEN + ICMP_HDR_LEN + quote_len(ip);
+}
+
 size_t icmp_build_error(uint8_t type, uint8_t code, uint32_t src,
 			const uint8_t *orig, const struct ipv4_hdr *ip,
 			uint16_t ip_id, uint8_t *out, size_t cap)
 {
-	/* Quote the header with its options and 8 bytes of payload: enough for
-	 * the sender to find the UDP or TCP ports of the socket it came from. */
-	size_t quote = (size_t)ip->ihl * 4 + (ip->payload_len < 8 ? ip->payload_len : 8);
+	size_t quote = quote_len(ip);
 	struct icmp_hdr err = {
 		.type = type, .code = code, .id = 0, .seq = 0,
 		.data = orig, .data_len = quote,

@@ -75,6 +75,9 @@ size_t icmp_build_echo_reply(const struct ipv4_hdr *ip,
 			     const struct icmp_hdr *echo, uint16_t ip_id,
 			     uint8_t *out, size_t cap);
 
+/* The length of the IPv4 + ICMP error icmp_build_error() makes about ip. */
+size_t icmp_error_len(const struct ipv4_hdr *ip);
+
 /* Build a complete IPv4 + ICMP error (type, code) about the datagram orig
  * (parsed as ip), from our address src.  It quotes the offending IP header
  * and the first 8 bytes of its payload (RFC 792; RFC 1122 3.2.2).  Returns

@@ -2,20 +2,22 @@
  * icmp_host.c - the IPv4 host of rung 2 (icmp_reply), shared by every rung
  * above it: validate, own one address, answer ping, send ICMP errors.
  *
- * The steps, in the order a datagram meets them:
+ * The steps, numbered as in icmp_host_input():
  *
  *   1. the IPv4 header (RFC 791 3.1; lib/ipv4.c): version, IHL >= 5 and
  *      inside the packet, IHL*4 <= total length <= bytes read, checksum;
- *   2. the source must be a single host (RFC 1122 3.2.1.3), the destination
- *      must be our address (a host does not forward), and fragments are
+ *      then the source must be a single host (RFC 1122 3.2.1.3), the
+ *      destination our address (a host does not forward), and fragments are
  *      dropped (rung 4 reassembles them);
- *   3. demultiplex on the protocol: ICMP is the only one spoken here; any
+ *   2. demultiplex on the protocol: ICMP is the only one spoken here; any
  *      other gets ICMP destination unreachable, protocol unreachable
  *      (RFC 1122 3.2.2.1), quoting the IP header and 8 bytes of data,
  *      rate-limited;
- *   4. ICMP: the checksum covers the whole message; echo requests get a
- *      reply built from scratch (RFC 792, RFC 1122 3.2.2.6): a new header
- *      from us, TTL 64, no options; identifier, sequence and data copied.
+ *   3. ICMP: the checksum covers the whole message; only echo requests are
+ *      answered;
+ *   4. the reply, built from scratch (RFC 792, RFC 1122 3.2.2.6): a new
+ *      header from us, TTL 64, no options; identifier, sequence and data
+ *      copied.
  *
  * Left out on purpose: IP options are not processed or echoed (RFC 1122
  * 3.2.2.6 says Record Route and Timestamp SHOULD be returned); timestamp
@@ -45,15 +47,17 @@ static enum drop send_error(struct icmp_host *st, uint8_t type, uint8_t code,
 
 	if (!icmp_error_allowed(ip))
 		return DROP_ICMP_ERROR_NOT_ALLOWED;
-	if (!icmp_ratelimit_take(&st->errors, now_ms))
-		return DROP_ICMP_ERROR_RATE_LIMITED;
+	/* At most 20+8+60+8 bytes: over only with a tiny --mtu. Checked before
+	 * a token is spent on it. */
+	if (icmp_error_len(ip) > (size_t)st->mtu)
+		return DROP_REPLY_EXCEEDS_MTU;
 	out = txq_slot(tx);
 	if (!out)
 		return DROP_TX_QUEUE_FULL;
+	if (!icmp_ratelimit_take(&st->errors, now_ms))
+		return DROP_ICMP_ERROR_RATE_LIMITED;
 	len = icmp_build_error(type, code, st->addr, pkt, ip, st->next_id++,
 			       out, PKT_BUF_SIZE);
-	if (len == 0 || len > (size_t)st->mtu)	/* at most 20+8+60+8 bytes */
-		return DROP_REPLY_EXCEEDS_MTU;
 	txq_push(tx, len);
 	return why;
 }

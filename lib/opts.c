@@ -50,6 +50,15 @@ static void usage(const struct prog *p, FILE *out)
 		tun ? "tun0" : "tap0", tun ? "tun0" : "tap0");
 }
 
+/* The long name of the option that getopt_long() returned as c. */
+static const char *long_name(const struct option *longs, int c)
+{
+	for (; longs->name; longs++)
+		if (longs->val == c)
+			return longs->name;
+	return "?";
+}
+
 static void bad(const struct prog *p, const char *fmt, const char *opt, const char *arg)
 {
 	fprintf(stderr, "%s: ", p->name);
@@ -135,7 +144,7 @@ void opts_parse(const struct prog *p, int argc, char **argv, struct opts *o)
 		    (c == 'p' && !(p->extra & OPT_PORT)) ||
 		    (c == LONG_MSL && !(p->extra & OPT_MSL)) ||
 		    (c == 'c' && !(p->extra & OPT_CONNECT)))
-			bad(p, "%s%s is not an option of this rung", argv[optind - 1], "");
+			bad(p, "--%s is not an option of %s", long_name(longs, c), p->name);
 		switch (c) {
 		case 'd':
 			if (optarg[0] == '\0' || strlen(optarg) > 15)

@@ -294,6 +294,10 @@ static int device_loop(struct runner *r, const sigset_t *wait_mask)
 		if (r->c->tick)
 			deadline = tick(r, clock_us(CLOCK_REALTIME),
 					clock_us(CLOCK_MONOTONIC) / 1000);
+		/* Once per batch, so that tcpdump -r can read the file while
+		 * we run, and a kill -9 loses at most one batch. */
+		if (r->pcap.f)
+			fflush(r->pcap.f);
 	}
 	return 0;
 }

@@ -84,6 +84,9 @@ teardown() {
 	start_stack tun_echo --pcap "$BATS_TEST_TMPDIR/t.pcap"
 	kernel_side
 	ping_ok -c 2 -i 0.2 10.10.10.1
+	# Readable while it runs: each batch of packets is flushed.
+	run read_pcap -nr "$BATS_TEST_TMPDIR/t.pcap"
+	[ "${#lines[@]}" -eq 4 ]
 	stop_stack
 	run tcpdump -nr "$BATS_TEST_TMPDIR/t.pcap"
 	echo "$output"
