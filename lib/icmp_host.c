@@ -36,11 +36,9 @@ void icmp_host_init(struct icmp_host *st, uint32_t addr, int mtu, uint64_t now_m
 			    ICMP_HOST_ERROR_INTERVAL_MS, now_ms);
 }
 
-/* Queue an ICMP error about pkt, if RFC 1122 and the rate limit allow.
- * Returns why the offending packet was dropped. */
-static enum drop send_error(struct icmp_host *st, uint8_t type, uint8_t code,
-			    enum drop why, const uint8_t *pkt,
-			    const struct ipv4_hdr *ip, uint64_t now_ms, struct txq *tx)
+enum drop icmp_host_error(struct icmp_host *st, uint8_t type, uint8_t code,
+			  enum drop why, const uint8_t *pkt,
+			  const struct ipv4_hdr *ip, uint64_t now_ms, struct txq *tx)
 {
 	uint8_t *out;
 	size_t len;
@@ -62,34 +60,30 @@ static enum drop send_error(struct icmp_host *st, uint8_t type, uint8_t code,
 	return why;
 }
 
-enum drop icmp_host_input(struct icmp_host *st, const uint8_t *pkt, size_t len,
-			   uint64_t now_ms, struct txq *tx)
+enum drop icmp_host_accept(const struct icmp_host *st, const uint8_t *pkt,
+			   size_t len, struct ipv4_hdr *ip)
 {
-	struct ipv4_hdr ip;
+	enum drop why = ipv4_parse(pkt, len, ip);
+
+	if (why != DROP_NONE)
+		return why;
+	if (!ipv4_is_host_source(ip->src))
+		return DROP_IPV4_BAD_SOURCE;
+	if (ip->dst != st->addr)
+		return DROP_IPV4_NOT_FOR_US;	/* a host doesn't forward */
+	return DROP_NONE;
+}
+
+enum drop icmp_host_icmp(struct icmp_host *st, const struct ipv4_hdr *ip,
+			 struct txq *tx)
+{
 	struct icmp_hdr icmp;
 	enum drop why;
 	uint8_t *out;
 	size_t n;
 
-	/* 1. The IPv4 header: every check that needs only the header. */
-	why = ipv4_parse(pkt, len, &ip);
-	if (why != DROP_NONE)
-		return why;
-	if (!ipv4_is_host_source(ip.src))
-		return DROP_IPV4_BAD_SOURCE;
-	if (ip.dst != st->addr)
-		return DROP_IPV4_NOT_FOR_US;	/* a host doesn't forward */
-	if (ipv4_is_fragment(&ip))
-		return DROP_IPV4_FRAGMENT;
-
-	/* 2. Demultiplex on the protocol: ICMP is the only one we speak. */
-	if (ip.proto != IPV4_PROTO_ICMP)
-		return send_error(st, ICMP_TYPE_DEST_UNREACHABLE,
-				  ICMP_CODE_PROTOCOL_UNREACHABLE,
-				  DROP_IPV4_PROTOCOL_UNREACHABLE, pkt, &ip, now_ms, tx);
-
 	/* 3. ICMP: the checksum covers the whole message. */
-	why = icmp_parse(ip.payload, ip.payload_len, &icmp);
+	why = icmp_parse(ip->payload, ip->payload_len, &icmp);
 	if (why != DROP_NONE)
 		return why;
 	if (icmp.type != ICMP_TYPE_ECHO_REQUEST || icmp.code != 0)
@@ -99,7 +93,7 @@ enum drop icmp_host_input(struct icmp_host *st, const uint8_t *pkt, size_t len,
 	out = txq_slot(tx);
 	if (!out)
 		return DROP_TX_QUEUE_FULL;
-	n = icmp_build_echo_reply(&ip, &icmp, st->next_id, out, PKT_BUF_SIZE);
+	n = icmp_build_echo_reply(ip, &icmp, st->next_id, out, PKT_BUF_SIZE);
 	/* A reply can only be as large as the request minus its options, so
 	 * this fires only when --mtu is set below the device's. */
 	if (n == 0 || n > (size_t)st->mtu)
@@ -107,4 +101,27 @@ enum drop icmp_host_input(struct icmp_host *st, const uint8_t *pkt, size_t len,
 	st->next_id++;
 	txq_push(tx, n);
 	return DROP_NONE;
+}
+
+enum drop icmp_host_input(struct icmp_host *st, const uint8_t *pkt, size_t len,
+			  uint64_t now_ms, struct txq *tx)
+{
+	struct ipv4_hdr ip;
+	enum drop why;
+
+	/* 1. The IPv4 header, and is it for us?  Fragments wait for rung 4. */
+	why = icmp_host_accept(st, pkt, len, &ip);
+	if (why != DROP_NONE)
+		return why;
+	if (ipv4_is_fragment(&ip))
+		return DROP_IPV4_FRAGMENT;
+
+	/* 2. Demultiplex on the protocol: ICMP is the only one we speak. */
+	if (ip.proto != IPV4_PROTO_ICMP)
+		return icmp_host_error(st, ICMP_TYPE_DEST_UNREACHABLE,
+				       ICMP_CODE_PROTOCOL_UNREACHABLE,
+				       DROP_IPV4_PROTOCOL_UNREACHABLE, pkt, &ip, now_ms, tx);
+
+	/* 3 and 4: answer ICMP. */
+	return icmp_host_icmp(st, &ip, tx);
 }

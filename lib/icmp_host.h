@@ -26,8 +26,26 @@ struct icmp_host {
 
 void icmp_host_init(struct icmp_host *st, uint32_t addr, int mtu, uint64_t now_ms);
 
-/* One IPv4 packet in; replies or errors queued in tx. */
+/* One IPv4 packet in; replies or errors queued in tx.  It is the three
+ * steps below in a row, with fragments dropped between the first two. */
 enum drop icmp_host_input(struct icmp_host *st, const uint8_t *pkt, size_t len,
-			   uint64_t now_ms, struct txq *tx);
+			  uint64_t now_ms, struct txq *tx);
+
+/* Step 1: parse and check the header (lib/ipv4.c), then the addresses: the
+ * source must be a single host and the destination ours. */
+enum drop icmp_host_accept(const struct icmp_host *st, const uint8_t *pkt,
+			   size_t len, struct ipv4_hdr *ip);
+
+/* Steps 3 and 4: an ICMP message to us (ip accepted, not a fragment):
+ * check it, answer an echo request. */
+enum drop icmp_host_icmp(struct icmp_host *st, const struct ipv4_hdr *ip,
+			 struct txq *tx);
+
+/* Queue ICMP error (type, code) about pkt (parsed as ip), if RFC 1122 3.2.2,
+ * the MTU and the rate limit allow.  Returns why: the reason to count the
+ * offending packet under if the error went out, or why it did not. */
+enum drop icmp_host_error(struct icmp_host *st, uint8_t type, uint8_t code,
+			  enum drop why, const uint8_t *pkt,
+			  const struct ipv4_hdr *ip, uint64_t now_ms, struct txq *tx);
 
 #endif
