@@ -24,7 +24,7 @@ static void send_arp(struct eth_host *h, uint16_t op, const uint8_t eth_dst[ETH_
 	uint8_t *out = txq_slot(tx);
 
 	if (!out)
-		return;		/* the queue holds 8; an input makes at most 2 */
+		return;		/* an input queues at most 2: never full here */
 	memcpy(a.sha, h->mac, ETH_ADDR_LEN);
 	memcpy(a.tha, tha, ETH_ADDR_LEN);
 	arp_emit(&a, out + ETH_HDR_LEN);
@@ -148,9 +148,8 @@ enum drop eth_host_input(struct eth_host *h, const uint8_t *frame, size_t len,
 	}
 }
 
-/* One datagram out: a frame now, or held while ARP asks. */
-static void output_one(struct eth_host *h, const uint8_t *pkt, size_t len,
-		       uint64_t now_ms, struct txq *tx)
+void eth_host_send(struct eth_host *h, const uint8_t *pkt, size_t len,
+		   uint64_t now_ms, struct txq *tx)
 {
 	uint32_t dst = get32(pkt + 16);	/* every queued datagram has a header */
 	struct arp_entry *e = arp_cache_find(&h->arp, dst, now_ms);
@@ -191,8 +190,8 @@ void eth_host_output(struct eth_host *h, struct txq *ipq, uint64_t now_ms,
 	size_t i;
 
 	for (i = 0; i < ipq->n; i++)
-		output_one(h, ipq->buf[i], ipq->len[i], now_ms, tx);
-	ipq->n = 0;
+		eth_host_send(h, txq_pkt(ipq, i), ipq->len[i], now_ms, tx);
+	txq_clear(ipq);
 }
 
 uint64_t eth_host_tick(struct eth_host *h, uint64_t now_ms, struct txq *tx)
@@ -213,7 +212,7 @@ uint64_t eth_host_tick(struct eth_host *h, uint64_t now_ms, struct txq *tx)
 				arp_entry_free(e);
 				continue;
 			}
-			if (tx->n + 1 >= TXQ_SLOTS) {	/* the rest next time */
+			if (!txq_slot(tx)) {	/* queue full: the rest next time */
 				next = now_ms;
 				continue;
 			}

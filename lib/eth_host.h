@@ -43,9 +43,13 @@ enum drop eth_host_input(struct eth_host *h, const uint8_t *frame, size_t len,
 			 uint64_t now_ms, struct txq *tx,
 			 const uint8_t **ip, size_t *ip_len);
 
-/* Send each IPv4 datagram in ipq to its destination (a neighbour on this
- * link: there is no router here), resolving it first if need be, and empty
- * ipq. */
+/* One IPv4 datagram out to its destination (a neighbour on this link:
+ * there is no router here): a frame now if its MAC is known, else held
+ * while ARP asks. */
+void eth_host_send(struct eth_host *h, const uint8_t *pkt, size_t len,
+		   uint64_t now_ms, struct txq *tx);
+
+/* eth_host_send() each IPv4 datagram in ipq, and empty ipq. */
 void eth_host_output(struct eth_host *h, struct txq *ipq, uint64_t now_ms,
 		     struct txq *tx);
 

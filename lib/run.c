@@ -82,7 +82,7 @@ static void flush_tx(struct runner *r, uint64_t ts_us)
 	size_t i;
 
 	for (i = 0; i < r->tx.n; i++) {
-		const uint8_t *pkt = r->tx.buf[i];
+		const uint8_t *pkt = txq_pkt(&r->tx, i);
 		size_t len = r->tx.len[i];
 
 		if (lose(r)) {
@@ -108,7 +108,7 @@ static void flush_tx(struct runner *r, uint64_t ts_us)
 			pcap_write(&r->pcap, ts_us, pkt, len);
 		r->n.out++;
 	}
-	r->tx.n = 0;
+	txq_clear(&r->tx);
 }
 
 static void handle(struct runner *r, size_t len, uint64_t ts_us, uint64_t now_ms)

@@ -38,7 +38,7 @@ void tap_arp_init(struct tap_arp *st, const uint8_t mac[6], uint32_t addr,
 {
 	eth_host_init(&st->link, mac, addr);
 	icmp_host_init(&st->ip, addr, mtu, now_ms);
-	st->ipq.n = 0;
+	txq_clear(&st->ipq);
 	eth_host_announce(&st->link, tx);
 }
 

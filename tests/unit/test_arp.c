@@ -155,35 +155,35 @@ static void core_answers_arp_and_ping(void)
 	struct arp_pkt a;
 	size_t n;
 
-	tx.n = 0;
+	txq_clear(&tx);
 	tap_arp_init(&st, OUR_MAC, US, 1500, 0, &tx);
 	CHECK_EQ(tx.n, 1);				/* gratuitous ARP */
-	CHECK_EQ(eth_parse(tx.buf[0], tx.len[0], &eth), DROP_NONE);
+	CHECK_EQ(eth_parse(txq_pkt(&tx, 0), tx.len[0], &eth), DROP_NONE);
 	CHECK_EQ(arp_parse(eth.payload, eth.payload_len, &a), DROP_NONE);
 	CHECK(a.op == ARP_OP_REQUEST && a.spa == US && a.tpa == US);
 
-	tx.n = 0;
+	txq_clear(&tx);
 	n = arp_frame(f, ARP_OP_REQUEST, eth_broadcast, US);
 	CHECK_EQ(tap_arp_input(&st, f, n, 10, &tx), DROP_NONE);
 	CHECK_EQ(tx.n, 1);
 	CHECK_EQ(tx.len[0], 60);
-	CHECK_EQ(eth_parse(tx.buf[0], tx.len[0], &eth), DROP_NONE);
+	CHECK_EQ(eth_parse(txq_pkt(&tx, 0), tx.len[0], &eth), DROP_NONE);
 	CHECK(memcmp(eth.dst, PEER_MAC, 6) == 0);
 	CHECK_EQ(arp_parse(eth.payload, eth.payload_len, &a), DROP_NONE);
 	CHECK(a.op == ARP_OP_REPLY && a.spa == US && a.tpa == PEER);
 	CHECK(memcmp(a.sha, OUR_MAC, 6) == 0 && memcmp(a.tha, PEER_MAC, 6) == 0);
 
 	/* The asker was learned: the echo reply goes straight out. */
-	tx.n = 0;
+	txq_clear(&tx);
 	n = echo_frame(f, OUR_MAC);
 	CHECK_EQ(tap_arp_input(&st, f, n, 20, &tx), DROP_NONE);
 	CHECK_EQ(tx.n, 1);
-	CHECK_EQ(eth_parse(tx.buf[0], tx.len[0], &eth), DROP_NONE);
+	CHECK_EQ(eth_parse(txq_pkt(&tx, 0), tx.len[0], &eth), DROP_NONE);
 	CHECK_EQ(eth.type, ETH_TYPE_IPV4);
 	CHECK(memcmp(eth.dst, PEER_MAC, 6) == 0);
 	CHECK_EQ(eth.payload[20], 0);			/* echo reply */
 
-	tx.n = 0;
+	txq_clear(&tx);
 	n = arp_frame(f, ARP_OP_REQUEST, eth_broadcast, IPV4_ADDR(10, 10, 10, 9));
 	CHECK_EQ(tap_arp_input(&st, f, n, 30, &tx), DROP_ARP_NOT_FOR_US);
 	n = echo_frame(f, (const uint8_t[6]){ 2, 0, 0, 0, 0, 0x99 });
@@ -205,18 +205,18 @@ static void core_resolves_before_replying(void)
 	uint64_t next;
 
 	tap_arp_init(&st, OUR_MAC, US, 1500, 0, &tx);
-	tx.n = 0;
+	txq_clear(&tx);
 	/* A ping from a peer we never heard ARP from: hold the reply, ask. */
 	n = echo_frame(f, OUR_MAC);
 	CHECK_EQ(tap_arp_input(&st, f, n, 100, &tx), DROP_NONE);
 	CHECK_EQ(tx.n, 1);
-	CHECK_EQ(eth_parse(tx.buf[0], tx.len[0], &eth), DROP_NONE);
+	CHECK_EQ(eth_parse(txq_pkt(&tx, 0), tx.len[0], &eth), DROP_NONE);
 	CHECK_EQ(eth.type, ETH_TYPE_ARP);
 	CHECK_EQ(arp_parse(eth.payload, eth.payload_len, &a), DROP_NONE);
 	CHECK(a.op == ARP_OP_REQUEST && a.tpa == PEER);
 
 	/* A second ping while we wait replaces the held reply. */
-	tx.n = 0;
+	txq_clear(&tx);
 	CHECK_EQ(tap_arp_input(&st, f, n, 150, &tx), DROP_NONE);
 	CHECK_EQ(tx.n, 0);
 	CHECK_EQ(st.link.drops[DROP_ARP_HOLD_REPLACED], 1);
@@ -225,7 +225,7 @@ static void core_resolves_before_replying(void)
 	n = arp_frame(f, ARP_OP_REPLY, OUR_MAC, US);
 	CHECK_EQ(tap_arp_input(&st, f, n, 200, &tx), DROP_NONE);
 	CHECK_EQ(tx.n, 1);
-	CHECK_EQ(eth_parse(tx.buf[0], tx.len[0], &eth), DROP_NONE);
+	CHECK_EQ(eth_parse(txq_pkt(&tx, 0), tx.len[0], &eth), DROP_NONE);
 	CHECK_EQ(eth.type, ETH_TYPE_IPV4);
 	CHECK(memcmp(eth.dst, PEER_MAC, 6) == 0);
 	next = tap_arp_tick(&st, 300, &tx);
@@ -240,12 +240,12 @@ static void core_gives_up_after_3_requests(void)
 	int requests = 0, i;
 
 	tap_arp_init(&st, OUR_MAC, US, 1500, 0, &tx);
-	tx.n = 0;
+	txq_clear(&tx);
 	n = echo_frame(f, OUR_MAC);
 	CHECK_EQ(tap_arp_input(&st, f, n, t, &tx), DROP_NONE);
 	requests += (int)tx.n;
 	for (i = 0; i < 10; i++) {
-		tx.n = 0;
+		txq_clear(&tx);
 		t = tap_arp_tick(&st, t, &tx);
 		requests += (int)tx.n;
 		if (t == UINT64_MAX)
@@ -264,14 +264,14 @@ static void core_survives_every_prefix(void)
 	tap_arp_init(&st, OUR_MAC, US, 1500, 0, &tx);
 	n = arp_frame(f, ARP_OP_REQUEST, eth_broadcast, US);
 	for (len = 0; len < ETH_HDR_LEN + ARP_LEN; len++) {
-		tx.n = 0;
+		txq_clear(&tx);
 		CHECK(tap_arp_input(&st, f, len, 0, &tx) != DROP_NONE);
 		CHECK_EQ(tx.n, 0);
 	}
 	(void)n;
 	n = echo_frame(f, OUR_MAC);
 	for (len = 0; len < ETH_HDR_LEN + 36; len++) {
-		tx.n = 0;
+		txq_clear(&tx);
 		CHECK(tap_arp_input(&st, f, len, 0, &tx) != DROP_NONE);
 		CHECK_EQ(tx.n, 0);
 	}

@@ -53,17 +53,17 @@ static void tun_echo_reflects(void)
 	size_t n = make(b, IPV4_PROTO_ICMP, IPV4_ADDR(10, 10, 10, 77), 56);
 
 	memset(b + n, 0xee, 10);		/* trailing junk is not copied */
-	tx.n = 0;
+	txq_clear(&tx);
 	CHECK_EQ(tun_echo_input(b, n + 10, &tx), DROP_NONE);
 	CHECK_EQ(tx.n, 1);
 	CHECK_EQ(tx.len[0], n);
-	CHECK_EQ(ipv4_parse(tx.buf[0], tx.len[0], &ip), DROP_NONE);
+	CHECK_EQ(ipv4_parse(txq_pkt(&tx, 0), tx.len[0], &ip), DROP_NONE);
 	CHECK_EQ(ip.src, IPV4_ADDR(10, 10, 10, 77));	/* any address */
 	CHECK_EQ(ip.dst, PEER);
 	CHECK_EQ(icmp_parse(ip.payload, ip.payload_len, &icmp), DROP_NONE);
 	CHECK_EQ(icmp.type, ICMP_TYPE_ECHO_REPLY);
 	CHECK_EQ(icmp.id, 0x77);
-	CHECK(memcmp(tx.buf[0] + 24, b + 24, n - 24) == 0);
+	CHECK(memcmp(txq_pkt(&tx, 0) + 24, b + 24, n - 24) == 0);
 }
 
 static void tun_echo_drops(void)
@@ -72,7 +72,7 @@ static void tun_echo_drops(void)
 	size_t n, len;
 
 	n = make(b, IPV4_PROTO_UDP, US, 8);
-	tx.n = 0;
+	txq_clear(&tx);
 	CHECK_EQ(tun_echo_input(b, n, &tx), DROP_IPV4_NOT_ICMP);
 	n = make(b, IPV4_PROTO_ICMP, US, 8);
 	b[20] = ICMP_TYPE_ECHO_REPLY;
@@ -100,11 +100,11 @@ static void icmp_reply_answers_echo(void)
 	size_t n = make(b, IPV4_PROTO_ICMP, US, 1472);	/* ping -s 1472 */
 
 	icmp_host_init(&st, US, 1500, 0);
-	tx.n = 0;
+	txq_clear(&tx);
 	CHECK_EQ(icmp_host_input(&st, b, n, 0, &tx), DROP_NONE);
 	CHECK_EQ(tx.n, 1);
 	CHECK_EQ(tx.len[0], 1500);
-	CHECK_EQ(ipv4_parse(tx.buf[0], tx.len[0], &ip), DROP_NONE);
+	CHECK_EQ(ipv4_parse(txq_pkt(&tx, 0), tx.len[0], &ip), DROP_NONE);
 	CHECK_EQ(ip.src, US);
 	CHECK_EQ(ip.dst, PEER);
 	CHECK_EQ(ip.ttl, 64);
@@ -113,7 +113,7 @@ static void icmp_reply_answers_echo(void)
 	CHECK(memcmp(icmp.data, b + 28, 1472) == 0);
 
 	icmp_host_init(&st, US, 1400, 0);	/* --mtu below the request */
-	tx.n = 0;
+	txq_clear(&tx);
 	CHECK_EQ(icmp_host_input(&st, b, n, 0, &tx), DROP_REPLY_EXCEEDS_MTU);
 	CHECK_EQ(tx.n, 0);
 }
@@ -125,7 +125,7 @@ static void icmp_reply_drops(void)
 	size_t n, len;
 
 	icmp_host_init(&st, US, 1500, 0);
-	tx.n = 0;
+	txq_clear(&tx);
 	n = make(b, IPV4_PROTO_ICMP, IPV4_ADDR(10, 10, 10, 3), 8);
 	CHECK_EQ(icmp_host_input(&st, b, n, 0, &tx), DROP_IPV4_NOT_FOR_US);
 	n = make(b, IPV4_PROTO_ICMP, US, 8);
@@ -160,10 +160,10 @@ static void icmp_reply_protocol_unreachable(void)
 	int i, sent = 0;
 
 	icmp_host_init(&st, US, 1500, 0);
-	tx.n = 0;
+	txq_clear(&tx);
 	CHECK_EQ(icmp_host_input(&st, b, n, 0, &tx), DROP_IPV4_PROTOCOL_UNREACHABLE);
 	CHECK_EQ(tx.n, 1);
-	CHECK_EQ(ipv4_parse(tx.buf[0], tx.len[0], &ip), DROP_NONE);
+	CHECK_EQ(ipv4_parse(txq_pkt(&tx, 0), tx.len[0], &ip), DROP_NONE);
 	CHECK_EQ(ip.dst, PEER);
 	CHECK_EQ(icmp_parse(ip.payload, ip.payload_len, &icmp), DROP_NONE);
 	CHECK_EQ(icmp.type, ICMP_TYPE_DEST_UNREACHABLE);
@@ -173,19 +173,19 @@ static void icmp_reply_protocol_unreachable(void)
 
 	/* The burst of 10 is spent by the 10th; 100 ms later there is one more. */
 	for (i = 1; i < 40; i++) {
-		tx.n = 0;
+		txq_clear(&tx);
 		icmp_host_input(&st, b, n, 0, &tx);
 		sent += (int)tx.n;
 	}
 	CHECK_EQ(sent, ICMP_HOST_ERROR_BURST - 1);
-	tx.n = 0;
+	txq_clear(&tx);
 	CHECK_EQ(icmp_host_input(&st, b, n, 50, &tx), DROP_ICMP_ERROR_RATE_LIMITED);
 	CHECK_EQ(icmp_host_input(&st, b, n, 100, &tx), DROP_IPV4_PROTOCOL_UNREACHABLE);
 	CHECK_EQ(tx.n, 1);
 
 	/* Never about a non-first fragment: fragments are dropped first. */
 	set_frag(b, 10);
-	tx.n = 0;
+	txq_clear(&tx);
 	CHECK_EQ(icmp_host_input(&st, b, n, 10000, &tx), DROP_IPV4_FRAGMENT);
 	CHECK_EQ(tx.n, 0);
 }
