@@ -19,7 +19,7 @@ static const char *icmp_type_name(uint8_t type)
 	case ICMP_TYPE_ECHO_REQUEST: return "echo request";
 	case ICMP_TYPE_TIME_EXCEEDED: return "time exceeded";
 	case ICMP_TYPE_PARAMETER_PROBLEM: return "parameter problem";
-	default: return "type";
+	default: return NULL;
 	}
 }
 
@@ -40,7 +40,10 @@ static void trace_ipv4_payload(FILE *f, const struct ipv4_hdr *ip)
 			fprintf(f, " ICMP truncated");
 			break;
 		}
-		fprintf(f, " ICMP %s", icmp_type_name(p[0]));
+		if (icmp_type_name(p[0]))
+			fprintf(f, " ICMP %s", icmp_type_name(p[0]));
+		else
+			fprintf(f, " ICMP type %u", p[0]);
 		if (p[0] == ICMP_TYPE_ECHO_REQUEST || p[0] == ICMP_TYPE_ECHO_REPLY)
 			fprintf(f, " id %u seq %u", get16(p + 4), get16(p + 6));
 		else if (p[0] == ICMP_TYPE_DEST_UNREACHABLE &&
@@ -49,8 +52,11 @@ static void trace_ipv4_payload(FILE *f, const struct ipv4_hdr *ip)
 		else if (p[0] == ICMP_TYPE_DEST_UNREACHABLE &&
 			 p[1] == ICMP_CODE_PORT_UNREACHABLE)
 			fprintf(f, " (port unreachable)");
-		else
-			fprintf(f, " %u code %u", p[0], p[1]);
+		else if (p[0] == ICMP_TYPE_TIME_EXCEEDED &&
+			 p[1] == ICMP_CODE_REASSEMBLY_TIME_EXCEEDED)
+			fprintf(f, " (fragment reassembly)");
+		else if (p[1] != 0)
+			fprintf(f, " code %u", p[1]);
 		break;
 	case IPV4_PROTO_UDP:
 	case IPV4_PROTO_TCP:
