@@ -19,17 +19,17 @@ DEPFLAGS = -MMD -MP
 
 # The shared library of the ladder: wire formats, checksums, device, loop.
 LIB_SRC := lib/cksum.c lib/drop.c lib/ipv4.c lib/icmp.c lib/icmp_host.c \
-           lib/eth.c lib/arp.c lib/eth_host.c lib/pcap.c lib/dev.c lib/opts.c \
-           lib/trace.c lib/run.c
+           lib/eth.c lib/arp.c lib/eth_host.c lib/udp.c lib/pcap.c lib/dev.c lib/opts.c \
+           lib/trace.c lib/run.c lib/reasm.c lib/frag.c
 
 # One program per rung: its folder, its source, its binary.
-PROGS    := tun_echo icmp_reply tap_arp
+PROGS    := tun_echo icmp_reply tap_arp udp_echo
 BINS     := $(foreach p,$(PROGS),$(p)/$(p))
 SAN_BINS := $(foreach p,$(PROGS),build/san/$(p)/$(p))
 
 UNIT_SRC := tests/unit/unit.c tests/unit/test_cksum.c tests/unit/test_ipv4.c \
             tests/unit/test_icmp.c tests/unit/test_pcap.c tests/unit/test_cores.c \
-            tests/unit/test_arp.c
+            tests/unit/test_arp.c tests/unit/test_frag.c
 TOOLS    := build/tools/craft
 BENCH_TOOL := tests/bench/echoload
 
@@ -37,7 +37,7 @@ LIB_OBJ     := $(LIB_SRC:%.c=build/obj/%.o)
 LIB_SAN_OBJ := $(LIB_SRC:%.c=build/san/obj/%.o)
 # Rung cores that live in their program's file, again without main(), for
 # the unit tests.  (icmp_reply's core is lib/icmp_host.c.)
-CORE_SRC    := tun_echo/tun_echo.c tap_arp/tap_arp.c
+CORE_SRC    := tun_echo/tun_echo.c tap_arp/tap_arp.c udp_echo/udp_echo.c
 CORE_OBJ    := $(CORE_SRC:%.c=build/obj/core/%.o)
 CORE_SAN_OBJ := $(CORE_SRC:%.c=build/san/obj/core/%.o)
 UNIT_OBJ     := $(UNIT_SRC:%.c=build/obj/%.o)

@@ -48,6 +48,29 @@ enum drop {
 	DROP_ARP_HOLD_REPLACED,	/* held packet replaced by a newer one */
 	DROP_ARP_CACHE_FULL,	/* no entry free to resolve another address */
 
+	/* UDP (lib/udp.c) */
+	DROP_UDP_TRUNCATED,	/* fewer than 8 bytes */
+	DROP_UDP_BAD_LENGTH,	/* Length below 8 or beyond the IP payload */
+	DROP_UDP_BAD_CHECKSUM,
+	DROP_UDP_PORT_UNREACHABLE, /* no service on that port: ICMP error sent */
+
+	/* IPv4 reassembly (lib/reasm.c) */
+	DROP_REASM_BAD_LENGTH,	/* empty, not a multiple of 8 with MF, past the
+				 * end, or a second end: datagram dropped */
+	DROP_REASM_TOO_BIG,	/* past 65535 bytes (the "ping of death"), or
+				 * larger than the out buffer: datagram dropped */
+	DROP_REASM_DUPLICATE,	/* every byte already held, the same: only this
+				 * fragment dropped, the datagram goes on */
+	DROP_REASM_OVERLAP,	/* overlaps held bytes in any other way (RFC 5722,
+				 * Linux): datagram dropped */
+	DROP_REASM_TIMEOUT,	/* not complete within 30 s: the datagram is
+				 * dropped (ICMP time exceeded if its first
+				 * fragment came) */
+
+	/* IPv4 fragmentation (lib/frag.c) */
+	DROP_IPV4_DF_TOO_BIG,	/* larger than the MTU with DF set (or the MTU
+				 * below 68): not sent */
+
 	/* The stack itself */
 	DROP_TX_QUEUE_FULL,	/* more replies than the out queue holds */
 	DROP_REPLY_EXCEEDS_MTU,	/* rung 4 fragments; until then, no reply */
