@@ -96,8 +96,44 @@ void arp_entry_resolve(struct arp_entry *e, const uint8_t mac[ETH_ADDR_LEN],
 	e->requests = 0;
 }
 
+/* Drop the oldest held packet. */
+static void drop_oldest(struct arp_entry *e)
+{
+	free(e->held[0]);
+	e->held_bytes -= e->held_len[0];
+	e->n_held--;
+	memmove(e->held, e->held + 1, e->n_held * sizeof(e->held[0]));
+	memmove(e->held_len, e->held_len + 1, e->n_held * sizeof(e->held_len[0]));
+}
+
+int arp_entry_hold(struct arp_entry *e, const uint8_t *pkt, size_t len)
+{
+	uint8_t *copy = malloc(len ? len : 1);
+	int dropped = 0;
+
+	if (!copy)
+		return -1;
+	memcpy(copy, pkt, len);
+	while (e->n_held > 0 &&
+	       (e->n_held == ARP_HOLD_MAX || e->held_bytes + len > ARP_HOLD_BYTES)) {
+		drop_oldest(e);
+		dropped++;
+	}
+	e->held[e->n_held] = copy;
+	e->held_len[e->n_held] = len;
+	e->n_held++;
+	e->held_bytes += len;
+	return dropped;
+}
+
+void arp_entry_release(struct arp_entry *e)
+{
+	while (e->n_held > 0)
+		drop_oldest(e);
+}
+
 void arp_entry_free(struct arp_entry *e)
 {
-	free(e->held);
+	arp_entry_release(e);
 	memset(e, 0, sizeof(*e));	/* state ARP_FREE */
 }

@@ -61,6 +61,8 @@ size_t arp_emit(const struct arp_pkt *a, uint8_t *buf);
 #define ARP_ENTRY_TTL_MS	60000	/* RFC 1122 2.3.2.1: entries must time out */
 #define ARP_RETRY_MS		1000	/* between requests for one address */
 #define ARP_MAX_REQUESTS	3	/* then give up and drop what waits */
+#define ARP_HOLD_MAX		64	/* packets held per address: the 45 */
+#define ARP_HOLD_BYTES		(96 * 1024) /* fragments of a 64 KB datagram fit */
 
 enum arp_state { ARP_FREE = 0, ARP_INCOMPLETE, ARP_RESOLVED };
 
@@ -70,10 +72,14 @@ struct arp_entry {
 	uint8_t mac[ETH_ADDR_LEN];	/* RESOLVED only */
 	uint64_t deadline_ms;	/* RESOLVED: expiry; INCOMPLETE: next request */
 	int requests;		/* INCOMPLETE: requests sent so far */
-	/* INCOMPLETE: the latest packet waiting for this address, as RFC 1122
-	 * 2.3.2.2 asks (at least one; we keep one).  malloc'd; NULL if none. */
-	uint8_t *held;
-	size_t held_len;
+	/* INCOMPLETE: the packets waiting for this address, oldest first.
+	 * RFC 1122 2.3.2.2 asks for at least the latest one; we keep up to
+	 * ARP_HOLD_MAX (and ARP_HOLD_BYTES), because the fragments of one
+	 * datagram all wait at once, and a datagram missing one is lost.
+	 * Each is malloc'd. */
+	uint8_t *held[ARP_HOLD_MAX];
+	size_t held_len[ARP_HOLD_MAX];
+	size_t n_held, held_bytes;
 };
 
 struct arp_cache {
@@ -88,11 +94,18 @@ struct arp_entry *arp_cache_find(struct arp_cache *c, uint32_t ip, uint64_t now_
  * INCOMPLETE (each holds a packet someone is waiting for). */
 struct arp_entry *arp_cache_alloc(struct arp_cache *c, uint32_t ip, uint64_t now_ms);
 
+/* Hold a copy of pkt on e, dropping the oldest held packets to make room.
+ * Returns how many were dropped, or -1 if no memory. */
+int arp_entry_hold(struct arp_entry *e, const uint8_t *pkt, size_t len);
+
+/* Free the packets e holds (after they were sent). */
+void arp_entry_release(struct arp_entry *e);
+
 /* Mark e RESOLVED with mac, valid for ARP_ENTRY_TTL_MS from now. */
 void arp_entry_resolve(struct arp_entry *e, const uint8_t mac[ETH_ADDR_LEN],
 		       uint64_t now_ms);
 
-/* Forget e, and any packet it held. */
+/* Forget e, and any packets it held. */
 void arp_entry_free(struct arp_entry *e);
 
 #endif

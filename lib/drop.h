@@ -42,10 +42,10 @@ enum drop {
 	DROP_ARP_BAD_HARDWARE,	/* hardware type not Ethernet, or length not 6 */
 	DROP_ARP_BAD_PROTOCOL,	/* protocol type not IPv4, or length not 4 */
 	DROP_ARP_BAD_OPCODE,	/* neither request nor reply */
-	DROP_ARP_BAD_SENDER,	/* sender MAC broadcast/multicast, or IP not a host */
+	DROP_ARP_BAD_SENDER,	/* sender MAC group, IP not a host, or our own IP */
 	DROP_ARP_NOT_FOR_US,	/* handled: merged if known, but asks for another */
 	DROP_ARP_RESOLVE_FAILED, /* held for an address that never answered ARP */
-	DROP_ARP_HOLD_REPLACED,	/* held packet replaced by a newer one */
+	DROP_ARP_HOLD_FULL,	/* held for ARP, pushed out by newer ones */
 	DROP_ARP_CACHE_FULL,	/* no entry free to resolve another address */
 
 	/* UDP (lib/udp.c) */
@@ -63,6 +63,7 @@ enum drop {
 				 * fragment dropped, the datagram goes on */
 	DROP_REASM_OVERLAP,	/* overlaps held bytes in any other way (RFC 5722,
 				 * Linux): datagram dropped */
+	DROP_REASM_EVICTED,	/* table full: the oldest datagram made room */
 	DROP_REASM_TIMEOUT,	/* not complete within 30 s: the datagram is
 				 * dropped (ICMP time exceeded if its first
 				 * fragment came) */

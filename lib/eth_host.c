@@ -63,13 +63,12 @@ static void send_ip(struct eth_host *h, const uint8_t mac[ETH_ADDR_LEN],
 static void resolved(struct eth_host *h, struct arp_entry *e,
 		     const uint8_t mac[ETH_ADDR_LEN], uint64_t now_ms, struct txq *tx)
 {
+	size_t i;
+
 	arp_entry_resolve(e, mac, now_ms);
-	if (e->held) {
-		send_ip(h, e->mac, e->held, e->held_len, tx);
-		free(e->held);
-		e->held = NULL;
-		e->held_len = 0;
-	}
+	for (i = 0; i < e->n_held; i++)
+		send_ip(h, e->mac, e->held[i], e->held_len[i], tx);
+	arp_entry_release(e);
 }
 
 /* RFC 826, "Packet Reception", step by step. */
@@ -89,6 +88,10 @@ static enum drop arp_input(struct eth_host *h, const uint8_t *buf, size_t len,
 	/* Not in RFC 826: never learn a group MAC or a non-host address. An
 	 * ARP probe (RFC 5227) has sender address 0.0.0.0: nothing to learn. */
 	if (eth_is_multicast(a.sha) || (a.spa != 0 && !ipv4_is_host_source(a.spa)))
+		return DROP_ARP_BAD_SENDER;
+	/* Someone else claiming our address (or our own frame looped back):
+	 * never learn our own address.  RFC 5227 would defend it; we don't. */
+	if (a.spa == h->addr)
 		return DROP_ARP_BAD_SENDER;
 
 	/* "If the pair <protocol type, sender protocol address> is already
@@ -153,7 +156,7 @@ void eth_host_send(struct eth_host *h, const uint8_t *pkt, size_t len,
 {
 	uint32_t dst = get32(pkt + 16);	/* every queued datagram has a header */
 	struct arp_entry *e = arp_cache_find(&h->arp, dst, now_ms);
-	uint8_t *copy;
+	int dropped;
 
 	if (e && e->state == ARP_RESOLVED) {
 		send_ip(h, e->mac, pkt, len, tx);
@@ -170,18 +173,12 @@ void eth_host_send(struct eth_host *h, const uint8_t *pkt, size_t len,
 		e->deadline_ms = now_ms + ARP_RETRY_MS;
 		send_request(h, dst, tx);
 	}
-	/* Hold the latest datagram; an older one waiting is dropped. */
-	copy = malloc(len);
-	if (!copy) {
+	/* Hold it until the reply comes; the oldest go if there are too many. */
+	dropped = arp_entry_hold(e, pkt, len);
+	if (dropped < 0)
 		h->drops[DROP_TX_QUEUE_FULL]++;
-		return;
-	}
-	memcpy(copy, pkt, len);
-	if (e->held)
-		h->drops[DROP_ARP_HOLD_REPLACED]++;
-	free(e->held);
-	e->held = copy;
-	e->held_len = len;
+	else
+		h->drops[DROP_ARP_HOLD_FULL] += (uint64_t)dropped;
 }
 
 void eth_host_output(struct eth_host *h, struct txq *ipq, uint64_t now_ms,
@@ -206,9 +203,10 @@ uint64_t eth_host_tick(struct eth_host *h, uint64_t now_ms, struct txq *tx)
 			continue;
 		if (e->deadline_ms <= now_ms) {
 			if (e->requests >= ARP_MAX_REQUESTS) {
-				/* RFC 1122 2.3.2.1: give up on a silent host. */
-				if (e->held)
-					h->drops[DROP_ARP_RESOLVE_FAILED]++;
+				/* RFC 1122 2.3.2.1 asks only not to flood (at most
+				 * one request a second); like Linux (mcast_solicit
+				 * 3) we stop after 3 and drop what waited. */
+				h->drops[DROP_ARP_RESOLVE_FAILED] += e->n_held;
 				arp_entry_free(e);
 				continue;
 			}

@@ -4,6 +4,7 @@
  */
 #include "opts.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -90,17 +91,27 @@ static unsigned long long number(const struct prog *p, const char *opt,
 
 bool mac_parse(const char *s, uint8_t mac[6])
 {
-	unsigned v[6];
-	char tail;
+	static const char hex[] = "0123456789abcdef";
 	int i;
 
-	if (strlen(s) != 17 ||
-	    sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &v[0], &v[1], &v[2], &v[3],
-		   &v[4], &v[5], &tail) != 6)
+	/* Exactly "xx:xx:xx:xx:xx:xx": no signs, spaces or short groups, which
+	 * sscanf("%2x") would let through. */
+	if (strlen(s) != 17)
 		return false;
+	for (i = 0; i < 6; i++) {
+		const char *hi = strchr(hex, tolower((unsigned char)s[3 * i]));
+		const char *lo = strchr(hex, tolower((unsigned char)s[3 * i + 1]));
+
+		if (!hi || !lo || !*hi || !*lo || (i < 5 && s[3 * i + 2] != ':'))
+			return false;
+		mac[i] = (uint8_t)((hi - hex) << 4 | (lo - hex));
+	}
+	/* All zeros is what ARP requests put in the target field for
+	 * "unknown": no station may have it. */
 	for (i = 0; i < 6; i++)
-		mac[i] = (uint8_t)v[i];
-	return true;
+		if (mac[i])
+			return true;
+	return false;
 }
 
 void opts_parse(const struct prog *p, int argc, char **argv, struct opts *o)

@@ -138,8 +138,8 @@ void trace_packet(FILE *f, uint64_t t_us, const char *dir, enum dev_type type,
 	fprintf(f, " %s > %s,", src, dst);
 	if (eth.type == ETH_TYPE_ARP)
 		trace_arp(f, eth.payload, eth.payload_len);
-	else if (eth.type == ETH_TYPE_IPV4)
-		trace_ip(f, eth.payload, eth.payload_len);
+	else if (eth.type == ETH_TYPE_IPV4 || eth.type == 0x86dd)
+		trace_ip(f, eth.payload, eth.payload_len);	/* IPv6: one line */
 	else
 		fprintf(f, " ethertype 0x%04x, length %zu\n", eth.type, len);
 }

@@ -21,6 +21,9 @@
  *
  * Run:   sudo ./tap_arp/tap_arp --trace
  *        sudo ip addr add 10.10.10.2/24 dev tap0 && sudo ip link set tap0 up
+ *        (a tap0 it creates is down when it starts, so its announcement is
+ *        refused: "not sent", write_errors 1.  Make tap0 with ip tuntap and
+ *        bring it up first to see the announcement go out.)
  *        arping -c 2 -I tap0 10.10.10.1;  ping 10.10.10.1;  ip neigh
  * Lesson: lessons/03-tap-arp.md
  */

@@ -13,7 +13,7 @@ if [ "$(id -u)" != 0 ]; then
 	echo "make demo needs root: it creates a network namespace. Try: sudo make demo"
 	exit 1
 fi
-need_tools ip:iproute2 ping:iputils-ping arping:iputils-arping socat:socat
+need_tools ip:iproute2 ping:iputils-ping arping:iputils-arping socat:socat nc:netcat-openbsd
 
 ns=tunlab-demo-$$
 tmp=$(mktemp -d)
@@ -79,6 +79,17 @@ echo "  (the kernel asks who has 10.10.10.1 before it sends any IP packet)"
 show ip netns exec "$ns" arping -c 2 -w 3 -I tap0 10.10.10.1
 show ip netns exec "$ns" ping -n -c 2 -i 0.3 10.10.10.1
 show ip -n "$ns" neigh show dev tap0
+stop
+
+say "Rung 4: udp_echo echoes UDP and carries datagrams larger than the link"
+start udp_echo tap0
+echo "\$ echo 'hello, udp' | ip netns exec $ns nc -u -w 1 10.10.10.1 7"
+echo 'hello, udp' | ip netns exec "$ns" nc -u -w 1 10.10.10.1 7 2>&1 | sed 's/^/  /' || true
+echo "  (4000 bytes do not fit in 1500: fragments both ways)"
+show ip netns exec "$ns" ping -n -c 1 -s 4000 10.10.10.1
+echo "  (nothing listens on port 9: ICMP port unreachable, 'Connection refused')"
+echo "\$ echo knock | ip netns exec $ns socat -t 1 - UDP:10.10.10.1:9"
+echo knock | ip netns exec "$ns" socat -t 1 - UDP:10.10.10.1:9 2>&1 | sed 's/^/  /' || true
 stop
 
 say "Done. Next: lessons/01-tun-echo.md, and 'sudo make test'."

@@ -151,6 +151,8 @@ enum drop udp_echo_input(struct udp_echo *st, const uint8_t *frame, size_t len,
 	if (ipv4_is_fragment(&ip)) {
 		why = reasm_add(&st->reasm, pkt, &ip, now_ms, st->whole,
 				sizeof(st->whole), &whole_len);
+		/* Datagrams pushed out of a full table, for the summary. */
+		st->link.drops[DROP_REASM_EVICTED] = st->reasm.evicted;
 		if (why != DROP_NONE || whole_len == 0)
 			return why;
 		pkt = st->whole;

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 #
 # run.sh: the `make bench` driver. Measures how fast each rung of the ladder
-# answers ICMP echo, next to the Linux kernel answering the same thing.
+# answers ICMP echo, and how fast udp_echo answers UDP echo, next to the
+# Linux kernel answering the same thing.
 #
 # What it does, in order:
-#   1. Builds tests/bench/echoload if it is missing or older than its source.
+#   1. Builds tests/bench/echoload, udpload and udpechod if they are missing
+#      or older than their source.
 #   2. kernel-veth: two network namespaces joined by a veth pair; echoload in
 #      one pings the kernel of the other (10.10.11.2 -> 10.10.11.1). This is
 #      the baseline: the cost of the same socket calls with no user-space
@@ -15,7 +17,13 @@
 #      10.10.10.2/24 and ping the stack at 10.10.10.1. A rung not built yet
 #      gets a "not built" line and is skipped.
 #   4. For every target: echoload with 1 and with 32 requests in flight,
-#      then `ping -f`. Then one table, on stdout and in $BENCH_OUT.
+#      then `ping -f`.
+#   5. UDP: udpload against udp_echo (and tcp_mini, when built: rung 5 keeps
+#      rung 4's UDP echo) at 10.10.10.1:7 through tap0, and against udpechod,
+#      a recvfrom/sendto loop on the kernel's stack, across a veth pair
+#      (10.10.11.2 -> 10.10.11.1:7): 64-byte datagrams with 1 and 32 in
+#      flight, 1472 and 8000 bytes with 32 in flight.
+#   6. The tables, on stdout and in $BENCH_OUT.
 #
 # Safety: everything happens inside namespaces named tlbench-<our pid>-*,
 # created here and deleted on exit (trap EXIT), whatever happens. Nothing
@@ -32,7 +40,7 @@
 #   BENCH_SECONDS       length of each echoload run (default 3, 1..60)
 #   BENCH_PING_COUNT    ping -f count (default 20000, 1..1000000)
 #   BENCH_MAX_REQUESTS  cap on requests per echoload run (default 10000000)
-#   CC                  compiler for echoload (default cc)
+#   CC                  compiler for echoload, udpload, udpechod (default cc)
 # Exit status: 0 if every built target was measured, 1 if any failed,
 # 2 on a bad environment setting.
 
@@ -59,6 +67,15 @@ STOP_TENTHS=50
 # The rungs: binary name and device name (see shared contract).
 RUNGS=(tun_echo:tun0 icmp_reply:tun0 tap_arp:tap0 udp_echo:tap0 tcp_mini:tap0)
 
+# UDP: the rungs that answer UDP echo on port 7, and the udpload runs, as
+# datagram size:in-flight. 64 bytes shows datagrams per second (latency at
+# 1 in flight, throughput at 32); 1472 is the largest datagram that fits a
+# 1500-byte frame; 8000 is cut in 6 fragments each way (by the kernel on
+# the way in, by the rung on the way back) and reassembled at each end.
+UDP_RUNGS=(udp_echo:tap0 tcp_mini:tap0)
+UDP_RUNS=(64:1 64:32 1472:32 8000:32)
+UDP_PORT=7
+
 prefix="tlbench-$$"
 
 say() { printf 'bench: %s\n' "$*" >&2; }
@@ -82,7 +99,7 @@ check_int BENCH_MAX_REQUESTS "$BENCH_MAX_REQUESTS" 1 1000000000
 if [[ $(id -u) -ne 0 ]]; then
 	die "must run as root: it creates network namespaces and raw sockets (try: sudo make bench)"
 fi
-for tool in ip ping timeout awk; do
+for tool in ip ping timeout awk sed; do
 	command -v "$tool" >/dev/null || die "needs '$tool' (Debian: apt-get install iproute2 iputils-ping coreutils gawk)"
 done
 
@@ -145,12 +162,10 @@ find_bin() {
 	return 1
 }
 
-# start_stack NAME BINARY DEVICE NAMESPACE: run it, wait for "ready", then
-# configure the kernel side of the device as the contract says.
-start_stack() {
-	local name=$1 bin=$2 dev=$3 ns=$4 i
-	ip netns exec "$ns" "$bin" -d "$dev" >"$tmp/$name.out" 2>"$tmp/$name.err" &
-	stack_pid=$!
+# wait_ready NAME: wait for the line starting with "ready" that the program
+# started as $stack_pid prints on $tmp/NAME.out. On failure, stop it.
+wait_ready() {
+	local name=$1 i
 	for ((i = 0; i < READY_TENTHS; i++)); do
 		if grep -q '^ready' "$tmp/$name.out"; then
 			break
@@ -169,6 +184,15 @@ start_stack() {
 		stop_stack || true
 		return 1
 	fi
+}
+
+# start_stack NAME BINARY DEVICE NAMESPACE: run it, wait for "ready", then
+# configure the kernel side of the device as the contract says.
+start_stack() {
+	local name=$1 bin=$2 dev=$3 ns=$4
+	ip netns exec "$ns" "$bin" -d "$dev" >"$tmp/$name.out" 2>"$tmp/$name.err" &
+	stack_pid=$!
+	wait_ready "$name" || return 1
 	if ! ip -n "$ns" addr add 10.10.10.2/24 dev "$dev" ||
 		! ip -n "$ns" link set "$dev" up; then
 		say "$name is ready but its device $dev could not be configured"
@@ -263,15 +287,98 @@ measure() {
 	targets+=("$target")
 }
 
-# --- 1. the load tool ---------------------------------------------------------
+# UDP results, keyed "target,size,inflight".
+declare -A urate umbps uloss umism up50 up90 up99
+utargets=()        # targets measured with udpload, in order
+
+# measure_udp TARGET NAMESPACE DST: udpload for each of UDP_RUNS.
+measure_udp() {
+	local target=$1 ns=$2 dst=$3 run size n line sent lost mism received
+
+	# One ping: is it there at all, and (on TAP) ARP resolved before timing.
+	if ! timeout 10 ip netns exec "$ns" ping -n -q -c 1 -W 2 "$dst" >/dev/null 2>&1; then
+		notes+=("$target (udp): FAILED: no reply to a ping of $dst")
+		return 1
+	fi
+	for run in "${UDP_RUNS[@]}"; do
+		size=${run%%:*}
+		n=${run#*:}
+		say "$target: udpload -s $size -n $n for ${BENCH_SECONDS} s"
+		# timeout: udpload stops by itself; this is only a backstop.
+		if ! line=$(timeout $((BENCH_SECONDS + 15)) ip netns exec "$ns" \
+			"$udpload" -d "$dst" -p "$UDP_PORT" -s "$size" -n "$n" \
+			-t "$BENCH_SECONDS" -c "$BENCH_MAX_REQUESTS"); then
+			notes+=("$target: FAILED: udpload -s $size -n $n did not complete")
+			return 1
+		fi
+		details+=("$target udpload -s $size -n $n: $line")
+		sent=$(field "$line" sent)
+		lost=$(field "$line" lost)
+		mism=$(field "$line" mismatched)
+		received=$(field "$line" received)
+		urate[$target,$size,$n]=$(field "$line" rate_per_s)
+		umbps[$target,$size,$n]=$(field "$line" mbytes_per_s)
+		uloss[$target,$size,$n]=$(awk -v s="$sent" -v l="$lost" \
+			'BEGIN { printf "%.2f%%", (s ? 100 * l / s : 0) }')
+		umism[$target,$size,$n]=$mism
+		up50[$target,$size,$n]=$(field "$line" p50_us)
+		up90[$target,$size,$n]=$(field "$line" p90_us)
+		up99[$target,$size,$n]=$(field "$line" p99_us)
+		if [[ $received == 0 ]]; then
+			notes+=("$target: FAILED: no echo at all to udpload -s $size -n $n")
+			return 1
+		fi
+	done
+	utargets+=("$target")
+}
+
+# kernel_counters NAMESPACE [DEVICE]: one line of the kernel's own counters
+# in that namespace that say where datagrams went missing: the device's
+# drops (TAP: rx = frames the program wrote that the kernel dropped, tx =
+# frames queued for the program that it did not read in time), the UDP
+# socket drops (RcvbufErrors: a socket buffer was full) and reassembly
+# failures. The namespace is new, so the counts are this run's.
+kernel_counters() {
+	local ns=$1 dev=${2:-} out=""
+	if [[ -n $dev ]]; then
+		out="$dev rx_dropped $(ip netns exec "$ns" cat "/sys/class/net/$dev/statistics/rx_dropped" 2>/dev/null || echo -)"
+		out+=" tx_dropped $(ip netns exec "$ns" cat "/sys/class/net/$dev/statistics/tx_dropped" 2>/dev/null || echo -); "
+	fi
+	# shellcheck disable=SC2016  # (the $s are awk's, not the shell's)
+	out+=$(ip netns exec "$ns" awk '
+		/^(Ip|Udp):/ {
+			if (!($1 in hdr)) { hdr[$1] = $0; next }
+			split(hdr[$1], h)
+			for (i = 2; i <= NF; i++)
+				if (h[i] ~ /^(InDiscards|OutDiscards|ReasmFails|ReasmTimeout|FragFails|InErrors|RcvbufErrors|SndbufErrors|MemErrors)$/)
+					printf "%s%s %s ", $1, h[i], $i
+		}' /proc/net/snmp 2>/dev/null) || true
+	printf '%s\n' "$out"
+}
+
+# veth_pair NS1 NS2: 10.10.11.1/24 in NS1, 10.10.11.2/24 in NS2, joined by
+# a veth pair made inside NS1 with its peer put straight into NS2.
+veth_pair() {
+	ip -n "$1" link add veth0 type veth peer name veth0 netns "$2" &&
+		ip -n "$1" addr add 10.10.11.1/24 dev veth0 &&
+		ip -n "$2" addr add 10.10.11.2/24 dev veth0 &&
+		ip -n "$1" link set veth0 up &&
+		ip -n "$2" link set veth0 up
+}
+
+# --- 1. the load tools ----------------------------------------------------------
 
 echoload=$here/echoload
-if [[ ! -x $echoload || $here/echoload.c -nt $echoload ]]; then
-	say "building $echoload with $CC"
-	read -r -a cc_cmd <<<"$CC"
-	"${cc_cmd[@]}" -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror \
-		-o "$echoload" "$here/echoload.c"
-fi
+udpload=$here/udpload
+udpechod=$here/udpechod
+for tool in "$echoload" "$udpload" "$udpechod"; do
+	if [[ ! -x $tool || $tool.c -nt $tool ]]; then
+		say "building $tool with $CC"
+		read -r -a cc_cmd <<<"$CC"
+		"${cc_cmd[@]}" -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror \
+			-o "$tool" "$tool.c"
+	fi
+done
 
 # --- 2. the baseline: the kernel across a veth pair ---------------------------
 
@@ -320,12 +427,108 @@ for rung in "${RUNGS[@]}"; do
 	ip netns del "$ns"
 done
 
-# --- 4. the report ----------------------------------------------------------------
+# --- 4. UDP echo: the rungs that have it, and the kernel -------------------------
+
+# kernel-veth: udpechod (the kernel's stack plus a recvfrom/sendto loop) in
+# uk1, udpload in uk2. udpechod's lifetime is a backstop: we stop it with
+# SIGTERM as soon as the runs are over.
+uk1=$prefix-uk1
+uk2=$prefix-uk2
+echod_life=$((${#UDP_RUNS[@]} * (BENCH_SECONDS + 15) + 10))
+ns_add "$uk1"
+ns_add "$uk2"
+veth_pair "$uk1" "$uk2"
+ip netns exec "$uk1" "$udpechod" -a 10.10.11.1 -p "$UDP_PORT" -t "$echod_life" \
+	>"$tmp/udpechod.out" 2>"$tmp/udpechod.err" &
+stack_pid=$!
+if ! wait_ready udpechod; then
+	notes+=("kernel-veth (udp): FAILED: udpechod did not start")
+	failed=1
+else
+	ok=1
+	measure_udp kernel-veth "$uk2" 10.10.11.1 || ok=0
+	if ! stop_stack; then
+		notes+=("kernel-veth (udp): udpechod did not exit 0 on SIGTERM")
+		ok=0
+	fi
+	details+=("kernel-veth (udp) udpechod: $(tr '\n' ' ' <"$tmp/udpechod.err")")
+	details+=("kernel-veth (udp) kernel counters, server side: $(kernel_counters "$uk1" veth0)")
+	details+=("kernel-veth (udp) kernel counters, udpload side: $(kernel_counters "$uk2" veth0)")
+	((ok)) || failed=1
+fi
+ip netns del "$uk1"
+ip netns del "$uk2"
+
+# The rungs: started afresh, so their exit counters are the UDP runs' alone.
+# Not built: already noted by section 3.
+for rung in "${UDP_RUNGS[@]}"; do
+	name=${rung%%:*}
+	dev=${rung#*:}
+	bin=$(find_bin "$name") || continue
+	ns=$prefix-$name-udp
+	ns_add "$ns"
+	if ! start_stack "$name" "$bin" "$dev" "$ns"; then
+		notes+=("$name (udp): FAILED: did not start (see messages above)")
+		failed=1
+		continue
+	fi
+	ok=1
+	measure_udp "$name" "$ns" 10.10.10.1 || ok=0
+	# Read before the program exits: its device goes away with it.
+	counters=$(kernel_counters "$ns" "$dev")
+	if ! stop_stack; then
+		notes+=("$name (udp): did not exit 0 on SIGTERM")
+		ok=0
+	fi
+	# The exit summary, every line of it: counters and drops by reason.
+	details+=("$name (udp) stderr: $(tail -n 30 "$tmp/$name.err" | tr '\n' ' ')")
+	details+=("$name (udp) kernel counters: $counters")
+	((ok)) || failed=1
+	ip netns del "$ns"
+done
+
+# --- 5. the report ----------------------------------------------------------------
 
 # "x.xx" = a / b, or "-" when either is missing.
 ratio() {
 	awk -v a="${1:-}" -v b="${2:-}" \
 		'BEGIN { if (a == "" || b == "" || b + 0 == 0) print "-"; else printf "%.2f", a / b }'
+}
+
+# The UDP tables: what udpload measured, then each rung next to the kernel.
+report_udp() {
+	local t run size n k=kernel-veth
+	echo
+	echo "udpload: ${BENCH_SECONDS} s per run, 200 ms timeout, port $UDP_PORT; kernel-veth = udpechod (recvfrom/sendto) across veth"
+	echo
+	printf '%-12s %6s %9s %9s %7s %5s %8s %8s %8s %8s\n' \
+		target bytes in-flight dgrams/s loss mism p50_us p90_us p99_us MB/s
+	for t in "${utargets[@]}"; do
+		for run in "${UDP_RUNS[@]}"; do
+			size=${run%%:*}
+			n=${run#*:}
+			printf '%-12s %6s %9s %9s %7s %5s %8s %8s %8s %8s\n' \
+				"$t" "$size" "$n" "${urate[$t,$size,$n]:--}" \
+				"${uloss[$t,$size,$n]:--}" "${umism[$t,$size,$n]:--}" \
+				"${up50[$t,$size,$n]:--}" "${up90[$t,$size,$n]:--}" \
+				"${up99[$t,$size,$n]:--}" "${umbps[$t,$size,$n]:--}"
+		done
+	done
+	echo
+	echo "rung / kernel-veth (dgrams/s is also the MB/s ratio; for the RTTs, above 1 = slower)"
+	echo
+	printf '%-12s %6s %9s %9s %8s %8s\n' target bytes in-flight dgrams/s p50_us p99_us
+	for t in "${utargets[@]}"; do
+		[[ $t == "$k" ]] && continue
+		for run in "${UDP_RUNS[@]}"; do
+			size=${run%%:*}
+			n=${run#*:}
+			printf '%-12s %6s %9s %9s %8s %8s\n' "$t" "$size" "$n" \
+				"$(ratio "${urate[$t,$size,$n]:-}" "${urate[$k,$size,$n]:-}")" \
+				"$(ratio "${up50[$t,$size,$n]:-}" "${up50[$k,$size,$n]:-}")" \
+				"$(ratio "${up99[$t,$size,$n]:-}" "${up99[$k,$size,$n]:-}")"
+		done
+	done
 }
 
 report() {
@@ -350,6 +553,9 @@ report() {
 	for t in "${targets[@]}"; do
 		printf '%-12s %14s %12s\n' "$t" "${ping_mean[$t]:--}" "${ping_rate[$t]:--}"
 	done
+	if ((${#utargets[@]})); then
+		report_udp
+	fi
 	if ((${#notes[@]})); then
 		echo
 		printf '%s\n' "${notes[@]}"

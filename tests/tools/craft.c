@@ -9,6 +9,7 @@
  *
  * usage: craft [-e] [-i IFNAME] [-s SRC] [-d DST] [-D DSTMAC] [-n COUNT] KIND...
  * KIND: echo truncated ihl4 totlen badsum badicmpsum fragment ipv6 udp
+ *       udp-badsum udp-len7 udp-len13 (a UDP checksum or Length wrong)
  *       runt (1 byte), cksum=HHHH (an echo request whose ICMP checksum
  *       is exactly HHHH, hex: the last data word is chosen to make it so)
  * -e: an Ethernet frame for a TAP device, from the interface's own MAC to
@@ -19,6 +20,15 @@
  *     14-byte header, type ARP).  A packet socket refuses frames under 14
  *     bytes (the kernel checks the link header), so shorter runts can only be
  *     tested in the unit tests.
+ * Fragments of one UDP datagram to port 7 (source port 40000): 2040 bytes of
+ * data in 4 fragments of 512 bytes at offsets 0, 512, 1024, 1536:
+ *   frag:ORDER   e.g. frag:3120 sends them in that order; a digit twice is a
+ *                duplicate; x is a fragment at offset 256 that overlaps 0
+ *                and 1 with different bytes.  All share one IP id (-I).
+ *   fragflood    with -n N: N first fragments, each of its own datagram (ids
+ *                1..N), none ever completed.
+ * -o FILE writes the UDP data of the frag: datagram to FILE, to compare with
+ * what comes back.
  * Needs root (CAP_NET_RAW).  Only ever run inside a test namespace.
  */
 #include <arpa/inet.h>
@@ -33,6 +43,8 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
+
+static uint16_t frag_id = 0x5151;
 
 static uint32_t src_addr, dst_addr;
 
@@ -128,6 +140,51 @@ static size_t build_arp(const char *kind, uint8_t *b, const uint8_t mac[6])
 	return 28;
 }
 
+/* The datagram the frag: kinds cut up: UDP header and 2040 bytes of data. */
+#define FRAG_DGRAM 2048
+static uint8_t dgram[FRAG_DGRAM];
+
+static void make_dgram(void)
+{
+	uint8_t pseudo[12];
+	uint32_t s = 0;
+	size_t i;
+
+	put16(dgram, 40000);
+	put16(dgram + 2, 7);
+	put16(dgram + 4, FRAG_DGRAM);
+	put16(dgram + 6, 0);
+	for (i = 8; i < FRAG_DGRAM; i++)
+		dgram[i] = (uint8_t)(i * 7 + 3);
+	memcpy(pseudo, &src_addr, 4);
+	memcpy(pseudo + 4, &dst_addr, 4);
+	pseudo[8] = 0;
+	pseudo[9] = 17;
+	put16(pseudo + 10, FRAG_DGRAM);
+	for (i = 0; i < 12; i += 2)
+		s += (uint32_t)(pseudo[i] << 8 | pseudo[i + 1]);
+	s += (uint16_t)~sum16(dgram, FRAG_DGRAM);
+	while (s >> 16)
+		s = (s & 0xffff) + (s >> 16);
+	put16(dgram + 6, (uint16_t)~s ? (uint16_t)~s : 0xffff);
+}
+
+/* Fragment k (0..3) of dgram, or the overlapping one ('x'), with IP id. */
+static size_t fragment(uint8_t *b, char k, uint16_t id)
+{
+	size_t off = k == 'x' ? 256 : (size_t)(k - '0') * 512;
+	int last = k == '3';
+
+	ip_header(b, 17, 512);
+	put16(b + 4, id);
+	put16(b + 6, (uint16_t)((last ? 0 : 0x2000) | off / 8));
+	memcpy(b + 20, dgram + off, 512);
+	if (k == 'x')
+		memset(b + 20, 0xee, 512);	/* different bytes */
+	fix_ip_checksum(b);
+	return 532;
+}
+
 static size_t build(const char *kind, uint8_t *b)
 {
 	size_t n = echo(b);
@@ -185,6 +242,21 @@ static size_t build(const char *kind, uint8_t *b)
 		b[40] = 128;
 		return 48;
 	}
+	if (!strncmp(kind, "udp-", 4)) {	/* to port 7, spoiled */
+		ip_header(b, 17, 12);
+		put16(b + 20, 40000);
+		put16(b + 22, 7);
+		put16(b + 24, 12);
+		put16(b + 26, 0x1234);		/* udp-badsum: not the checksum */
+		memcpy(b + 28, "hey!", 4);
+		if (!strcmp(kind, "udp-len7"))
+			put16(b + 24, 7);	/* shorter than its own header */
+		else if (!strcmp(kind, "udp-len13"))
+			put16(b + 24, 13);	/* longer than the IP payload */
+		else if (strcmp(kind, "udp-badsum") != 0)
+			return 0;
+		return 32;
+	}
 	if (!strcmp(kind, "udp")) {		/* to port 7, no checksum */
 		ip_header(b, 17, 12);
 		put16(b + 20, 40000);
@@ -221,13 +293,16 @@ int main(int argc, char **argv)
 	const char *ifname = NULL, *src = "10.10.10.2", *dst = "10.10.10.1";
 	uint8_t dst_mac[6] = { 0x02, 0x00, 0x0a, 0x0a, 0x0a, 0x01 }, src_mac[6];
 	struct sockaddr_ll ll;
-	uint8_t buf[256];
+	static uint8_t buf[2048];
 	long count = 1, i;
 	int fd, c, a, rc = 0, ether = 0;
+	const char *out_path = NULL;
 
-	while ((c = getopt(argc, argv, "ei:s:d:D:n:")) != -1) {
+	while ((c = getopt(argc, argv, "ei:s:d:D:n:I:o:")) != -1) {
 		switch (c) {
 		case 'e': ether = 1; break;
+		case 'I': frag_id = (uint16_t)strtoul(optarg, NULL, 0); break;
+		case 'o': out_path = optarg; break;
 		case 'i': ifname = optarg; break;
 		case 's': src = optarg; break;
 		case 'd': dst = optarg; break;
@@ -267,8 +342,47 @@ int main(int argc, char **argv)
 		fprintf(stderr, "craft: no interface %s\n", ifname);
 		return 1;
 	}
+	make_dgram();
+	if (out_path) {
+		FILE *f = fopen(out_path, "wb");
+
+		if (!f || fwrite(dgram + 8, FRAG_DGRAM - 8, 1, f) != 1) {
+			fprintf(stderr, "craft: %s: %s\n", out_path, strerror(errno));
+			return 1;
+		}
+		fclose(f);
+	}
 	for (a = optind; a < argc; a++) {
 		uint8_t *pkt = ether ? buf + 14 : buf;
+		const char *k;
+
+		/* Fragment kinds: one packet per letter, or per -n for a flood. */
+		if (!strncmp(argv[a], "frag:", 5) || !strcmp(argv[a], "fragflood")) {
+			int flood = argv[a][4] == 'f';
+
+			k = flood ? NULL : argv[a] + 5;
+			for (i = 0; flood ? i < count : k[i] != '\0'; i++) {
+				size_t n;
+
+				if (!flood && !strchr("0123x", k[i])) {
+					fprintf(stderr, "craft: bad fragment '%c' in %s\n", k[i], argv[a]);
+					return 2;
+				}
+				n = fragment(pkt, flood ? '0' : k[i],
+					     flood ? (uint16_t)(i + 1) : frag_id);
+				if (ether) {
+					memcpy(buf, dst_mac, 6);
+					memcpy(buf + 6, src_mac, 6);
+					put16(buf + 12, 0x0800);
+					n += 14;
+				}
+				if (sendto(fd, buf, n, 0, (struct sockaddr *)&ll, sizeof(ll)) != (ssize_t)n) {
+					fprintf(stderr, "craft: send %s: %s\n", argv[a], strerror(errno));
+					rc = 1;
+				}
+			}
+			continue;
+		}
 		size_t n = ether ? build_arp(argv[a], pkt, src_mac) : 0;
 		uint16_t type = 0x0806;
 

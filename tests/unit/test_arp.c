@@ -215,21 +215,58 @@ static void core_resolves_before_replying(void)
 	CHECK_EQ(arp_parse(eth.payload, eth.payload_len, &a), DROP_NONE);
 	CHECK(a.op == ARP_OP_REQUEST && a.tpa == PEER);
 
-	/* A second ping while we wait replaces the held reply. */
+	/* A second ping while we wait is held too: no new request. */
 	txq_clear(&tx);
 	CHECK_EQ(tap_arp_input(&st, f, n, 150, &tx), DROP_NONE);
 	CHECK_EQ(tx.n, 0);
-	CHECK_EQ(st.link.drops[DROP_ARP_HOLD_REPLACED], 1);
 
-	/* The answer comes: the held reply goes out to the learned MAC. */
+	/* The answer comes: both held replies go out, in order, to the MAC. */
 	n = arp_frame(f, ARP_OP_REPLY, OUR_MAC, US);
 	CHECK_EQ(tap_arp_input(&st, f, n, 200, &tx), DROP_NONE);
-	CHECK_EQ(tx.n, 1);
+	CHECK_EQ(tx.n, 2);
 	CHECK_EQ(eth_parse(txq_pkt(&tx, 0), tx.len[0], &eth), DROP_NONE);
 	CHECK_EQ(eth.type, ETH_TYPE_IPV4);
 	CHECK(memcmp(eth.dst, PEER_MAC, 6) == 0);
+	CHECK_EQ(st.link.drops[DROP_ARP_HOLD_FULL], 0);
 	next = tap_arp_tick(&st, 300, &tx);
 	CHECK_EQ(next, UINT64_MAX);			/* nothing left to ask */
+}
+
+static void hold_is_bounded(void)
+{
+	static uint8_t pkt[2000];
+	struct arp_entry e;
+	int i, dropped = 0;
+
+	memset(&e, 0, sizeof(e));
+	for (i = 0; i < ARP_HOLD_MAX + 10; i++) {
+		pkt[0] = (uint8_t)i;
+		dropped += arp_entry_hold(&e, pkt, 100);
+	}
+	CHECK_EQ(dropped, 10);			/* the oldest went */
+	CHECK_EQ(e.n_held, ARP_HOLD_MAX);
+	CHECK_EQ(e.held[0][0], 10);
+	for (i = 0; i < 60; i++)		/* then the byte limit */
+		dropped += arp_entry_hold(&e, pkt, 2000);
+	CHECK(e.held_bytes <= ARP_HOLD_BYTES);
+	CHECK_EQ(e.held_len[e.n_held - 1], 2000);
+	arp_entry_free(&e);
+	CHECK_EQ(e.n_held, 0);
+}
+
+static void own_address_is_never_learned(void)
+{
+	uint8_t f[128];
+	struct arp_pkt a = { .op = ARP_OP_REQUEST, .spa = US, .tpa = US };
+
+	tap_arp_init(&st, OUR_MAC, US, 1500, 0, &tx);
+	txq_clear(&tx);
+	memcpy(a.sha, PEER_MAC, 6);		/* someone claims our address */
+	arp_emit(&a, f + ETH_HDR_LEN);
+	eth_emit(f, eth_broadcast, PEER_MAC, ETH_TYPE_ARP, ARP_LEN);
+	CHECK_EQ(tap_arp_input(&st, f, 60, 0, &tx), DROP_ARP_BAD_SENDER);
+	CHECK_EQ(tx.n, 0);
+	CHECK(arp_cache_find(&st.link.arp, US, 0) == NULL);
 }
 
 static void core_gives_up_after_3_requests(void)
@@ -285,6 +322,8 @@ const struct unit_test arp_tests[] = {
 	{ "tap_arp: answers ARP, learns the asker, answers ping", core_answers_arp_and_ping },
 	{ "tap_arp: resolves before replying, holds the latest", core_resolves_before_replying },
 	{ "tap_arp: gives up after 3 requests", core_gives_up_after_3_requests },
+	{ "arp cache: held packets are bounded, oldest dropped", hold_is_bounded },
+	{ "tap_arp: its own address is never learned", own_address_is_never_learned },
 	{ "tap_arp: no prefix of a frame is answered", core_survives_every_prefix },
 	{ NULL, NULL },
 };
