@@ -37,9 +37,10 @@
 #                       build tree, default: project root) or BIN_DIR/tun_echo
 #                       (an installed bin directory)
 #   BENCH_OUT           where to write the table (default tests/bench/last-run.txt)
-#   BENCH_SECONDS       length of each echoload run (default 3, 1..60)
+#   BENCH_SECONDS       length of each echoload and udpload run (default 3, 1..60)
 #   BENCH_PING_COUNT    ping -f count (default 20000, 1..1000000)
-#   BENCH_MAX_REQUESTS  cap on requests per echoload run (default 10000000)
+#   BENCH_MAX_REQUESTS  cap on requests per echoload run, and on datagrams per
+#                       udpload run (default 10000000)
 #   CC                  compiler for echoload, udpload, udpechod (default cc)
 # Exit status: 0 if every built target was measured, 1 if any failed,
 # 2 on a bad environment setting.
@@ -99,7 +100,7 @@ check_int BENCH_MAX_REQUESTS "$BENCH_MAX_REQUESTS" 1 1000000000
 if [[ $(id -u) -ne 0 ]]; then
 	die "must run as root: it creates network namespaces and raw sockets (try: sudo make bench)"
 fi
-for tool in ip ping timeout awk sed; do
+for tool in ip ping timeout awk; do
 	command -v "$tool" >/dev/null || die "needs '$tool' (Debian: apt-get install iproute2 iputils-ping coreutils gawk)"
 done
 
@@ -514,6 +515,11 @@ report_udp() {
 				"${up99[$t,$size,$n]:--}" "${umbps[$t,$size,$n]:--}"
 		done
 	done
+	# The ratios need the kernel and at least one rung.
+	if [[ -z ${urate[$k,${UDP_RUNS[0]%%:*},${UDP_RUNS[0]#*:}]:-} ]] ||
+		((${#utargets[@]} < 2)); then
+		return 0
+	fi
 	echo
 	echo "rung / kernel-veth (dgrams/s is also the MB/s ratio; for the RTTs, above 1 = slower)"
 	echo

@@ -154,7 +154,7 @@ int main(int argc, char **argv)
 	static uint8_t buf[UDP_MAX + 1];   /* static: too big for the stack */
 	struct sigaction sa;
 	sigset_t block, wait_mask;
-	int c, fd, one = 1;
+	int c, fd;
 
 	while ((c = getopt(argc, argv, "a:p:t:h")) != -1) {
 		switch (c) {
@@ -207,7 +207,6 @@ int main(int argc, char **argv)
 		fprintf(stderr, "%s: socket: %s\n", progname, strerror(errno));
 		return 1;
 	}
-	(void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	grow_buffer(fd, SO_RCVBUF, SO_RCVBUFFORCE);
 	grow_buffer(fd, SO_SNDBUF, SO_SNDBUFFORCE);
 	if (bind(fd, (const struct sockaddr *)&local, sizeof(local)) != 0) {
