@@ -186,7 +186,7 @@ frags_echoed() {
 	# when the program reads slowly, and the kernel drops those itself, as
 	# tap0's tx "dropped" counter says.  So: all that arrived, less 16.
 	local sent_to_us dropped_by_kernel
-	dropped_by_kernel=$(ip -n "$NS" -s -j link show tap0 | grep -o '"tx":{[^}]*}' | grep -o '"dropped":[0-9]*' | cut -d: -f2)
+	dropped_by_kernel=$(kernel_dropped tap0)
 	sent_to_us=$((5000 - dropped_by_kernel))
 	stop_stack
 	echo "fragments that reached it: $sent_to_us; evicted: $(drops reasm_evicted)"

@@ -189,3 +189,11 @@ replay_unprivileged() {
 		"$BIN/$1/$1" --read "$REPLAY_DIR/in.pcap" --pcap "$REPLAY_OUT"
 	echo "$output"
 }
+
+# kernel_dropped DEV: packets the kernel dropped on their way to the program
+# (the device's transmit queue was full), from its tx "dropped" counter.
+# Read it before the program exits if the program created the device.
+kernel_dropped() {
+	ip -n "$NS" -s -j link show "$1" | grep -o '"tx":{[^}]*}' |
+		grep -o '"dropped":[0-9]*' | cut -d: -f2
+}

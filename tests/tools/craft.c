@@ -29,6 +29,15 @@
  *                1..N), none ever completed.
  * -o FILE writes the UDP data of the frag: datagram to FILE, to compare with
  * what comes back.
+ * Hostile kinds (tests/90-hostile.bats):
+ *   prefixes      every truncated prefix of an echo request (TAP: from the
+ *                 bare 14-byte header on)
+ *   boundaries    29 echo requests, each with one IPv4 or ICMP field at a
+ *                 boundary value (version 0/15, IHL 0/15, total length 0 ...)
+ *   opt0 opt1 optlong   a Record Route option of length 0, 1, or past the
+ *                 end of the header
+ *   icmperrflood  with -n N: N ICMP port-unreachable errors sent to us
+ *   arpflood      with -e -n N: N ARP requests from N different senders
  * Needs root (CAP_NET_RAW).  Only ever run inside a test namespace.
  */
 #include <arpa/inet.h>
@@ -191,6 +200,22 @@ static size_t build(const char *kind, uint8_t *b)
 
 	if (!strcmp(kind, "echo"))
 		return n;
+	if (!strncmp(kind, "opt", 3)) {		/* a 4-byte Record Route option */
+		uint8_t optlen = !strcmp(kind, "opt0") ? 0 : !strcmp(kind, "opt1") ? 1 :
+				 !strcmp(kind, "optlong") ? 40 : 255;
+
+		if (optlen == 255)
+			return 0;
+		memmove(b + 24, b + 20, 64);
+		b[0] = 0x46;			/* IHL 6 */
+		put16(b + 2, 88);
+		b[20] = 7;			/* Record Route */
+		b[21] = optlen;			/* 0, 1 or past the header */
+		b[22] = 4;
+		b[23] = 0;
+		fix_ip_checksum(b);
+		return 88;
+	}
 	if (!strncmp(kind, "cksum=", 6)) {
 		unsigned long want = strtoul(kind + 6, NULL, 16);
 		uint32_t w;
@@ -269,6 +294,49 @@ static size_t build(const char *kind, uint8_t *b)
 	return 0;
 }
 
+/* Boundary value number k (0 and up) of the IPv4 and ICMP header fields,
+ * on an echo request, with the header checksum made right again.  Returns
+ * 0 past the last. */
+static size_t boundary(uint8_t *b, int k)
+{
+	size_t n = echo(b);
+	static const uint32_t addrs[] = { 0x00000000, 0xffffffff, 0x7f000001,
+					  0xe0000001, 0x0a0a0aff };
+
+	switch (k) {
+	case 0: b[0] = 0x05; break;			/* version 0 */
+	case 1: b[0] = 0xf5; break;			/* version 15 */
+	case 2: b[0] = 0x40; break;			/* IHL 0 */
+	case 3: b[0] = 0x4f; break;			/* IHL 15: 60-byte header */
+	case 4: b[1] = 0xff; break;			/* TOS 255 */
+	case 5: put16(b + 2, 0); break;			/* total length 0 */
+	case 6: put16(b + 2, 20); break;		/* header only */
+	case 7: put16(b + 2, 65535); break;
+	case 8: put16(b + 4, 0xffff); break;		/* id */
+	case 9: put16(b + 6, 0x8000); break;		/* the reserved flag */
+	case 10: put16(b + 6, 0x1fff); break;		/* the last offset */
+	case 11: put16(b + 6, 0x3fff); break;		/* DF, MF, last offset */
+	case 12: b[8] = 0; break;			/* TTL 0 */
+	case 13: b[8] = 255; break;
+	case 14: b[9] = 0; break;			/* protocol 0 */
+	case 15: b[9] = 255; break;
+	case 16: case 17: case 18: case 19: case 20:	/* source addresses */
+		put16(b + 12, (uint16_t)(addrs[k - 16] >> 16));
+		put16(b + 14, (uint16_t)addrs[k - 16]);
+		break;
+	case 21: case 22: case 23: case 24: case 25:	/* destinations */
+		put16(b + 16, (uint16_t)(addrs[k - 21] >> 16));
+		put16(b + 18, (uint16_t)addrs[k - 21]);
+		break;
+	case 26: b[20] = 255; b[21] = 255; break;	/* ICMP type, code */
+	case 27: put16(b + 22, 0); break;		/* ICMP checksum 0 */
+	case 28: put16(b + 22, 0xffff); break;
+	default: return 0;
+	}
+	fix_ip_checksum(b);
+	return n;
+}
+
 /* The interface's own MAC, the source of the frames we send. */
 static int if_mac(int fd, const char *ifname, uint8_t mac[6])
 {
@@ -279,6 +347,32 @@ static int if_mac(int fd, const char *ifname, uint8_t mac[6])
 	if (ioctl(fd, SIOCGIFHWADDR, &ifr) < 0)
 		return -1;
 	memcpy(mac, ifr.ifr_hwaddr.sa_data, 6);
+	return 0;
+}
+
+/* Send the packet of n bytes at buf (TUN) or buf + 14 (TAP: an Ethernet
+ * header of the given type goes in front).  Returns 0, or 1 on an error. */
+static long sent;	/* packets sent so far */
+
+static int send_one(int fd, const struct sockaddr_ll *ll, uint8_t *buf, size_t n,
+		    int ether, uint16_t type, const uint8_t dst_mac[6],
+		    const uint8_t src_mac[6])
+{
+	if (ether) {
+		memcpy(buf, dst_mac, 6);
+		memcpy(buf + 6, src_mac, 6);
+		put16(buf + 12, type);
+		n += 14;
+	}
+	if (sendto(fd, buf, n, 0, (const struct sockaddr *)ll, sizeof(*ll)) != (ssize_t)n) {
+		fprintf(stderr, "craft: send %zu bytes: %s\n", n, strerror(errno));
+		return 1;
+	}
+	/* The device queues 500 packets for the program; past that the kernel
+	 * drops them.  A pause every 100 lets a slow (sanitizer) build keep up,
+	 * and the tests count what the kernel dropped anyway. */
+	if (++sent % 100 == 0)
+		usleep(2000);
 	return 0;
 }
 
@@ -354,59 +448,84 @@ int main(int argc, char **argv)
 	}
 	for (a = optind; a < argc; a++) {
 		uint8_t *pkt = ether ? buf + 14 : buf;
-		const char *k;
+		const char *kind = argv[a];
+		size_t n;
+		int k;
 
-		/* Fragment kinds: one packet per letter, or per -n for a flood. */
-		if (!strncmp(argv[a], "frag:", 5) || !strcmp(argv[a], "fragflood")) {
-			int flood = argv[a][4] == 'f';
-
-			k = flood ? NULL : argv[a] + 5;
-			for (i = 0; flood ? i < count : k[i] != '\0'; i++) {
-				size_t n;
-
-				if (!flood && !strchr("0123x", k[i])) {
-					fprintf(stderr, "craft: bad fragment '%c' in %s\n", k[i], argv[a]);
+		/* Kinds that are many packets: each one built, then sent. */
+		if (!strncmp(kind, "frag:", 5)) {
+			for (k = 5; kind[k] != '\0'; k++) {
+				if (!strchr("0123x", kind[k])) {
+					fprintf(stderr, "craft: bad fragment '%c' in %s\n", kind[k], kind);
 					return 2;
 				}
-				n = fragment(pkt, flood ? '0' : k[i],
-					     flood ? (uint16_t)(i + 1) : frag_id);
-				if (ether) {
-					memcpy(buf, dst_mac, 6);
-					memcpy(buf + 6, src_mac, 6);
-					put16(buf + 12, 0x0800);
-					n += 14;
-				}
-				if (sendto(fd, buf, n, 0, (struct sockaddr *)&ll, sizeof(ll)) != (ssize_t)n) {
-					fprintf(stderr, "craft: send %s: %s\n", argv[a], strerror(errno));
-					rc = 1;
-				}
+				n = fragment(pkt, kind[k], frag_id);
+				rc |= send_one(fd, &ll, buf, n, ether, 0x0800, dst_mac, src_mac);
 			}
 			continue;
 		}
-		size_t n = ether ? build_arp(argv[a], pkt, src_mac) : 0;
-		uint16_t type = 0x0806;
+		if (!strcmp(kind, "fragflood")) {	/* -n first fragments */
+			for (i = 0; i < count; i++) {
+				n = fragment(pkt, '0', (uint16_t)(i + 1));
+				rc |= send_one(fd, &ll, buf, n, ether, 0x0800, dst_mac, src_mac);
+			}
+			continue;
+		}
+		if (!strcmp(kind, "prefixes")) {	/* every cut of an echo */
+			size_t full = echo(pkt), len;
 
-		if (n == 1)			/* eth-only: no payload */
+			for (len = ether ? 0 : 1; len < full; len++)
+				rc |= send_one(fd, &ll, buf, len, ether, 0x0800, dst_mac, src_mac);
+			continue;
+		}
+		if (!strcmp(kind, "boundaries")) {
+			for (k = 0; (n = boundary(pkt, k)) != 0; k++)
+				rc |= send_one(fd, &ll, buf, n, ether, 0x0800, dst_mac, src_mac);
+			continue;
+		}
+		if (!strcmp(kind, "icmperrflood")) {	/* -n errors sent to us */
+			n = echo(pkt);
+			pkt[20] = 3;			/* destination unreachable */
+			pkt[21] = 3;			/* port unreachable */
+			put16(pkt + 22, 0);
+			put16(pkt + 22, sum16(pkt + 20, 64));
+			for (i = 0; i < count; i++)
+				rc |= send_one(fd, &ll, buf, n, ether, 0x0800, dst_mac, src_mac);
+			continue;
+		}
+		if (!strcmp(kind, "arpflood")) {	/* -n senders, all new */
+			uint8_t mac[6] = { 0x02, 0xaa, 0, 0, 0, 0 };
+
+			for (i = 0; i < count; i++) {
+				uint32_t spa = htonl(0x0a140000u + (uint32_t)i + 1); /* 10.20.x.y */
+
+				mac[3] = (uint8_t)(i >> 16);
+				mac[4] = (uint8_t)(i >> 8);
+				mac[5] = (uint8_t)i;
+				n = build_arp("arp", pkt, mac);
+				memcpy(pkt + 14, &spa, 4);
+				rc |= send_one(fd, &ll, buf, n, ether, 0x0806, dst_mac, mac);
+			}
+			continue;
+		}
+
+		/* Kinds that are one packet, sent -n times. */
+		n = ether ? build_arp(kind, pkt, src_mac) : 0;
+		if (n == 1) {				/* eth-only: no payload */
 			n = 0;
-		else if (n == 0) {
-			n = build(argv[a], pkt);
-			type = pkt[0] >> 4 == 6 ? 0x86dd : 0x0800;
+			k = 0x0806;
+		} else if (n != 0) {
+			k = 0x0806;
+		} else {
+			n = build(kind, pkt);
+			k = pkt[0] >> 4 == 6 ? 0x86dd : 0x0800;
 			if (n == 0) {
-				fprintf(stderr, "craft: unknown kind '%s'\n", argv[a]);
+				fprintf(stderr, "craft: unknown kind '%s'\n", kind);
 				return 2;
 			}
 		}
-		if (ether) {
-			memcpy(buf, dst_mac, 6);
-			memcpy(buf + 6, src_mac, 6);
-			put16(buf + 12, type);
-			n += 14;
-		}
 		for (i = 0; i < count; i++)
-			if (sendto(fd, buf, n, 0, (struct sockaddr *)&ll, sizeof(ll)) != (ssize_t)n) {
-				fprintf(stderr, "craft: send %s: %s\n", argv[a], strerror(errno));
-				rc = 1;
-			}
+			rc |= send_one(fd, &ll, buf, n, ether, (uint16_t)k, dst_mac, src_mac);
 	}
 	close(fd);
 	return rc;
