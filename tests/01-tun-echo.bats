@@ -258,3 +258,36 @@ teardown() {
 	check_sanitizers
 	grep -q '^tun_echo: in 2 out 2 ' "$ERR"
 }
+
+@test "tun_echo: runs with no root at all, in a user namespace of its own" {
+	# unshare --user --map-root-user --net: an ordinary user becomes "root"
+	# of a new user namespace and owns a new network namespace, where it may
+	# create a TUN device.  Needs a kernel that allows unprivileged user
+	# namespaces, and a /dev/net/tun the user can open (0666 on Debian; given
+	# here through a private bind mount, whatever the mode on this machine).
+	require_tool setpriv util-linux
+	if [ "$(cat /proc/sys/user/max_user_namespaces)" = 0 ]; then
+		echo "this kernel allows no user namespaces (user.max_user_namespaces = 0)" >&2
+		return 1
+	fi
+	local d
+	d=$(mktemp -d)
+	chmod 0777 "$d"
+	mknod "$d/tun" c 10 200
+	chmod 0666 "$d/tun"
+	run unshare --mount --propagation private sh -c "mount --bind $d/tun /dev/net/tun &&
+		exec setpriv --reuid=nobody --regid=nogroup --clear-groups unshare --user --map-root-user --net sh -c '
+		$BIN/tun_echo/tun_echo >$d/out 2>$d/err & p=\$!
+		for i in \$(seq 200); do grep -q ^ready $d/out && break; sleep 0.05; done
+		ip link set lo up && ip addr add 10.10.10.2/24 dev tun0 && ip link set tun0 up &&
+		ping -n -c 2 -i 0.2 -W 2 10.10.10.1; rc=\$?
+		kill \$p; wait \$p; echo exit \$?; exit \$rc'"
+	echo "$output"
+	cat "$d/err"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"2 received"* ]]
+	[[ "$output" == *"exit 0"* ]]
+	grep -q '^tun_echo: in [0-9]* out 2 ' "$d/err"
+	! grep -qE 'AddressSanitizer|runtime error:' "$d/err"
+	rm -rf "$d"
+}
