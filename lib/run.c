@@ -41,6 +41,7 @@ struct runner {
 	uint64_t rng;			/* --loss draws */
 	uint64_t start_us;		/* for trace times */
 	struct counters n;
+	uint64_t own_seen[DROP_COUNT];	/* own_drops already traced */
 	struct txq tx;
 	uint8_t rx[PKT_BUF_SIZE];
 };
@@ -111,6 +112,20 @@ static void flush_tx(struct runner *r, uint64_t ts_us)
 	txq_clear(&r->tx);
 }
 
+/* --trace: one "drop" line for each drop the core counted on its own since
+ * the last call (a packet held for ARP and given up, a reassembly that timed
+ * out): there is no input packet to put them next to. */
+static void trace_own_drops(struct runner *r, uint64_t ts_us)
+{
+	int i;
+
+	if (!r->o->trace || !r->c->own_drops)
+		return;
+	for (i = 1; i < DROP_COUNT; i++)
+		for (; r->own_seen[i] < r->c->own_drops[i]; r->own_seen[i]++)
+			trace_drop(stderr, ts_us - r->start_us, (enum drop)i);
+}
+
 static void handle(struct runner *r, size_t len, uint64_t ts_us, uint64_t now_ms)
 {
 	enum drop why;
@@ -130,6 +145,7 @@ static void handle(struct runner *r, size_t len, uint64_t ts_us, uint64_t now_ms
 		if (r->o->trace)
 			trace_drop(stderr, ts_us - r->start_us, why);
 	}
+	trace_own_drops(r, ts_us);
 	flush_tx(r, ts_us);
 }
 
@@ -140,6 +156,7 @@ static uint64_t tick(struct runner *r, uint64_t ts_us, uint64_t now_ms)
 	if (!r->c->tick)
 		return RUN_NO_DEADLINE;
 	next = r->c->tick(r->c->state, now_ms, &r->tx);
+	trace_own_drops(r, ts_us);
 	flush_tx(r, ts_us);
 	return next;
 }

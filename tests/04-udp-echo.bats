@@ -165,6 +165,7 @@ frags_echoed() {
 	done
 	stop_stack
 	grep -q 'out .*10.10.10.1 > 10.10.10.2 ICMP time exceeded (fragment reassembly)' "$ERR"
+	grep -q ' drop reasm_timeout$' "$ERR"
 	[ "$(drops reasm_timeout)" -eq 1 ]
 }
 
