@@ -36,6 +36,7 @@ static const char *const names[DROP_COUNT] = {
 	[DROP_UDP_BAD_LENGTH] = "udp_bad_length",
 	[DROP_UDP_BAD_CHECKSUM] = "udp_bad_checksum",
 	[DROP_UDP_PORT_UNREACHABLE] = "udp_port_unreachable",
+	[DROP_UDP_NO_SOURCE_PORT] = "udp_no_source_port",
 	[DROP_REASM_BAD_LENGTH] = "reasm_bad_length",
 	[DROP_REASM_TOO_BIG] = "reasm_too_big",
 	[DROP_REASM_DUPLICATE] = "reasm_duplicate",

@@ -53,6 +53,7 @@ enum drop {
 	DROP_UDP_BAD_LENGTH,	/* Length below 8 or beyond the IP payload */
 	DROP_UDP_BAD_CHECKSUM,
 	DROP_UDP_PORT_UNREACHABLE, /* no service on that port: ICMP error sent */
+	DROP_UDP_NO_SOURCE_PORT, /* source port 0: no reply expected (RFC 768) */
 
 	/* IPv4 reassembly (lib/reasm.c) */
 	DROP_REASM_BAD_LENGTH,	/* empty, not a multiple of 8 with MF, past the

@@ -9,11 +9,13 @@
 #include "bytes.h"
 #include "ipv4.h"
 
-void eth_host_init(struct eth_host *h, const uint8_t mac[ETH_ADDR_LEN], uint32_t addr)
+void eth_host_init(struct eth_host *h, const uint8_t mac[ETH_ADDR_LEN],
+		   uint32_t addr, uint64_t *drops)
 {
 	memset(h, 0, sizeof(*h));
 	memcpy(h->mac, mac, ETH_ADDR_LEN);
 	h->addr = addr;
+	h->drops = drops;
 }
 
 /* Queue a frame around an ARP packet. */
@@ -124,13 +126,14 @@ static enum drop arp_input(struct eth_host *h, const uint8_t *buf, size_t len,
 
 enum drop eth_host_input(struct eth_host *h, const uint8_t *frame, size_t len,
 			 uint64_t now_ms, struct txq *tx,
-			 const uint8_t **ip, size_t *ip_len)
+			 const uint8_t **ip, size_t *ip_len, bool *broadcast)
 {
 	struct eth_hdr eth;
 	enum drop why;
 
 	*ip = NULL;
 	*ip_len = 0;
+	*broadcast = false;
 	why = eth_parse(frame, len, &eth);
 	if (why != DROP_NONE)
 		return why;
@@ -145,6 +148,7 @@ enum drop eth_host_input(struct eth_host *h, const uint8_t *frame, size_t len,
 	case ETH_TYPE_IPV4:
 		*ip = eth.payload;
 		*ip_len = eth.payload_len;
+		*broadcast = memcmp(eth.dst, eth_broadcast, ETH_ADDR_LEN) == 0;
 		return DROP_NONE;
 	default:
 		return DROP_ETH_UNKNOWN_TYPE;

@@ -11,6 +11,7 @@
 #ifndef TUNLAB_ETH_HOST_H
 #define TUNLAB_ETH_HOST_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -23,13 +24,15 @@ struct eth_host {
 	uint8_t mac[ETH_ADDR_LEN];
 	uint32_t addr;			/* our IPv4 address, host order */
 	struct arp_cache arp;
-	/* Packets dropped after they left the IP layer (held for ARP and
-	 * never sent): there is no input packet to blame them on, so they
-	 * are counted here, and run() adds them to its summary. */
-	uint64_t drops[DROP_COUNT];
+	/* Where to count packets dropped after they left the IP layer (held
+	 * for ARP and never sent): there is no input packet to blame them on.
+	 * The rung owns the array (DROP_COUNT of them); run() adds it to its
+	 * summary. */
+	uint64_t *drops;
 };
 
-void eth_host_init(struct eth_host *h, const uint8_t mac[ETH_ADDR_LEN], uint32_t addr);
+void eth_host_init(struct eth_host *h, const uint8_t mac[ETH_ADDR_LEN],
+		   uint32_t addr, uint64_t *drops);
 
 /* A gratuitous ARP request (sender and target both our address), sent at
  * start so that neighbours with a stale entry for it update it. */
@@ -37,11 +40,12 @@ void eth_host_announce(struct eth_host *h, struct txq *tx);
 
 /* One frame in.  Returns why it was dropped, or DROP_NONE.  For an IPv4
  * frame to us, *ip and *ip_len are the datagram for the IP layer (with any
- * Ethernet padding still on: the IPv4 total length says where it ends);
- * otherwise *ip is NULL. */
+ * Ethernet padding still on: the IPv4 total length says where it ends), and
+ * *broadcast says whether the frame was sent to the broadcast address (RFC
+ * 1122 3.2.2: then no ICMP error may answer it); otherwise *ip is NULL. */
 enum drop eth_host_input(struct eth_host *h, const uint8_t *frame, size_t len,
 			 uint64_t now_ms, struct txq *tx,
-			 const uint8_t **ip, size_t *ip_len);
+			 const uint8_t **ip, size_t *ip_len, bool *broadcast);
 
 /* One IPv4 datagram out to its destination (a neighbour on this link:
  * there is no router here): a frame now if its MAC is known, else held

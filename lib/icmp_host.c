@@ -32,6 +32,7 @@ void icmp_host_init(struct icmp_host *st, uint32_t addr, int mtu, uint64_t now_m
 	st->addr = addr;
 	st->mtu = mtu;
 	st->next_id = 1;
+	st->link_broadcast = false;
 	icmp_ratelimit_init(&st->errors, ICMP_HOST_ERROR_BURST,
 			    ICMP_HOST_ERROR_INTERVAL_MS, now_ms);
 }
@@ -43,7 +44,7 @@ enum drop icmp_host_error(struct icmp_host *st, uint8_t type, uint8_t code,
 	uint8_t *out;
 	size_t len;
 
-	if (!icmp_error_allowed(ip))
+	if (!icmp_error_allowed(ip) || st->link_broadcast)
 		return DROP_ICMP_ERROR_NOT_ALLOWED;
 	/* At most 20+8+60+8 bytes: over only with a tiny --mtu. Checked before
 	 * a token is spent on it. */

@@ -6,6 +6,7 @@
 #ifndef TUNLAB_ICMP_HOST_H
 #define TUNLAB_ICMP_HOST_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -22,6 +23,9 @@ struct icmp_host {
 	int mtu;			/* no reply larger than this */
 	uint16_t next_id;		/* IPv4 identification of what we send */
 	struct icmp_ratelimit errors;
+	/* Set by an Ethernet rung for the datagram at hand: it came in a
+	 * broadcast frame, so no ICMP error may answer it (RFC 1122 3.2.2). */
+	bool link_broadcast;
 };
 
 void icmp_host_init(struct icmp_host *st, uint32_t addr, int mtu, uint64_t now_ms);

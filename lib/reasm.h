@@ -29,8 +29,10 @@
  *
  * What a real stack does more: Linux bounds reassembly by memory, not by a
  * count of slots, and keeps the fragments in a tree instead of a 64 KB
- * buffer each.  RFC 791's procedure also raises the timer to the TTL of each
- * fragment; like Linux we use one fixed timeout from the first arrival.
+ * buffer each.  RFC 791's sample procedure starts the timer at 15 s and
+ * lets each fragment's TTL raise it; RFC 1122 3.3.2 replaced that: the
+ * timeout MUST be a fixed value (60 to 120 s recommended).  We use one fixed
+ * timeout from the first arrival, 30 s as Linux does.
  */
 #ifndef TUNLAB_REASM_H
 #define TUNLAB_REASM_H
@@ -43,7 +45,7 @@
 #include "ipv4.h"
 
 #define REASM_MAX_DATAGRAMS 16		/* datagrams in reassembly at once */
-#define REASM_TIMEOUT_MS   30000	/* RFC 791 suggests 15 s lower bound; Linux uses 30 s */
+#define REASM_TIMEOUT_MS   30000	/* fixed (RFC 1122 3.3.2); Linux's value */
 /* The largest payload a datagram can have: Total Length is 16 bits and the
  * header at least 20 bytes.  A fragment reaching past this is the "ping of
  * death" (1996): reassembled naively, it overflowed 65535-byte buffers. */

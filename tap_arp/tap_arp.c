@@ -39,7 +39,8 @@
 void tap_arp_init(struct tap_arp *st, const uint8_t mac[6], uint32_t addr,
 		  int mtu, uint64_t now_ms, struct txq *tx)
 {
-	eth_host_init(&st->link, mac, addr);
+	memset(st->drops, 0, sizeof(st->drops));
+	eth_host_init(&st->link, mac, addr, st->drops);
 	icmp_host_init(&st->ip, addr, mtu, now_ms);
 	txq_clear(&st->ipq);
 	eth_host_announce(&st->link, tx);
@@ -53,7 +54,8 @@ enum drop tap_arp_input(struct tap_arp *st, const uint8_t *frame, size_t len,
 	enum drop why;
 
 	/* The link layer: Ethernet filtering, and ARP, answered right there. */
-	why = eth_host_input(&st->link, frame, len, now_ms, tx, &ip, &ip_len);
+	why = eth_host_input(&st->link, frame, len, now_ms, tx, &ip, &ip_len,
+			     &st->ip.link_broadcast);
 	if (why != DROP_NONE || !ip)
 		return why;
 	/* The IP layer, exactly as on TUN; then frame what it wants sent. */
@@ -99,7 +101,7 @@ int main(int argc, char **argv)
 	struct opts o;
 	char addr[16], mac[18], ready[40];
 	struct core core = { .state = &st, .start = start, .input = input,
-			     .tick = tick, .own_drops = st.link.drops };
+			     .tick = tick, .own_drops = st.drops };
 
 	opts_parse(&prog, argc, argv, &o);
 	memcpy(our_mac, o.mac, 6);

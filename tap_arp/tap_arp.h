@@ -15,6 +15,8 @@ struct tap_arp {
 	struct eth_host link;	/* Ethernet and ARP: this rung */
 	struct icmp_host ip;	/* IPv4 and ICMP: rung 2, unchanged */
 	struct txq ipq;		/* what the IP layer wants sent */
+	uint64_t drops[DROP_COUNT];	/* what it dropped on its own, after */
+					/* the input it came with was done */
 };
 
 void tap_arp_init(struct tap_arp *st, const uint8_t mac[6], uint32_t addr,

@@ -49,7 +49,8 @@ void udp_echo_init(struct udp_echo *st, const uint8_t mac[6], uint32_t addr,
 {
 	size_t i;
 
-	eth_host_init(&st->link, mac, addr);
+	memset(st->drops, 0, sizeof(st->drops));
+	eth_host_init(&st->link, mac, addr, st->drops);
 	/* The IP layer may build replies up to the IPv4 maximum: step 5
 	 * fragments them to the real MTU. */
 	icmp_host_init(&st->ip, addr, IPV4_MAX_LEN, now_ms);
@@ -77,6 +78,9 @@ static enum drop udp_input(struct udp_echo *st, const uint8_t *pkt,
 	why = udp_parse(ip->payload, ip->payload_len, ip->src, ip->dst, &u);
 	if (why != DROP_NONE)
 		return why;
+	/* RFC 768: source port 0 means "no reply expected". */
+	if (u.src_port == 0)
+		return DROP_UDP_NO_SOURCE_PORT;
 	if (u.dst_port != st->port)
 		return icmp_host_error(&st->ip, ICMP_TYPE_DEST_UNREACHABLE,
 				       ICMP_CODE_PORT_UNREACHABLE,
@@ -89,10 +93,10 @@ static enum drop udp_input(struct udp_echo *st, const uint8_t *pkt,
 	reply = u;
 	reply.src_port = u.dst_port;
 	reply.dst_port = u.src_port;
+	/* The reply is never larger than the request (whose IP options, if
+	 * any, it does not carry), so it always fits. */
 	n = udp_emit(&reply, out_ip.src, out_ip.dst, out + IPV4_HDR_LEN,
 		     PKT_BUF_SIZE - IPV4_HDR_LEN);
-	if (n == 0 || IPV4_HDR_LEN + n > IPV4_MAX_LEN)
-		return DROP_REPLY_EXCEEDS_MTU;	/* only with IP options in */
 	out_ip.total_len = (uint16_t)(IPV4_HDR_LEN + n);
 	out_ip.id = st->ip.next_id++;
 	ipv4_emit(&out_ip, out, IPV4_HDR_LEN);
@@ -124,7 +128,7 @@ static void output(struct udp_echo *st, uint64_t now_ms, struct txq *tx)
 					      st->mtu, emit_fragment, &ctx);
 
 		if (why != DROP_NONE)
-			st->link.drops[why]++;
+			st->drops[why]++;
 	}
 	txq_clear(&st->ipq);
 }
@@ -138,7 +142,8 @@ enum drop udp_echo_input(struct udp_echo *st, const uint8_t *frame, size_t len,
 	enum drop why;
 
 	/* 1. Ethernet and ARP. */
-	why = eth_host_input(&st->link, frame, len, now_ms, tx, &pkt, &pkt_len);
+	why = eth_host_input(&st->link, frame, len, now_ms, tx, &pkt, &pkt_len,
+			     &st->ip.link_broadcast);
 	if (why != DROP_NONE || !pkt)
 		return why;
 
@@ -152,7 +157,7 @@ enum drop udp_echo_input(struct udp_echo *st, const uint8_t *frame, size_t len,
 		why = reasm_add(&st->reasm, pkt, &ip, now_ms, st->whole,
 				sizeof(st->whole), &whole_len);
 		/* Datagrams pushed out of a full table, for the summary. */
-		st->link.drops[DROP_REASM_EVICTED] = st->reasm.evicted;
+		st->drops[DROP_REASM_EVICTED] = st->reasm.evicted;
 		if (why != DROP_NONE || whole_len == 0)
 			return why;
 		pkt = st->whole;
@@ -187,9 +192,10 @@ static void reasm_timed_out(struct udp_echo *st, const uint8_t *first,
 			    size_t first_len, uint64_t now_ms)
 {
 	struct ipv4_hdr ip;
+	enum drop why;
 	size_t hlen;
 
-	st->link.drops[DROP_REASM_TIMEOUT]++;
+	st->drops[DROP_REASM_TIMEOUT]++;
 	if (first_len < IPV4_HDR_LEN)
 		return;
 	/* first holds the header and 8 bytes, not the whole fragment, so it
@@ -202,9 +208,14 @@ static void reasm_timed_out(struct udp_echo *st, const uint8_t *first,
 	ip.dst = get32(first + 16);
 	ip.payload = first + hlen;
 	ip.payload_len = first_len - hlen;
-	icmp_host_error(&st->ip, ICMP_TYPE_TIME_EXCEEDED,
-			ICMP_CODE_REASSEMBLY_TIME_EXCEEDED, DROP_REASM_TIMEOUT,
-			first, &ip, now_ms, &st->ipq);
+	/* The time out is counted above; an error that could not be sent
+	 * (rate limit, RFC 1122 rules) is counted under its own reason. */
+	st->ip.link_broadcast = false;
+	why = icmp_host_error(&st->ip, ICMP_TYPE_TIME_EXCEEDED,
+			      ICMP_CODE_REASSEMBLY_TIME_EXCEEDED, DROP_REASM_TIMEOUT,
+			      first, &ip, now_ms, &st->ipq);
+	if (why != DROP_REASM_TIMEOUT)
+		st->drops[why]++;
 }
 
 uint64_t udp_echo_tick(struct udp_echo *st, uint64_t now_ms, struct txq *tx)
@@ -255,7 +266,7 @@ int main(int argc, char **argv)
 	struct opts o;
 	char addr[16], mac[18], ready[48];
 	struct core core = { .state = &st, .start = start, .input = input,
-			     .tick = tick, .own_drops = st.link.drops };
+			     .tick = tick, .own_drops = st.drops };
 
 	opts_parse(&prog, argc, argv, &o);
 	memcpy(our_mac, o.mac, 6);

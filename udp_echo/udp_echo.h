@@ -20,6 +20,8 @@ struct udp_echo {
 	uint16_t port;		/* the echo service (RFC 862) */
 	int mtu;		/* what we send is fragmented to this */
 	struct txq ipq;		/* whole datagrams the IP layer wants sent */
+	uint64_t drops[DROP_COUNT];	/* dropped on its own: ARP give-ups,
+					 * reassembly timeouts and evictions */
 	uint8_t whole[IPV4_MAX_LEN];	/* the datagram reassembly completed */
 };
 

@@ -227,7 +227,7 @@ static void core_resolves_before_replying(void)
 	CHECK_EQ(eth_parse(txq_pkt(&tx, 0), tx.len[0], &eth), DROP_NONE);
 	CHECK_EQ(eth.type, ETH_TYPE_IPV4);
 	CHECK(memcmp(eth.dst, PEER_MAC, 6) == 0);
-	CHECK_EQ(st.link.drops[DROP_ARP_HOLD_FULL], 0);
+	CHECK_EQ(st.drops[DROP_ARP_HOLD_FULL], 0);
 	next = tap_arp_tick(&st, 300, &tx);
 	CHECK_EQ(next, UINT64_MAX);			/* nothing left to ask */
 }
@@ -290,7 +290,7 @@ static void core_gives_up_after_3_requests(void)
 	}
 	CHECK_EQ(requests, ARP_MAX_REQUESTS);
 	CHECK_EQ(t, UINT64_MAX);
-	CHECK_EQ(st.link.drops[DROP_ARP_RESOLVE_FAILED], 1);
+	CHECK_EQ(st.drops[DROP_ARP_RESOLVE_FAILED], 1);
 }
 
 static void core_survives_every_prefix(void)

@@ -168,6 +168,33 @@ static void core_echoes_and_refuses(void)
 	CHECK_EQ(icmp.data_len, 28);		/* header + 8 bytes */
 }
 
+static void core_no_error_for_broadcast_frame(void)
+{
+	static uint8_t f[2000], u[2000];
+	size_t n;
+
+	udp_echo_init(&st, OUR_MAC, US, 7, 1500, 0, &tx);
+	txq_clear(&tx);
+	learn_peer();
+	/* To port 9 in a broadcast frame: no error (RFC 1122 3.2.2). */
+	n = frame_ip(f, u, make_udp(u, 9, 10), 3, 0);
+	memcpy(f, eth_broadcast, 6);
+	CHECK_EQ(udp_echo_input(&st, f, n, 30, &tx), DROP_ICMP_ERROR_NOT_ALLOWED);
+	CHECK_EQ(tx.n, 0);
+	/* The same in a frame to our MAC: the error goes out. */
+	memcpy(f, OUR_MAC, 6);
+	CHECK_EQ(udp_echo_input(&st, f, n, 31, &tx), DROP_UDP_PORT_UNREACHABLE);
+	CHECK_EQ(tx.n, 1);
+	/* Source port 0: "no reply expected" (RFC 768). */
+	txq_clear(&tx);
+	n = make_udp(u, 7, 10);
+	put16(u, 0);
+	put16(u + 6, 0);			/* no checksum, so no need to redo it */
+	n = frame_ip(f, u, n, 4, 0);
+	CHECK_EQ(udp_echo_input(&st, f, n, 32, &tx), DROP_UDP_NO_SOURCE_PORT);
+	CHECK_EQ(tx.n, 0);
+}
+
 static void core_reassembles_and_fragments(void)
 {
 	static uint8_t f[4000], u[4000];
@@ -225,7 +252,7 @@ static void core_time_exceeded(void)
 	CHECK(icmp.type == ICMP_TYPE_TIME_EXCEEDED &&
 	      icmp.code == ICMP_CODE_REASSEMBLY_TIME_EXCEEDED);
 	CHECK_EQ(icmp.data_len, 28);		/* the first fragment's header + 8 */
-	CHECK_EQ(st.link.drops[DROP_REASM_TIMEOUT], 1);
+	CHECK_EQ(st.drops[DROP_REASM_TIMEOUT], 1);
 }
 
 const struct unit_test udp_tests[] = {
@@ -233,6 +260,7 @@ const struct unit_test udp_tests[] = {
 	{ "udp: the pseudo-header checksum, zero means none", pseudo_header_checksum },
 	{ "udp: a computed 0 is sent as 0xffff", computed_zero_is_sent_as_ffff },
 	{ "udp_echo: echoes to port 7, port unreachable elsewhere", core_echoes_and_refuses },
+	{ "udp_echo: no error about a broadcast frame, no reply to port 0", core_no_error_for_broadcast_frame },
 	{ "udp_echo: reassembles in, fragments out", core_reassembles_and_fragments },
 	{ "udp_echo: time exceeded after 30 s", core_time_exceeded },
 	{ NULL, NULL },
