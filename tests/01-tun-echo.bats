@@ -291,3 +291,21 @@ teardown() {
 	! grep -qE 'AddressSanitizer|runtime error:' "$d/err"
 	rm -rf "$d"
 }
+
+@test "tun_echo: the all-zero reply (id 0, seq 0, no data) carries checksum 0xffff, which the kernel accepts" {
+	# Found by fuzzing: RFC 1624's equation 3 alone gives 0x0000 here.
+	require_tool nstat iproute2
+	start_stack tun_echo --pcap "$BATS_TEST_TMPDIR/z.pcap"
+	kernel_side
+	in_ns nstat -n			# start counting from here
+	in_ns "$CRAFT" echo-zero
+	ping_ok -c 1 10.10.10.1
+	stop_stack
+	run in_ns nstat -az IcmpInCsumErrors IcmpInEchoReps
+	echo "$output"
+	[[ "$output" =~ IcmpInCsumErrors\ +0\  ]]
+	[[ "$output" =~ IcmpInEchoReps\ +2\  ]]
+	run read_pcap -nxr "$BATS_TEST_TMPDIR/z.pcap" 'icmp[icmptype] = icmp-echoreply and icmp[4:4] = 0'
+	echo "$output"
+	[[ "$output" == *"0000 ffff 0000 0000"* ]]
+}

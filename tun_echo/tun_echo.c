@@ -8,7 +8,8 @@
  *     is a sum, and a sum doesn't care about order: it stays correct.
  *   - change the ICMP type from 8 (echo request) to 0 (echo reply), and fix
  *     the ICMP checksum for that one changed word with RFC 1624's
- *     incremental update, which is right for every checksum value.
+ *     incremental update, which is right for every checksum value (and
+ *     one message whose other words are all zero needs a second look).
  *
  * Everything else is dropped and counted.  This is a reflector, not a host:
  * it answers for any address and trusts the rest of the request.  Rung 2
@@ -22,6 +23,7 @@
  */
 #include "tun_echo.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,13 +34,24 @@
 #include "../lib/opts.h"
 #include "../lib/run.h"
 
+/* Is every byte of the ICMP message but its checksum (bytes 2-3) zero? */
+static bool all_zero_but_checksum(const uint8_t *icmp, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (icmp[i] != 0 && i != 2 && i != 3)
+			return false;
+	return true;
+}
+
 enum drop tun_echo_input(const uint8_t *pkt, size_t len, struct txq *tx)
 {
 	struct ipv4_hdr ip;
 	enum drop why;
 	uint8_t *out, *icmp;
 	size_t hlen;
-	uint16_t old_word;
+	uint16_t old_word, hc;
 
 	why = ipv4_parse(pkt, len, &ip);
 	if (why != DROP_NONE)
@@ -67,7 +80,14 @@ enum drop tun_echo_input(const uint8_t *pkt, size_t len, struct txq *tx)
 	icmp = out + hlen;
 	old_word = get16(icmp);		/* type and code: 0x0800 */
 	icmp[0] = ICMP_TYPE_ECHO_REPLY;	/* now 0x0000 */
-	put16(icmp + 2, cksum_update16(get16(icmp + 2), old_word, get16(icmp)));
+	hc = cksum_update16(get16(icmp + 2), old_word, get16(icmp));
+	/* Equation 3 never gives 0xffff.  But when every other word of the
+	 * reply is zero (identifier 0, sequence 0, no data) the data sum to +0,
+	 * and the one checksum that verifies is ~(+0) = 0xffff: equation 3's
+	 * 0x0000 would be refused.  (Found by fuzzing: fuzz/fuzz_tun_echo.c.) */
+	if (hc == 0 && all_zero_but_checksum(icmp, ip.payload_len))
+		hc = 0xffff;
+	put16(icmp + 2, hc);
 
 	txq_push(tx, ip.total_len);
 	return DROP_NONE;

@@ -8,7 +8,7 @@
  * the total length and header checksum, for one).
  *
  * usage: craft [-e] [-i IFNAME] [-s SRC] [-d DST] [-D DSTMAC] [-n COUNT] KIND...
- * KIND: echo truncated ihl4 totlen badsum badicmpsum fragment ipv6 udp
+ * KIND: echo, echo-zero (identifier 0, sequence 0, no data), truncated ihl4 totlen badsum badicmpsum fragment ipv6 udp
  *       udp-badsum udp-len7 udp-len13 (a UDP checksum or Length wrong)
  *       runt (1 byte), cksum=HHHH (an echo request whose ICMP checksum
  *       is exactly HHHH, hex: the last data word is chosen to make it so)
@@ -200,6 +200,15 @@ static size_t build(const char *kind, uint8_t *b)
 
 	if (!strcmp(kind, "echo"))
 		return n;
+	if (!strcmp(kind, "echo-zero")) {	/* id 0, seq 0, no data */
+		put16(b + 2, 28);
+		fix_ip_checksum(b);
+		put16(b + 22, 0);
+		put16(b + 24, 0);
+		put16(b + 26, 0);
+		put16(b + 22, sum16(b + 20, 8));	/* 0xf7ff */
+		return 28;
+	}
 	if (!strncmp(kind, "opt", 3)) {		/* a 4-byte Record Route option */
 		uint8_t optlen = !strcmp(kind, "opt0") ? 0 : !strcmp(kind, "opt1") ? 1 :
 				 !strcmp(kind, "optlong") ? 40 : 255;

@@ -66,6 +66,28 @@ static void tun_echo_reflects(void)
 	CHECK(memcmp(txq_pkt(&tx, 0) + 24, b + 24, n - 24) == 0);
 }
 
+/* Found by fuzzing: identifier 0, sequence 0, no data.  The reply is all
+ * zeros but its checksum, which must then be 0xffff (RFC 1624's equation 3
+ * alone gives 0x0000, which no receiver accepts). */
+static void tun_echo_all_zero_reply(void)
+{
+	uint8_t b[28];
+	struct ipv4_hdr ip;
+
+	make(b, IPV4_PROTO_ICMP, US, 0);
+	put16(b + 24, 0);
+	put16(b + 26, 0);
+	put16(b + 22, 0);
+	put16(b + 22, cksum(b + 20, 8));
+	CHECK_EQ(get16(b + 22), 0xf7ff);
+	CHECK_EQ(cksum_update16(0xf7ff, 0x0800, 0x0000), 0x0000);
+	txq_clear(&tx);
+	CHECK_EQ(tun_echo_input(b, 28, &tx), DROP_NONE);
+	CHECK_EQ(ipv4_parse(txq_pkt(&tx, 0), tx.len[0], &ip), DROP_NONE);
+	CHECK_EQ(get16(ip.payload + 2), 0xffff);
+	CHECK_EQ(cksum(ip.payload, 8), 0);		/* it verifies */
+}
+
 static void tun_echo_drops(void)
 {
 	uint8_t b[256];
@@ -193,6 +215,7 @@ static void icmp_reply_protocol_unreachable(void)
 const struct unit_test core_tests[] = {
 	{ "tun_echo: reflects a request", tun_echo_reflects },
 	{ "tun_echo: drops everything else", tun_echo_drops },
+	{ "tun_echo: an all-zero reply gets checksum 0xffff", tun_echo_all_zero_reply },
 	{ "icmp_reply: answers echo to its address", icmp_reply_answers_echo },
 	{ "icmp_reply: drops by reason", icmp_reply_drops },
 	{ "icmp_reply: protocol unreachable, rate-limited", icmp_reply_protocol_unreachable },
