@@ -43,7 +43,7 @@ CORE_SAN_OBJ := $(CORE_SRC:%.c=build/san/obj/core/%.o)
 UNIT_OBJ     := $(UNIT_SRC:%.c=build/obj/%.o)
 UNIT_SAN_OBJ := $(UNIT_SRC:%.c=build/san/obj/%.o)
 
-.PHONY: all test demo bench sanitize install clean unit tools
+.PHONY: all test demo bench sanitize install clean unit tools fuzz fuzz-regress fuzz-seeds
 .DELETE_ON_ERROR:
 
 all: $(BINS)
@@ -108,5 +108,116 @@ install: all
 
 clean:
 	rm -rf build $(BINS) $(BENCH_TOOL)
+
+# --- fuzzing (clang + libFuzzer; see fuzz/README.md) --------------------
+#   make fuzz               each target FUZZ_SECONDS (default 10), then a table
+#   FUZZ_SECONDS=60 make -j2 fuzz        longer, two targets at a time
+#   make fuzz-regress       only replay tests/fuzz-regressions/<target>/*
+#   make fuzz-seeds         rewrite fuzz/corpus/ from tests/fixtures/
+# Everything it builds and finds goes under build/fuzz/: the targets, a
+# corpus that grows from run to run (rm -rf build/fuzz/corpus to start
+# over), logs, and crashes/ (the inputs that crashed).
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 10
+FUZZ_MAX_LEN ?= 70000
+FUZZ_TARGETS := ipv4 icmp eth arp udp reasm frag tun_echo icmp_reply tap_arp udp_echo
+# Objects get coverage instrumentation (fuzzer-no-link); only the link adds
+# libFuzzer's main(), which calls LLVMFuzzerTestOneInput().
+FUZZFLAGS    := -O1 -g -fno-omit-frame-pointer -fno-sanitize-recover=all \
+                -fsanitize=fuzzer-no-link,address,undefined
+FUZZ_BINS    := $(FUZZ_TARGETS:%=build/fuzz/fuzz_%)
+FUZZ_LOGS    := $(FUZZ_TARGETS:%=build/fuzz/logs/%.log)
+FUZZ_OBJ     := $(LIB_SRC:%.c=build/fuzz/obj/%.o) build/fuzz/obj/fuzz/fuzz.o \
+                $(CORE_SRC:%.c=build/fuzz/obj/core/%.o)
+
+build/fuzz/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(WARN) $(FUZZFLAGS) $(DEPFLAGS) -c $< -o $@
+
+build/fuzz/obj/core/%.o: %.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(WARN) $(FUZZFLAGS) $(DEPFLAGS) -DTUNLAB_NO_MAIN -c $< -o $@
+
+$(FUZZ_BINS): build/fuzz/fuzz_%: build/fuzz/obj/fuzz/fuzz_%.o $(FUZZ_OBJ)
+	$(FUZZ_CC) $(FUZZFLAGS) -fsanitize=fuzzer -o $@ $^
+
+# clang and libFuzzer's runtime, installed if missing (fuzz/deps.sh).
+build/fuzz/deps-ok:
+	FUZZ_CC=$(FUZZ_CC) bash fuzz/deps.sh
+	@mkdir -p $(@D) && touch $@
+$(FUZZ_OBJ) $(FUZZ_TARGETS:%=build/fuzz/obj/fuzz/fuzz_%.o): | build/fuzz/deps-ok
+
+# The seed writer is an ordinary program: the plain build's objects.
+build/fuzz/seed: build/obj/fuzz/seed.o build/obj/fuzz/fuzz.o $(LIB_OBJ)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^
+
+fuzz-seeds: build/fuzz/seed
+	rm -rf fuzz/corpus
+	build/fuzz/seed tests/fixtures/tun-requests.pcap tests/fixtures/tap-frames.pcap fuzz/corpus
+
+# One target's run: its saved regressions once each, then fuzzing from a
+# copy of the seeds.  The log ends with both exit codes; the recipe itself
+# never fails, so that every target runs and the table shows them all.
+$(FUZZ_LOGS): build/fuzz/logs/%.log: build/fuzz/fuzz_% FUZZ_ALWAYS
+	@mkdir -p build/fuzz/logs build/fuzz/crashes build/fuzz/corpus/$*
+	@cp fuzz/corpus/$*/* build/fuzz/corpus/$*/
+	@echo "fuzz_$*: running for $(FUZZ_SECONDS) s"
+	@files=$$(find tests/fuzz-regressions/$* -type f 2>/dev/null | sort); \
+	if [ -n "$$files" ]; then build/fuzz/fuzz_$* \
+		-artifact_prefix=build/fuzz/crashes/$*-regress- $$files > $@ 2>&1; \
+		echo "regress $$?" >> $@; else echo "regress none" > $@; fi
+	@build/fuzz/fuzz_$* -max_total_time=$(FUZZ_SECONDS) -max_len=$(FUZZ_MAX_LEN) \
+		-timeout=25 -print_final_stats=1 -artifact_prefix=build/fuzz/crashes/$*- \
+		build/fuzz/corpus/$* >> $@ 2>&1; echo "exit $$?" >> $@
+	@$(call FUZZ_ROW,$*) $@
+
+# No file has this name, so it is always out of date, and so is every log:
+# each `make fuzz` runs every target again.
+FUZZ_ALWAYS:
+
+# One row of the table from a log: the result, libFuzzer's final counts
+# (executions, edges covered, features, executions per second, corpus
+# size) and the input that crashed, if one did.
+FUZZ_ROW = awk -v t=$(1) ' \
+	/^\#[0-9]+/ { for (i = 1; i < NF; i++) { \
+		if ($$i == "cov:") cov = $$(i + 1); \
+		if ($$i == "ft:") ft = $$(i + 1); \
+		if ($$i == "corp:") corp = $$(i + 1) } } \
+	/^stat::number_of_executed_units:/ { execs = $$2 } \
+	/^stat::average_exec_per_sec:/ { rate = $$2 } \
+	/Test unit written to/ { crash = $$NF } \
+	/^regress / { regress = $$2 } \
+	/^exit / { code = $$2 } \
+	END { result = code == 0 ? "ok" : "CRASH"; \
+		if (regress != "none" && regress != 0) result = "REGRESS+" result; \
+		printf "%-16s %-13s %11s %6s %7s %8s %12s  %s\n", \
+			"fuzz_" t, result, execs, cov, ft, rate, corp, crash }'
+
+FUZZ_HEADER = printf "%-16s %-13s %11s %6s %7s %8s %12s  %s\n" \
+	target result executions cov ft exec/s corpus crash
+
+fuzz: $(FUZZ_LOGS)
+	@echo
+	@echo "fuzzing, $(FUZZ_SECONDS) s a target (logs in build/fuzz/logs/):"
+	@$(FUZZ_HEADER)
+	@for t in $(FUZZ_TARGETS); do $(call FUZZ_ROW,$$t) build/fuzz/logs/$$t.log; done
+	@if grep -q -E '^(exit|regress) [1-9]' $(FUZZ_LOGS); then \
+		echo "fuzz: FAILED: inputs that crash are in build/fuzz/crashes/;" \
+		     "save each in tests/fuzz-regressions/<target>/"; exit 1; fi
+
+fuzz-regress: $(FUZZ_BINS)
+	@mkdir -p build/fuzz/logs build/fuzz/crashes
+	@fail=0; for t in $(FUZZ_TARGETS); do \
+		files=$$(find tests/fuzz-regressions/$$t -type f 2>/dev/null | sort); \
+		[ -n "$$files" ] || continue; \
+		if build/fuzz/fuzz_$$t -artifact_prefix=build/fuzz/crashes/$$t-regress- \
+			$$files > build/fuzz/logs/regress-$$t.log 2>&1; then \
+			echo "fuzz-regress fuzz_$$t: ok ($$(echo $$files | wc -w) inputs)"; \
+		else \
+			echo "fuzz-regress fuzz_$$t: FAILED (build/fuzz/logs/regress-$$t.log)"; \
+			fail=1; \
+		fi; \
+	done; exit $$fail
 
 -include $(shell find build -name '*.d' 2>/dev/null)

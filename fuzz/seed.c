@@ -1,0 +1,435 @@
+/*
+ * seed - write the fuzz targets' seed corpus from the replay fixtures, and
+ * a few inputs made by hand that the fixtures lack (fragments, IP options,
+ * a reassembly that times out, an ARP cache filled up, an error burst).
+ *
+ * A fuzzer starts from its seeds and mutates them.  Seeds that already are
+ * real traffic (a ping, an ARP request, a UDP datagram) take it past the
+ * first checks at once, instead of after millions of tries.
+ *
+ * Usage: build/fuzz/seed TUN.pcap TAP.pcap OUTDIR     (`make fuzz-seeds`)
+ *   TUN.pcap: IPv4 packets (LINKTYPE_RAW), tests/fixtures/tun-requests.pcap
+ *   TAP.pcap: Ethernet frames, tests/fixtures/tap-frames.pcap
+ * writes OUTDIR/<target>/<name> in each target's input format (fuzz.h and
+ * the comment at the top of each fuzz_*.c).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "../lib/arp.h"
+#include "../lib/bytes.h"
+#include "../lib/cksum.h"
+#include "../lib/eth.h"
+#include "../lib/frag.h"
+#include "../lib/icmp.h"
+#include "../lib/icmp_host.h"
+#include "../lib/ipv4.h"
+#include "../lib/pcap.h"
+#include "fuzz.h"
+
+#define MAX_PKTS	16
+#define FIX_ALL		(FUZZ_FIX_IP | FUZZ_FIX_L4)
+
+static const uint8_t peer_mac[ETH_ADDR_LEN] = { 0x02, 0x00, 0x0a, 0x0a, 0x0a, 0x02 };
+static const uint32_t peer_addr = IPV4_ADDR(10, 10, 10, 2);
+
+/* A fixture, read whole. */
+struct capture {
+	size_t n;
+	uint8_t pkt[MAX_PKTS][2048];
+	size_t len[MAX_PKTS];
+	uint64_t ts_us[MAX_PKTS];
+};
+
+static struct capture tun, tap;
+static const char *outdir;
+
+static void die(const char *what, const char *why)
+{
+	fprintf(stderr, "seed: %s: %s\n", what, why);
+	exit(1);
+}
+
+static void read_capture(const char *path, uint32_t linktype, struct capture *c)
+{
+	char err[256];
+	struct pcap p;
+	int got;
+
+	if (pcap_open_read(&p, path, err, sizeof(err)) < 0)
+		die(path, err);
+	if (p.linktype != linktype)
+		die(path, "unexpected link type");
+	while (c->n < MAX_PKTS &&
+	       (got = pcap_read(&p, c->pkt[c->n], sizeof(c->pkt[0]), &c->len[c->n],
+				&c->ts_us[c->n], err, sizeof(err))) == 1)
+		c->n++;
+	pcap_close(&p);
+	if (c->n == 0)
+		die(path, "no packets");
+}
+
+/* --- writing seed files ----------------------------------------------- */
+
+/* A seed being built: bytes appended, then written out. */
+static uint8_t seed_buf[256 * 1024];
+static size_t seed_len;
+
+static void add(const void *p, size_t len)
+{
+	if (len > sizeof(seed_buf) - seed_len)
+		die("seed", "too large");
+	memcpy(seed_buf + seed_len, p, len);
+	seed_len += len;
+}
+
+static void add8(uint8_t v)
+{
+	add(&v, 1);
+}
+
+static void add16(uint16_t v)
+{
+	uint8_t b[2];
+
+	put16(b, v);
+	add(b, 2);
+}
+
+/* The time-step byte for dt_ms, the inverse of fuzz_time_step() up to
+ * rounding: under 200 ms as is, then whole seconds (at most 56). */
+static uint8_t time_byte(uint64_t dt_ms)
+{
+	uint64_t s;
+
+	if (dt_ms < 200)
+		return (uint8_t)dt_ms;
+	s = (dt_ms + 500) / 1000;
+	if (s < 1)
+		s = 1;
+	if (s > 56)
+		s = 56;
+	return (uint8_t)(199 + s);
+}
+
+/* One record (fuzz.h): time step, flags, length, packet. */
+static void add_record(uint64_t dt_ms, uint8_t flags, const uint8_t *pkt, size_t len)
+{
+	add8(time_byte(dt_ms));
+	add8(flags);
+	add16((uint16_t)len);
+	add(pkt, len);
+}
+
+static void write_seed(const char *target, const char *name)
+{
+	char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", outdir, target);
+	if (mkdir(path, 0777) < 0 && errno != EEXIST)
+		die(path, strerror(errno));
+	snprintf(path, sizeof(path), "%s/%s/%s", outdir, target, name);
+	f = fopen(path, "wb");
+	if (!f || fwrite(seed_buf, 1, seed_len, f) != seed_len || fclose(f) != 0)
+		die(path, strerror(errno));
+	seed_len = 0;
+}
+
+/* --- packets made by hand --------------------------------------------- */
+
+/* Wrap an IPv4 packet in a frame from the peer to us. */
+static size_t frame(uint8_t *out, const uint8_t *pkt, size_t len)
+{
+	memcpy(out + ETH_HDR_LEN, pkt, len);
+	return eth_emit(out, fuzz_our_mac, peer_mac, ETH_TYPE_IPV4, len);
+}
+
+/* A UDP datagram from the peer to our port with data bytes of payload. */
+static size_t make_udp(uint8_t *b, uint16_t port, size_t data)
+{
+	struct ipv4_hdr ip = {
+		.total_len = (uint16_t)(IPV4_HDR_LEN + 8 + data), .id = 0x4242,
+		.ttl = 64, .proto = IPV4_PROTO_UDP, .src = peer_addr,
+		.dst = FUZZ_OUR_ADDR,
+	};
+	uint8_t *u = b + IPV4_HDR_LEN;
+	size_t i;
+
+	ipv4_emit(&ip, b, IPV4_HDR_LEN);
+	put16(u, 40000);
+	put16(u + 2, port);
+	put16(u + 4, (uint16_t)(8 + data));
+	put16(u + 6, 0);
+	for (i = 0; i < data; i++)
+		u[8 + i] = (uint8_t)('a' + i % 26);
+	put16(u + 6, cksum_finish(cksum_add(cksum_pseudo_ipv4(peer_addr, FUZZ_OUR_ADDR,
+							       IPV4_PROTO_UDP,
+							       (uint16_t)(8 + data)),
+					    u, 8 + data)));
+	return ip.total_len;
+}
+
+/* An echo request with no data from src to us, sequence number seq. */
+static size_t make_ping(uint8_t *b, uint32_t src, uint16_t seq)
+{
+	struct ipv4_hdr ip = {
+		.total_len = IPV4_HDR_LEN + 8, .id = seq, .ttl = 64,
+		.proto = IPV4_PROTO_ICMP, .src = src, .dst = FUZZ_OUR_ADDR,
+	};
+	uint8_t *icmp = b + IPV4_HDR_LEN;
+
+	ipv4_emit(&ip, b, IPV4_HDR_LEN);
+	icmp[0] = ICMP_TYPE_ECHO_REQUEST;
+	icmp[1] = 0;
+	put16(icmp + 2, 0);
+	put16(icmp + 4, 0x77);
+	put16(icmp + 6, seq);
+	put16(icmp + 2, cksum(icmp, 8));
+	return ip.total_len;
+}
+
+/* A datagram with options: Router Alert (RFC 2113; copied into every
+ * fragment) and Record Route (RFC 791; first fragment only), padded with
+ * End of Option List.  IHL 8: a 32-byte header. */
+static size_t make_with_options(uint8_t *b, size_t data)
+{
+	static const uint8_t opts[12] = {
+		0x94, 4, 0, 0,		/* router alert: copied flag set */
+		7, 7, 4, 0, 0, 0, 0,	/* record route, room for one address */
+		0,			/* end of options */
+	};
+	size_t total = 32 + data, i;
+
+	memset(b, 0, 32);
+	b[0] = 0x48;
+	put16(b + 2, (uint16_t)total);
+	put16(b + 4, 0x5151);
+	b[8] = 64;
+	b[9] = IPV4_PROTO_UDP;
+	put32(b + 12, peer_addr);
+	put32(b + 16, FUZZ_OUR_ADDR);
+	memcpy(b + 20, opts, sizeof(opts));
+	for (i = 0; i < data; i++)
+		b[32 + i] = (uint8_t)i;
+	put16(b + 10, cksum(b, 32));
+	return total;
+}
+
+/* The fragments of a datagram, from ipv4_fragment. */
+static struct {
+	size_t n;
+	uint8_t pkt[8][1600];
+	size_t len[8];
+} frags;
+
+static void collect(void *ctx, const uint8_t *pkt, size_t len)
+{
+	(void)ctx;
+	if (frags.n == 8 || len > sizeof(frags.pkt[0]))
+		die("fragments", "more than expected");
+	memcpy(frags.pkt[frags.n], pkt, len);
+	frags.len[frags.n++] = len;
+}
+
+static void fragment(const uint8_t *pkt, size_t len, int mtu)
+{
+	frags.n = 0;
+	if (ipv4_fragment(pkt, len, mtu, collect, NULL) != DROP_NONE)
+		die("fragment", "ipv4_fragment refused a seed");
+}
+
+/* An ARP request from the peer for our address, in a frame. */
+static size_t arp_request(uint8_t *out)
+{
+	struct arp_pkt a = { .op = ARP_OP_REQUEST, .spa = peer_addr, .tpa = FUZZ_OUR_ADDR };
+
+	memcpy(a.sha, peer_mac, ETH_ADDR_LEN);
+	arp_emit(&a, out + ETH_HDR_LEN);
+	return eth_emit(out, eth_broadcast, peer_mac, ETH_TYPE_ARP, ARP_LEN);
+}
+
+/* --- the seeds, target by target -------------------------------------- */
+
+/* Every packet of a capture as records, with the times between them. */
+static void add_capture(const struct capture *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->n; i++)
+		add_record(i ? (c->ts_us[i] - c->ts_us[i - 1]) / 1000 : 0, FIX_ALL,
+			   c->pkt[i], c->len[i]);
+}
+
+static void seed_decoders(void)
+{
+	uint8_t b[2048];
+	char name[32];
+	size_t i, n, hlen;
+
+	for (i = 0; i < tun.n; i++) {
+		snprintf(name, sizeof(name), "tun-%zu", i + 1);
+		add8(FUZZ_FIX_IP);
+		add(tun.pkt[i], tun.len[i]);
+		write_seed("ipv4", name);
+	}
+	n = make_with_options(b, 8);
+	add8(FUZZ_FIX_IP);
+	add(b, n);
+	write_seed("ipv4", "options");
+
+	/* The first packet is a ping; its ICMP message starts after IHL*4. */
+	hlen = (size_t)(tun.pkt[0][0] & 0x0f) * 4;
+	add8(FUZZ_FIX_L4);
+	add(tun.pkt[0] + hlen, tun.len[0] - hlen);
+	write_seed("icmp", "echo-request");
+
+	/* The last one is the UDP datagram to port 7. */
+	i = tun.n - 1;
+	add8(FUZZ_FIX_L4);
+	add(tun.pkt[i] + 12, 8);		/* source, destination */
+	add(tun.pkt[i] + 20, tun.len[i] - 20);
+	write_seed("udp", "hello-echo");
+
+	for (i = 0; i < tap.n; i++) {
+		snprintf(name, sizeof(name), "tap-%zu", i + 1);
+		add(tap.pkt[i], tap.len[i]);
+		write_seed("eth", name);
+		if (get16(tap.pkt[i] + 12) == ETH_TYPE_ARP) {
+			snprintf(name, sizeof(name), "arp-%zu", i + 1);
+			add(tap.pkt[i] + ETH_HDR_LEN, tap.len[i] - ETH_HDR_LEN);
+			write_seed("arp", name);
+		}
+	}
+}
+
+static void seed_frag(void)
+{
+	uint8_t b[2048];
+	size_t n;
+
+	add16(68);			/* the smallest MTU: many fragments */
+	add(tun.pkt[0], tun.len[0]);
+	write_seed("frag", "ping-mtu68");
+	add16(1500);			/* fits: passed on unchanged */
+	add(tun.pkt[0], tun.len[0]);
+	write_seed("frag", "ping-fits");
+	n = make_with_options(b, 200);
+	add16(96);
+	add(b, n);
+	write_seed("frag", "options-mtu96");
+	n = make_udp(b, FUZZ_UDP_PORT, 1000);
+	put16(b + 6, IPV4_FLAG_DF);	/* too big, may not be fragmented */
+	add16(576);
+	add(b, n);
+	write_seed("frag", "df-too-big");
+}
+
+static void seed_reasm(void)
+{
+	uint8_t b[2048];
+	size_t n;
+
+	/* 128 bytes over an MTU of 68: payloads of 48, 48 and 12 bytes. */
+	n = make_udp(b, FUZZ_UDP_PORT, 100);
+	fragment(b, n, 68);
+	add_record(0, FUZZ_FIX_IP, frags.pkt[0], frags.len[0]);
+	add_record(5, FUZZ_FIX_IP, frags.pkt[1], frags.len[1]);
+	add_record(5, FUZZ_FIX_IP, frags.pkt[2], frags.len[2]);
+	write_seed("reasm", "in-order");
+	add_record(0, FUZZ_FIX_IP, frags.pkt[2], frags.len[2]);
+	add_record(5, FUZZ_FIX_IP, frags.pkt[0], frags.len[0]);
+	add_record(5, FUZZ_FIX_IP, frags.pkt[0], frags.len[0]);	/* duplicate */
+	add_record(5, FUZZ_FIX_IP, frags.pkt[1], frags.len[1]);
+	write_seed("reasm", "reverse-with-duplicate");
+	add_record(0, FUZZ_FIX_IP, frags.pkt[0], frags.len[0]);
+	add_record(31000, FUZZ_FIX_IP, frags.pkt[1], frags.len[1]);	/* too late */
+	add_record(0, FUZZ_FIX_IP, frags.pkt[2], frags.len[2]);
+	write_seed("reasm", "timeout");
+}
+
+static void seed_cores(void)
+{
+	uint8_t b[2048], f[2048];
+	size_t n, i;
+
+	add_capture(&tun);
+	write_seed("tun_echo", "fixture");
+	add_capture(&tun);
+	write_seed("icmp_reply", "fixture");
+	n = make_udp(b, FUZZ_UDP_PORT, 100);	/* a fragment: rung 2 drops it */
+	fragment(b, n, 68);
+	add_record(0, FIX_ALL, frags.pkt[0], frags.len[0]);
+	write_seed("icmp_reply", "fragment");
+	/* UDP is no protocol of rung 2's: each datagram earns a protocol
+	 * unreachable, until the 11th in a row finds the error bucket empty. */
+	for (i = 0; i <= ICMP_HOST_ERROR_BURST; i++) {
+		n = make_udp(b, FUZZ_UDP_PORT, 4);
+		add_record(0, FIX_ALL, b, n);
+	}
+	write_seed("icmp_reply", "error-burst");
+
+	add_capture(&tap);
+	write_seed("tap_arp", "fixture");
+
+	/* Pings from 65 hosts we have no MAC for: each reply waits for ARP in
+	 * an entry of its own, and the 65th finds the cache full. */
+	for (i = 0; i <= ARP_CACHE_SIZE; i++) {
+		n = make_ping(b, peer_addr + (uint32_t)i, (uint16_t)(i + 1));
+		add_record(0, FIX_ALL, f, frame(f, b, n));
+	}
+	write_seed("tap_arp", "arp-cache-full");
+
+	/* 65 pings from one host we have no MAC for: the replies wait in one
+	 * entry, and the 65th pushes the oldest out. */
+	for (i = 0; i <= ARP_HOLD_MAX; i++) {
+		n = make_ping(b, peer_addr, (uint16_t)(i + 1));
+		add_record(0, FIX_ALL, f, frame(f, b, n));
+	}
+	write_seed("tap_arp", "arp-hold-full");
+	add_capture(&tap);
+	write_seed("udp_echo", "fixture");
+
+	/* ARP first, so that replies go out instead of waiting for it. */
+	n = make_udp(b, FUZZ_UDP_PORT, 12);
+	add_record(0, FIX_ALL, f, arp_request(f));
+	add_record(10, FIX_ALL, f, frame(f, b, n));
+	n = make_udp(b, 9, 12);			/* no one there */
+	add_record(10, FIX_ALL, f, frame(f, b, n));
+	write_seed("udp_echo", "echo-and-unreachable");
+
+	/* 2000 bytes of UDP: in two fragments, echoed in two fragments. */
+	n = make_udp(b, FUZZ_UDP_PORT, 2000 - 28);
+	fragment(b, n, 1500);
+	add_record(0, FIX_ALL, f, arp_request(f));
+	for (i = 0; i < frags.n; i++)
+		add_record(1, FIX_ALL, f, frame(f, frags.pkt[i], frags.len[i]));
+	write_seed("udp_echo", "fragmented-echo");
+
+	/* Only the first fragment, then 31 s of nothing: time exceeded. */
+	add_record(0, FIX_ALL, f, arp_request(f));
+	add_record(1, FIX_ALL, f, frame(f, frags.pkt[0], frags.len[0]));
+	add_record(31000, 0, f, 0);		/* an empty record: just time */
+	write_seed("udp_echo", "reassembly-timeout");
+}
+
+int main(int argc, char **argv)
+{
+	if (argc != 4) {
+		fprintf(stderr, "usage: seed TUN.pcap TAP.pcap OUTDIR\n");
+		return 2;
+	}
+	read_capture(argv[1], PCAP_LINKTYPE_RAW, &tun);
+	read_capture(argv[2], PCAP_LINKTYPE_ETHERNET, &tap);
+	outdir = argv[3];
+	if (mkdir(outdir, 0777) < 0 && errno != EEXIST)
+		die(outdir, strerror(errno));
+	seed_decoders();
+	seed_frag();
+	seed_reasm();
+	seed_cores();
+	return 0;
+}
