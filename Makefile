@@ -86,8 +86,8 @@ build/tools/%: tests/tools/%.c
 	@mkdir -p $(@D)
 	$(CC) $(WARN) $(CFLAGS) -o $@ $<
 
-$(BENCH_TOOL): tests/bench/echoload.c
-	$(CC) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror $(CFLAGS) -o $@ $<
+$(BENCH_TOOL): tests/bench/echoload.c tests/bench/benchutil.c tests/bench/benchutil.h
+	$(CC) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror $(CFLAGS) -o $@ $(filter %.c,$^)
 
 unit: build/unit
 tools: $(TOOLS)

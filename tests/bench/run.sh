@@ -373,11 +373,12 @@ echoload=$here/echoload
 udpload=$here/udpload
 udpechod=$here/udpechod
 for tool in "$echoload" "$udpload" "$udpechod"; do
-	if [[ ! -x $tool || $tool.c -nt $tool ]]; then
+	if [[ ! -x $tool || $tool.c -nt $tool || $here/benchutil.c -nt $tool ||
+		$here/benchutil.h -nt $tool ]]; then
 		say "building $tool with $CC"
 		read -r -a cc_cmd <<<"$CC"
 		"${cc_cmd[@]}" -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror \
-			-o "$tool" "$tool.c"
+			-o "$tool" "$tool.c" "$here/benchutil.c"
 	fi
 done
 

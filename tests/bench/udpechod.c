@@ -43,6 +43,8 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include "benchutil.h"
+
 #define UDP_MAX          65507   /* largest UDP payload over IPv4 */
 #define PORT_DEFAULT     7       /* echo (RFC 862) */
 #define SECONDS_MAX      86400.0
@@ -52,9 +54,7 @@
 /* Datagrams handled per poll() before looking at the clock and signals. */
 #define BATCH            64
 
-#define NS_PER_S 1000000000ull
-
-static const char *progname = "udpechod";
+const char *const bench_progname = "udpechod";
 static volatile sig_atomic_t stop_signal;
 
 static void on_signal(int sig)
@@ -74,74 +74,7 @@ static void usage(FILE *out)
 		"  -p PORT     port, 1..65535 (default %d)\n"
 		"  -t SECONDS  lifetime, > 0 and <= %.0f (default %.0f)\n"
 		"  -h          this help\n",
-		progname, PORT_DEFAULT, SECONDS_MAX, SECONDS_DEFAULT);
-}
-
-static void usage_error(const char *what, const char *value, const char *why)
-{
-	fprintf(stderr, "%s: %s is \"%s\": %s (try -h)\n",
-		progname, what, value, why);
-	exit(2);
-}
-
-/* An unsigned decimal in [min, max], nothing before or after it. */
-static unsigned long parse_ulong(const char *what, const char *s,
-				 unsigned long min, unsigned long max)
-{
-	char *end;
-	unsigned long v;
-	char why[64];
-
-	if (*s < '0' || *s > '9')
-		usage_error(what, s, "not an unsigned decimal number");
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (*end != '\0')
-		usage_error(what, s, "not an unsigned decimal number");
-	if (errno == ERANGE || v < min || v > max) {
-		snprintf(why, sizeof(why), "must be between %lu and %lu", min, max);
-		usage_error(what, s, why);
-	}
-	return v;
-}
-
-static double parse_seconds(const char *what, const char *s)
-{
-	char *end;
-	double v;
-	char why[64];
-
-	if ((*s < '0' || *s > '9') && *s != '.')
-		usage_error(what, s, "not a number of seconds");
-	errno = 0;
-	v = strtod(s, &end);
-	if (*end != '\0' || end == s)
-		usage_error(what, s, "not a number of seconds");
-	/* "!(v > 0)" also rejects NaN. */
-	if (errno == ERANGE || !(v > 0.0) || v > SECONDS_MAX) {
-		snprintf(why, sizeof(why), "must be above 0 and at most %.0f",
-			 SECONDS_MAX);
-		usage_error(what, s, why);
-	}
-	return v;
-}
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * NS_PER_S + (uint64_t)ts.tv_nsec;
-}
-
-/* Bigger buffers: past net.core.[rw]mem_max with CAP_NET_ADMIN, else
- * what we may have. Best effort: the defaults work, just with less room. */
-static void grow_buffer(int fd, int opt, int opt_force)
-{
-	int want = SOCKBUF_WANT;
-
-	if (setsockopt(fd, SOL_SOCKET, opt_force, &want, sizeof(want)) != 0)
-		(void)setsockopt(fd, SOL_SOCKET, opt, &want, sizeof(want));
+		bench_progname, PORT_DEFAULT, SECONDS_MAX, SECONDS_DEFAULT);
 }
 
 int main(int argc, char **argv)
@@ -162,29 +95,22 @@ int main(int argc, char **argv)
 			addr = optarg;
 			break;
 		case 'p':
-			port = parse_ulong("port (-p)", optarg, 1, 65535);
+			port = (unsigned long)bench_parse_uint("port (-p)", optarg,
+							       1, 65535);
 			break;
 		case 't':
-			seconds = parse_seconds("lifetime (-t)", optarg);
+			seconds = bench_parse_seconds("lifetime (-t)", optarg,
+						      SECONDS_MAX);
 			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			usage(stderr);
-			return 2;
+		default:        /* -h, and mistakes */
+			bench_help_or_bad_option(c, usage);
 		}
 	}
-	if (optind != argc) {
-		fprintf(stderr, "%s: unexpected argument \"%s\" (try -h)\n",
-			progname, argv[optind]);
-		return 2;
-	}
+	bench_no_more_args(argc, argv);
 	memset(&local, 0, sizeof(local));
 	local.sin_family = AF_INET;
 	local.sin_port = htons((uint16_t)port);
-	if (inet_pton(AF_INET, addr, &local.sin_addr) != 1)
-		usage_error("address (-a)", addr, "not a dotted-quad IPv4 address");
+	bench_parse_ipv4("address (-a)", addr, &local.sin_addr);
 
 	/*
 	 * SIGINT and SIGTERM are blocked except inside ppoll(), so a signal
@@ -204,37 +130,39 @@ int main(int argc, char **argv)
 
 	fd = socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP);
 	if (fd < 0) {
-		fprintf(stderr, "%s: socket: %s\n", progname, strerror(errno));
+		fprintf(stderr, "%s: socket: %s\n", bench_progname, strerror(errno));
 		return 1;
 	}
-	grow_buffer(fd, SO_RCVBUF, SO_RCVBUFFORCE);
-	grow_buffer(fd, SO_SNDBUF, SO_SNDBUFFORCE);
+	/* Best effort: the defaults work, just with less room. */
+	(void)bench_grow_buffer(fd, SO_RCVBUF, SO_RCVBUFFORCE, SOCKBUF_WANT);
+	(void)bench_grow_buffer(fd, SO_SNDBUF, SO_SNDBUFFORCE, SOCKBUF_WANT);
 	if (bind(fd, (const struct sockaddr *)&local, sizeof(local)) != 0) {
-		fprintf(stderr, "%s: bind %s:%lu: %s%s\n", progname, addr, port,
-			strerror(errno),
+		fprintf(stderr, "%s: bind %s:%lu: %s%s\n", bench_progname, addr,
+			port, strerror(errno),
 			errno == EACCES ? " (ports below 1024 need root)" :
 			errno == EADDRINUSE ? " (something else has it)" :
 			errno == EADDRNOTAVAIL ? " (not an address of this host)" : "");
 		return 1;
 	}
-	printf("ready %s %s:%lu\n", progname, addr, port);
+	printf("ready %s %s:%lu\n", bench_progname, addr, port);
 	fflush(stdout);
 
-	deadline = now_ns() + (uint64_t)(seconds * (double)NS_PER_S);
+	deadline = bench_now_ns() + (uint64_t)(seconds * (double)BENCH_NS_PER_S);
 	while (!stop_signal) {
 		struct pollfd pfd = { .fd = fd, .events = POLLIN };
-		uint64_t now = now_ns(), left;
+		uint64_t now = bench_now_ns(), left;
 		struct timespec ts;
 
 		if (now >= deadline)
 			break;
 		left = deadline - now;
-		ts.tv_sec = (time_t)(left / NS_PER_S);
-		ts.tv_nsec = (long)(left % NS_PER_S);
+		ts.tv_sec = (time_t)(left / BENCH_NS_PER_S);
+		ts.tv_nsec = (long)(left % BENCH_NS_PER_S);
 		if (ppoll(&pfd, 1, &ts, &wait_mask) < 0) {
 			if (errno == EINTR)
 				continue;
-			fprintf(stderr, "%s: poll: %s\n", progname, strerror(errno));
+			fprintf(stderr, "%s: poll: %s\n", bench_progname,
+				strerror(errno));
 			return 1;
 		}
 		for (int i = 0; i < BATCH && (pfd.revents & (POLLIN | POLLERR)); i++) {
@@ -251,12 +179,11 @@ int main(int argc, char **argv)
 				/* ICMP errors about earlier echoes, memory
 				 * pressure: count and go on. */
 				recv_errors++;
-				if (errno == ECONNREFUSED || errno == EHOSTUNREACH ||
-				    errno == ENETUNREACH || errno == EHOSTDOWN ||
+				if (bench_icmp_error(errno) ||
 				    errno == ENOMEM || errno == ENOBUFS)
 					continue;
-				fprintf(stderr, "%s: recvfrom: %s\n", progname,
-					strerror(errno));
+				fprintf(stderr, "%s: recvfrom: %s\n",
+					bench_progname, strerror(errno));
 				return 1;
 			}
 			in++;
@@ -270,8 +197,8 @@ int main(int argc, char **argv)
 		}
 	}
 	fprintf(stderr, "%s: in %" PRIu64 " out %" PRIu64 " send_errors %" PRIu64
-		" recv_errors %" PRIu64 "%s\n", progname, in, out, send_errors,
-		recv_errors, stop_signal ? "" : " (lifetime over)");
+		" recv_errors %" PRIu64 "%s\n", bench_progname, in, out,
+		send_errors, recv_errors, stop_signal ? "" : " (lifetime over)");
 	close(fd);
 	return 0;
 }
