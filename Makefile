@@ -107,7 +107,7 @@ install: all
 	install -m 0755 $(BINS) $(DESTDIR)$(PREFIX)/bin/
 
 clean:
-	rm -rf build $(BINS) $(BENCH_TOOL)
+	rm -rf build $(BINS) $(BENCH_TOOL) tests/bench/udpload tests/bench/udpechod
 
 # --- fuzzing (clang + libFuzzer; see fuzz/README.md) --------------------
 #   make fuzz               each target FUZZ_SECONDS (default 10), then a table
