@@ -37,14 +37,21 @@ bool fuzz_next(struct fuzz_input *in, struct fuzz_record *r)
 	if (len > in->left)
 		len = in->left;
 	r->len = len;
-	r->pkt = malloc(len);
-	if (!r->pkt && len)
-		abort();	/* out of memory: not a finding */
-	if (len)
-		memcpy(r->pkt, in->p, len);
+	r->pkt = fuzz_copy(in->p, len);
 	in->p += len;
 	in->left -= len;
 	return true;
+}
+
+uint8_t *fuzz_copy(const uint8_t *p, size_t len)
+{
+	uint8_t *copy = malloc(len);
+
+	if (!copy && len)
+		abort();	/* out of memory: not a finding */
+	if (len)
+		memcpy(copy, p, len);
+	return copy;
 }
 
 uint64_t fuzz_time_step(uint8_t b)

@@ -91,6 +91,10 @@ struct fuzz_record {
  */
 bool fuzz_next(struct fuzz_input *in, struct fuzz_record *r);
 
+/* A heap block of exactly len bytes holding a copy of p, so that ASan
+ * reports any read past the end of a packet.  Free it with free(). */
+uint8_t *fuzz_copy(const uint8_t *p, size_t len);
+
 /* The time-step byte: 0..199 is that many milliseconds; 200..255 is 1..56
  * seconds, long enough to fire the timers (ARP retries after 1 s, gives up
  * after 3, reassembly times out after 30 s, ARP entries expire after 60). */

@@ -38,11 +38,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 	enum drop why;
 	uint8_t *buf;
 
-	buf = malloc(len);
-	if (!buf && len)
-		abort();
-	if (len)
-		memcpy(buf, data, len);
+	buf = fuzz_copy(data, len);
 
 	why = arp_parse(buf, len, &a);
 	FUZZ_CHECK(why == expected(buf, len));

@@ -25,11 +25,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 	uint8_t *buf, *out;
 	size_t out_len, i;
 
-	buf = malloc(len);
-	if (!buf && len)
-		abort();
-	if (len)
-		memcpy(buf, data, len);
+	buf = fuzz_copy(data, len);
 
 	why = eth_parse(buf, len, &h);
 	FUZZ_CHECK(why == (len < ETH_HDR_LEN ? DROP_ETH_TRUNCATED : DROP_NONE));

@@ -165,11 +165,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	mtu = get16(data);
 	len = size - 2;
-	buf = malloc(len);
-	if (!buf && len)
-		abort();
-	if (len)
-		memcpy(buf, data + 2, len);
+	buf = fuzz_copy(data + 2, len);
 	fuzz_fix_ipv4(buf, len, FUZZ_FIX_IP);
 	frags.n = 0;
 	frags.used = 0;

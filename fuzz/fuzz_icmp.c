@@ -83,11 +83,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < 1)
 		return 0;
 	len = size - 1;
-	buf = malloc(len);
-	if (!buf && len)
-		abort();
-	if (len)
-		memcpy(buf, data + 1, len);
+	buf = fuzz_copy(data + 1, len);
 	if ((data[0] & FUZZ_FIX_L4) && len >= ICMP_HDR_LEN) {
 		put16(buf + 2, 0);
 		put16(buf + 2, cksum(buf, len));

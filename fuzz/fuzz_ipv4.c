@@ -109,11 +109,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	/* A block of its own, exactly the packet's size: see fuzz_next(). */
 	len = size - 1;
-	buf = malloc(len);
-	if (!buf && len)
-		abort();
-	if (len)
-		memcpy(buf, data + 1, len);
+	buf = fuzz_copy(data + 1, len);
 	if (data[0] & FUZZ_FIX_IP)
 		fuzz_fix_ipv4(buf, len, FUZZ_FIX_IP);
 

@@ -77,11 +77,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	src = get32(data + 1);
 	dst = get32(data + 5);
 	len = size - PREFIX;
-	buf = malloc(len);
-	if (!buf && len)
-		abort();
-	if (len)
-		memcpy(buf, data + PREFIX, len);
+	buf = fuzz_copy(data + PREFIX, len);
 	if ((data[0] & FUZZ_FIX_L4) && len >= UDP_HDR_LEN &&
 	    get16(buf + 4) >= UDP_HDR_LEN && get16(buf + 4) <= len) {
 		uint16_t sum;
