@@ -122,19 +122,11 @@ static size_t add(size_t k)
 	return out_len;
 }
 
-static void reset_reasm(void)
-{
-	size_t i;
-
-	for (i = 0; i < REASM_MAX_DATAGRAMS; i++)
-		r.s[i].used = false;
-}
-
 static void check_reassembly(const uint8_t *orig, const struct ipv4_hdr *ip)
 {
 	size_t k, n;
 
-	reset_reasm();
+	reasm_init(&r);
 	if (ipv4_is_fragment(ip)) {
 		/* The pieces of a piece: the rest of the datagram is missing. */
 		for (k = 0; k < frags.n; k++)
@@ -146,7 +138,7 @@ static void check_reassembly(const uint8_t *orig, const struct ipv4_hdr *ip)
 	n = add(frags.n - 1);
 	FUZZ_CHECK(n == ip->total_len && memcmp(whole, orig, n) == 0);
 
-	reset_reasm();
+	reasm_init(&r);
 	for (k = frags.n - 1; k > 0; k--)
 		FUZZ_CHECK(add(k) == 0);
 	n = add(0);

@@ -70,11 +70,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct fuzz_input in = { data, size };
 	struct fuzz_record rec;
 	uint64_t now_ms = 1000000;	/* any start will do */
-	size_t i;
 
-	for (i = 0; i < REASM_MAX_DATAGRAMS; i++)
-		r.s[i].used = false;
-	r.evicted = 0;
+	reasm_init(&r);
 
 	while (fuzz_next(&in, &rec)) {
 		struct ipv4_hdr ip;

@@ -84,10 +84,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct fuzz_input in = { data, size };
 	struct fuzz_record rec;
 	uint64_t now_ms = 1000000, deadline = UINT64_MAX;
-	size_t i;
 
-	for (i = 0; i < REASM_MAX_DATAGRAMS; i++)
-		sent.s[i].used = false;
+	reasm_init(&sent);
 	txq_clear(&tx);
 	udp_echo_init(&st, fuzz_our_mac, FUZZ_OUR_ADDR, FUZZ_UDP_PORT, FUZZ_MTU,
 		      now_ms, &tx);

@@ -35,13 +35,13 @@
 #include "../lib/opts.h"
 #include "../lib/run.h"
 
+static struct opts opts;	/* the command line, for start() */
+
 /* The adapters the loop calls. */
 static void start(void *state, int mtu, uint64_t now_ms, struct txq *tx)
 {
-	struct icmp_host *st = state;
-
 	(void)tx;
-	icmp_host_init(st, st->addr, mtu, now_ms);
+	icmp_host_init(state, opts.addr, mtu, now_ms);
 }
 
 static enum drop input(void *state, const uint8_t *pkt, size_t len,
@@ -60,13 +60,11 @@ int main(int argc, char **argv)
 		.extra = OPT_ADDR,
 	};
 	static struct icmp_host st;
-	struct opts o;
 	char addr[16];
 	struct core core = { .state = &st, .start = start, .input = input };
 
-	opts_parse(&prog, argc, argv, &o);
-	st.addr = o.addr;
-	ipv4_addr_format(o.addr, addr);
+	opts_parse(&prog, argc, argv, &opts);
+	ipv4_addr_format(opts.addr, addr);
 	core.ready_detail = addr;
-	return run(&prog, &o, &core);
+	return run(&prog, &opts, &core);
 }

@@ -215,6 +215,15 @@ static enum drop write_datagram(const struct reasm_slot *s, uint8_t *out,
 	return DROP_NONE;
 }
 
+void reasm_init(struct reasm *r)
+{
+	size_t i;
+
+	for (i = 0; i < REASM_MAX_DATAGRAMS; i++)
+		r->s[i].used = false;
+	r->evicted = 0;
+}
+
 enum drop reasm_add(struct reasm *r, const uint8_t *pkt,
 		    const struct ipv4_hdr *ip, uint64_t now_ms,
 		    uint8_t *out, size_t cap, size_t *out_len)

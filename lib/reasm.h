@@ -77,6 +77,10 @@ struct reasm {
 	uint64_t evicted;
 };
 
+/* Empty the table.  Only the slots' used flags and the counter are touched,
+ * so the megabyte of buffers is not paged in until fragments arrive. */
+void reasm_init(struct reasm *r);
+
 /*
  * One fragment in: ip was parsed by ipv4_parse() from pkt, and
  * ipv4_is_fragment(ip) is true.  Only the header (ip->ihl * 4 bytes of pkt)

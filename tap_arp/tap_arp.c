@@ -71,12 +71,12 @@ uint64_t tap_arp_tick(struct tap_arp *st, uint64_t now_ms, struct txq *tx)
 
 #ifndef TUNLAB_NO_MAIN	/* unit tests link the core without main() */
 static struct tap_arp st;
-static uint8_t our_mac[6];
+static struct opts opts;	/* the command line, for start() */
 
 /* The adapters the loop calls. */
 static void start(void *state, int mtu, uint64_t now_ms, struct txq *tx)
 {
-	tap_arp_init(state, our_mac, st.ip.addr, mtu, now_ms, tx);
+	tap_arp_init(state, opts.mac, opts.addr, mtu, now_ms, tx);
 }
 
 static enum drop input(void *state, const uint8_t *pkt, size_t len,
@@ -98,18 +98,15 @@ int main(int argc, char **argv)
 		.dev_type = DEV_TAP,
 		.extra = OPT_ADDR | OPT_MAC,
 	};
-	struct opts o;
 	char addr[16], mac[18], ready[40];
 	struct core core = { .state = &st, .start = start, .input = input,
 			     .tick = tick, .own_drops = st.drops };
 
-	opts_parse(&prog, argc, argv, &o);
-	memcpy(our_mac, o.mac, 6);
-	st.ip.addr = o.addr;
-	ipv4_addr_format(o.addr, addr);
-	eth_addr_format(o.mac, mac);
+	opts_parse(&prog, argc, argv, &opts);
+	ipv4_addr_format(opts.addr, addr);
+	eth_addr_format(opts.mac, mac);
 	snprintf(ready, sizeof(ready), "%s %s", addr, mac);
 	core.ready_detail = ready;
-	return run(&prog, &o, &core);
+	return run(&prog, &opts, &core);
 }
 #endif

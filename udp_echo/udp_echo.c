@@ -47,16 +47,12 @@
 void udp_echo_init(struct udp_echo *st, const uint8_t mac[6], uint32_t addr,
 		   uint16_t port, int mtu, uint64_t now_ms, struct txq *tx)
 {
-	size_t i;
-
 	memset(st->drops, 0, sizeof(st->drops));
 	eth_host_init(&st->link, mac, addr, st->drops);
 	/* The IP layer may build replies up to the IPv4 maximum: step 5
 	 * fragments them to the real MTU. */
 	icmp_host_init(&st->ip, addr, IPV4_MAX_LEN, now_ms);
-	for (i = 0; i < REASM_MAX_DATAGRAMS; i++)
-		st->reasm.s[i].used = false;
-	st->reasm.evicted = 0;
+	reasm_init(&st->reasm);
 	st->port = port;
 	st->mtu = mtu;
 	txq_clear(&st->ipq);
@@ -234,12 +230,12 @@ uint64_t udp_echo_tick(struct udp_echo *st, uint64_t now_ms, struct txq *tx)
 
 #ifndef TUNLAB_NO_MAIN	/* unit tests link the core without main() */
 static struct udp_echo st;
-static uint8_t our_mac[6];
+static struct opts opts;	/* the command line, for start() */
 
 /* The adapters the loop calls. */
 static void start(void *state, int mtu, uint64_t now_ms, struct txq *tx)
 {
-	udp_echo_init(state, our_mac, st.ip.addr, st.port, mtu, now_ms, tx);
+	udp_echo_init(state, opts.mac, opts.addr, opts.port, mtu, now_ms, tx);
 }
 
 static enum drop input(void *state, const uint8_t *pkt, size_t len,
@@ -263,19 +259,15 @@ int main(int argc, char **argv)
 		.extra = OPT_ADDR | OPT_MAC | OPT_PORT,
 		.default_port = 7,
 	};
-	struct opts o;
 	char addr[16], mac[18], ready[48];
 	struct core core = { .state = &st, .start = start, .input = input,
 			     .tick = tick, .own_drops = st.drops };
 
-	opts_parse(&prog, argc, argv, &o);
-	memcpy(our_mac, o.mac, 6);
-	st.ip.addr = o.addr;
-	st.port = o.port;
-	ipv4_addr_format(o.addr, addr);
-	eth_addr_format(o.mac, mac);
-	snprintf(ready, sizeof(ready), "%s %s port %u", addr, mac, o.port);
+	opts_parse(&prog, argc, argv, &opts);
+	ipv4_addr_format(opts.addr, addr);
+	eth_addr_format(opts.mac, mac);
+	snprintf(ready, sizeof(ready), "%s %s port %u", addr, mac, opts.port);
 	core.ready_detail = ready;
-	return run(&prog, &o, &core);
+	return run(&prog, &opts, &core);
 }
 #endif
