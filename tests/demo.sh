@@ -13,7 +13,7 @@ if [ "$(id -u)" != 0 ]; then
 	echo "make demo needs root: it creates a network namespace. Try: sudo make demo"
 	exit 1
 fi
-need_tools ip:iproute2 ping:iputils-ping arping:iputils-arping socat:socat nc:netcat-openbsd
+need_tools ip:iproute2 ping:iputils-ping arping:iputils-arping socat:socat nc:netcat-openbsd sysctl:procps
 
 ns=tunlab-demo-$$
 tmp=$(mktemp -d)
