@@ -5,6 +5,8 @@
 #   make demo       build, then run the ladder in a throwaway network namespace
 #   make bench      measure the rungs against the kernel (root; namespaces)
 #   make sanitize   the same programs with ASan + UBSan, under build/san/
+#   make SHORTCUT=1 also build/shortcut/tun_echo/tun_echo, lesson 01's wrong
+#                   one-line checksum fix (make test builds it too)
 #   make install    copy the programs to $(DESTDIR)$(PREFIX)/bin
 #   make clean
 
@@ -19,8 +21,8 @@ DEPFLAGS = -MMD -MP
 
 # The shared library of the ladder: wire formats, checksums, device, loop.
 LIB_SRC := lib/cksum.c lib/drop.c lib/ipv4.c lib/icmp.c lib/icmp_host.c \
-           lib/eth.c lib/arp.c lib/eth_host.c lib/udp.c lib/pcap.c lib/dev.c lib/opts.c \
-           lib/trace.c lib/run.c lib/reasm.c lib/frag.c
+           lib/eth.c lib/arp.c lib/eth_host.c lib/udp.c lib/tcp.c lib/pcap.c lib/dev.c lib/opts.c \
+           lib/trace.c lib/run.c lib/reasm.c lib/frag.c lib/ip_host.c
 
 # One program per rung: its folder, its source, its binary.
 PROGS    := tun_echo icmp_reply tap_arp udp_echo
@@ -84,6 +86,23 @@ build/san/unit: $(UNIT_SAN_OBJ) $(CORE_SAN_OBJ) $(LIB_SAN_OBJ)
 
 sanitize: $(SAN_BINS) build/san/unit
 
+# --- lesson 01's counter-example ----------------------------------------
+# make SHORTCUT=1 also builds tun_echo with the seed posts' one-line checksum
+# shortcut (-DTUN_ECHO_SHORTCUT), under build/shortcut/ so that it never
+# replaces the real one.  Lesson 01 and tests/01-tun-echo.bats catch it out.
+SHORTCUT_BIN := build/shortcut/tun_echo/tun_echo
+ifeq ($(SHORTCUT),1)
+all: $(SHORTCUT_BIN)
+endif
+
+build/shortcut/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(WARN) $(CFLAGS) $(DEPFLAGS) -DTUN_ECHO_SHORTCUT -c $< -o $@
+
+$(SHORTCUT_BIN): build/shortcut/obj/tun_echo/tun_echo.o $(LIB_OBJ)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^
+
 # --- test tools --------------------------------------------------------
 build/tools/%: tests/tools/%.c
 	@mkdir -p $(@D)
@@ -96,7 +115,7 @@ unit: build/unit
 tools: $(TOOLS)
 
 # --- the two commands of the README ------------------------------------
-test: all sanitize build/unit tools
+test: all sanitize build/unit tools $(SHORTCUT_BIN)
 	bash tests/run.sh
 
 demo: all

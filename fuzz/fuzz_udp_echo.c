@@ -101,6 +101,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		deadline = tick(now_ms);
 		free(rec.pkt);
 	}
-	fuzz_free_arp(&st.link);
+	fuzz_free_arp(&st.host.link);
 	return 0;
 }

@@ -55,6 +55,28 @@ enum drop {
 	DROP_UDP_PORT_UNREACHABLE, /* no service on that port: ICMP error sent */
 	DROP_UDP_NO_SOURCE_PORT, /* source port 0: no reply expected (RFC 768) */
 
+	/* TCP wire format (lib/tcp.c) */
+	DROP_TCP_TRUNCATED,	/* fewer than 20 bytes */
+	DROP_TCP_BAD_OFFSET,	/* data offset below 5 words, or past the end */
+	DROP_TCP_BAD_CHECKSUM,
+	DROP_TCP_BAD_OPTIONS,	/* an option length of 0 or 1, or past the end */
+	DROP_TCP_BAD_FLAGS,	/* SYN with FIN or RST, or no flag at all */
+
+	/* TCP connections (tcp_mini/) */
+	DROP_TCP_NO_CONNECTION,	/* no connection and no listener: RST sent */
+	DROP_TCP_RST_NO_CONNECTION, /* an RST for no connection: never answered */
+	DROP_TCP_NOT_ACCEPTABLE, /* outside the receive window (RFC 9293
+				 * 3.10.7.4 first check): ACK sent */
+	DROP_TCP_BAD_ACK,	/* acknowledges what we never sent: ACK or RST */
+	DROP_TCP_OLD_ACK,	/* a duplicate ACK, or old and carrying nothing */
+	DROP_TCP_RST_CHALLENGED, /* an RST in the window, not at RCV.NXT:
+				 * challenge ACK (RFC 5961 3.2) */
+	DROP_TCP_TABLE_FULL,	/* no connection slot free: RST sent */
+	DROP_TCP_BACKLOG_FULL,	/* too many half-open (SYN-RECEIVED): RST */
+	DROP_TCP_OUT_OF_ORDER,	/* data after a gap: not kept, ACK sent */
+	DROP_TCP_RETRIES_EXCEEDED, /* no answer after the last retransmission:
+				    * connection aborted (own drop) */
+
 	/* IPv4 reassembly (lib/reasm.c) */
 	DROP_REASM_BAD_LENGTH,	/* empty, not a multiple of 8 with MF, past the
 				 * end, or a second end: datagram dropped */

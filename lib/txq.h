@@ -21,7 +21,7 @@
  * smaller than the largest packet loses the rest of it: one read() returns
  * one packet, and whatever does not fit is discarded by the kernel. */
 #define PKT_BUF_SIZE	(65536 + 64)
-#define TXQ_MAX		128		/* packets */
+#define TXQ_MAX		256		/* packets */
 #define TXQ_BYTES	(512 * 1024)	/* all of them together */
 
 struct txq {
@@ -37,6 +37,16 @@ struct txq {
 static inline uint8_t *txq_slot(struct txq *q)
 {
 	if (q->n >= TXQ_MAX || TXQ_BYTES - q->used < PKT_BUF_SIZE)
+		return NULL;
+	return q->buf + q->used;
+}
+
+/* Room for one more packet of up to need bytes (a TCP segment, say, which
+ * is never larger than the MTU), or NULL: lets a sender fill the queue with
+ * many small packets where txq_slot() would stop at the last 64 KB. */
+static inline uint8_t *txq_slot_n(struct txq *q, size_t need)
+{
+	if (q->n >= TXQ_MAX || TXQ_BYTES - q->used < need)
 		return NULL;
 	return q->buf + q->used;
 }

@@ -24,6 +24,8 @@
  *   4. demultiplex on the protocol: ICMP (rung 2), UDP (here), else protocol
  *      unreachable;
  *   5. what the IP layer queued is fragmented to the MTU and framed.
+ * Steps 1-3 and 5 are lib/ip_host.c, which tcp_mini shares; this file is
+ * the UDP on top.
  *
  * Left out on purpose: no UDP sockets or other services; no path MTU
  * discovery (we never set DF); IP options are not processed.
@@ -38,8 +40,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../lib/bytes.h"
-#include "../lib/frag.h"
 #include "../lib/opts.h"
 #include "../lib/run.h"
 #include "../lib/udp.h"
@@ -47,26 +47,16 @@
 void udp_echo_init(struct udp_echo *st, const uint8_t mac[6], uint32_t addr,
 		   uint16_t port, int mtu, uint64_t now_ms, struct txq *tx)
 {
-	memset(st->drops, 0, sizeof(st->drops));
-	eth_host_init(&st->link, mac, addr, st->drops);
-	/* The IP layer may build replies up to the IPv4 maximum: step 5
-	 * fragments them to the real MTU. */
-	icmp_host_init(&st->ip, addr, IPV4_MAX_LEN, now_ms);
-	reasm_init(&st->reasm);
+	ip_host_init(&st->host, mac, addr, mtu, now_ms, tx);
 	st->port = port;
-	st->mtu = mtu;
-	txq_clear(&st->ipq);
-	eth_host_announce(&st->link, tx);
 }
 
 /* Echo a UDP datagram to its sender, or say the port is unreachable. */
 static enum drop udp_input(struct udp_echo *st, const uint8_t *pkt,
-			   const struct ipv4_hdr *ip, uint64_t now_ms)
+			   const struct ipv4_hdr *ip, uint64_t now_ms,
+			   struct txq *tx)
 {
 	struct udp_hdr u, reply;
-	struct ipv4_hdr out_ip = {
-		.ttl = 64, .proto = IPV4_PROTO_UDP, .src = ip->dst, .dst = ip->src,
-	};
 	enum drop why;
 	uint8_t *out;
 	size_t n;
@@ -78,55 +68,21 @@ static enum drop udp_input(struct udp_echo *st, const uint8_t *pkt,
 	if (u.src_port == 0)
 		return DROP_UDP_NO_SOURCE_PORT;
 	if (u.dst_port != st->port)
-		return icmp_host_error(&st->ip, ICMP_TYPE_DEST_UNREACHABLE,
-				       ICMP_CODE_PORT_UNREACHABLE,
-				       DROP_UDP_PORT_UNREACHABLE, pkt, ip, now_ms,
-				       &st->ipq);
-	/* RFC 862: "send back any data it receives", to where it came from. */
-	out = txq_slot(&st->ipq);
+		return ip_host_unreachable(&st->host, ICMP_CODE_PORT_UNREACHABLE,
+					   DROP_UDP_PORT_UNREACHABLE, pkt, ip,
+					   now_ms);
+	/* RFC 862: "send back any data it receives", to where it came from.
+	 * The reply is written straight into the out queue, where the IP
+	 * layer puts its headers in front of it (lib/ip_host.c). */
+	out = ip_host_tx_payload(&st->host, tx, UDP_HDR_LEN + u.data_len);
 	if (!out)
 		return DROP_TX_QUEUE_FULL;
 	reply = u;
 	reply.src_port = u.dst_port;
 	reply.dst_port = u.src_port;
-	/* The reply is never larger than the request (whose IP options, if
-	 * any, it does not carry), so it always fits. */
-	n = udp_emit(&reply, out_ip.src, out_ip.dst, out + IPV4_HDR_LEN,
-		     PKT_BUF_SIZE - IPV4_HDR_LEN);
-	out_ip.total_len = (uint16_t)(IPV4_HDR_LEN + n);
-	out_ip.id = st->ip.next_id++;
-	ipv4_emit(&out_ip, out, IPV4_HDR_LEN);
-	txq_push(&st->ipq, IPV4_HDR_LEN + n);
+	n = udp_emit(&reply, ip->dst, ip->src, out, UDP_HDR_LEN + u.data_len);
+	ip_host_tx_push(&st->host, ip->src, IPV4_PROTO_UDP, n, now_ms, tx);
 	return DROP_NONE;
-}
-
-/* Step 5, for one fragment (or a datagram that fits): frame and send it. */
-struct emit_ctx {
-	struct udp_echo *st;
-	uint64_t now_ms;
-	struct txq *tx;
-};
-
-static void emit_fragment(void *ctx, const uint8_t *frag, size_t len)
-{
-	struct emit_ctx *e = ctx;
-
-	eth_host_send(&e->st->link, frag, len, e->now_ms, e->tx);
-}
-
-static void output(struct udp_echo *st, uint64_t now_ms, struct txq *tx)
-{
-	struct emit_ctx ctx = { st, now_ms, tx };
-	size_t i;
-
-	for (i = 0; i < st->ipq.n; i++) {
-		enum drop why = ipv4_fragment(txq_pkt(&st->ipq, i), st->ipq.len[i],
-					      st->mtu, emit_fragment, &ctx);
-
-		if (why != DROP_NONE)
-			st->drops[why]++;
-	}
-	txq_clear(&st->ipq);
 }
 
 enum drop udp_echo_input(struct udp_echo *st, const uint8_t *frame, size_t len,
@@ -134,98 +90,30 @@ enum drop udp_echo_input(struct udp_echo *st, const uint8_t *frame, size_t len,
 {
 	const uint8_t *pkt;
 	struct ipv4_hdr ip;
-	size_t pkt_len, whole_len;
 	enum drop why;
 
-	/* 1. Ethernet and ARP. */
-	why = eth_host_input(&st->link, frame, len, now_ms, tx, &pkt, &pkt_len,
-			     &st->ip.link_broadcast);
-	if (why != DROP_NONE || !pkt)
-		return why;
-
-	/* 2. The IPv4 header, and is it for us? */
-	why = icmp_host_accept(&st->ip, pkt, pkt_len, &ip);
-	if (why != DROP_NONE)
-		return why;
-
-	/* 3. A fragment waits for the rest; the last one makes it whole. */
-	if (ipv4_is_fragment(&ip)) {
-		why = reasm_add(&st->reasm, pkt, &ip, now_ms, st->whole,
-				sizeof(st->whole), &whole_len);
-		/* Datagrams pushed out of a full table, for the summary. */
-		st->drops[DROP_REASM_EVICTED] = st->reasm.evicted;
-		if (why != DROP_NONE || whole_len == 0)
-			return why;
-		pkt = st->whole;
-		why = ipv4_parse(pkt, whole_len, &ip);
-		if (why != DROP_NONE)	/* reasm_add writes a valid header */
-			return why;
+	/* 1-3. Ethernet, ARP, the IPv4 header, reassembly, and ICMP: the
+	 * host of rungs 2 and 3 (lib/ip_host.c).  What comes back is a whole
+	 * datagram to us, for another protocol. */
+	why = ip_host_input(&st->host, frame, len, now_ms, tx, &pkt, &ip);
+	if (why == DROP_NONE && pkt) {
+		/* 4. Demultiplex on the protocol. */
+		if (ip.proto == IPV4_PROTO_UDP)
+			why = udp_input(st, pkt, &ip, now_ms, tx);
+		else
+			why = ip_host_unreachable(&st->host,
+						  ICMP_CODE_PROTOCOL_UNREACHABLE,
+						  DROP_IPV4_PROTOCOL_UNREACHABLE,
+						  pkt, &ip, now_ms);
 	}
-
-	/* 4. Demultiplex on the protocol. */
-	switch (ip.proto) {
-	case IPV4_PROTO_ICMP:
-		why = icmp_host_icmp(&st->ip, &ip, &st->ipq);
-		break;
-	case IPV4_PROTO_UDP:
-		why = udp_input(st, pkt, &ip, now_ms);
-		break;
-	default:
-		why = icmp_host_error(&st->ip, ICMP_TYPE_DEST_UNREACHABLE,
-				      ICMP_CODE_PROTOCOL_UNREACHABLE,
-				      DROP_IPV4_PROTOCOL_UNREACHABLE, pkt, &ip,
-				      now_ms, &st->ipq);
-	}
-
-	/* 5. Fragment to the MTU, frame, send. */
-	output(st, now_ms, tx);
+	/* 5. What waited in the IP layer: fragment to the MTU, frame, send. */
+	ip_host_output(&st->host, now_ms, tx);
 	return why;
-}
-
-/* A reassembly that timed out: time exceeded to the sender, if its first
- * fragment told us who and what (RFC 1122 3.3.2: only then). */
-static void reasm_timed_out(struct udp_echo *st, const uint8_t *first,
-			    size_t first_len, uint64_t now_ms)
-{
-	struct ipv4_hdr ip;
-	enum drop why;
-	size_t hlen;
-
-	st->drops[DROP_REASM_TIMEOUT]++;
-	if (first_len < IPV4_HDR_LEN)
-		return;
-	/* first holds the header and 8 bytes, not the whole fragment, so it
-	 * is read field by field rather than with ipv4_parse(). */
-	hlen = (size_t)(first[0] & 0x0f) * 4;
-	memset(&ip, 0, sizeof(ip));
-	ip.ihl = (uint8_t)(first[0] & 0x0f);
-	ip.proto = first[9];
-	ip.src = get32(first + 12);
-	ip.dst = get32(first + 16);
-	ip.payload = first + hlen;
-	ip.payload_len = first_len - hlen;
-	/* The time out is counted above; an error that could not be sent
-	 * (rate limit, RFC 1122 rules) is counted under its own reason. */
-	st->ip.link_broadcast = false;
-	why = icmp_host_error(&st->ip, ICMP_TYPE_TIME_EXCEEDED,
-			      ICMP_CODE_REASSEMBLY_TIME_EXCEEDED, DROP_REASM_TIMEOUT,
-			      first, &ip, now_ms, &st->ipq);
-	if (why != DROP_REASM_TIMEOUT)
-		st->drops[why]++;
 }
 
 uint64_t udp_echo_tick(struct udp_echo *st, uint64_t now_ms, struct txq *tx)
 {
-	uint8_t first[68];
-	size_t first_len;
-	uint64_t next, r;
-
-	while (reasm_expire(&st->reasm, now_ms, first, &first_len))
-		reasm_timed_out(st, first, first_len, now_ms);
-	output(st, now_ms, tx);
-	next = eth_host_tick(&st->link, now_ms, tx);
-	r = reasm_next_deadline(&st->reasm);
-	return r < next ? r : next;
+	return ip_host_tick(&st->host, now_ms, tx);
 }
 
 #ifndef TUNLAB_NO_MAIN	/* unit tests link the core without main() */
@@ -261,7 +149,7 @@ int main(int argc, char **argv)
 	};
 	char addr[16], mac[18], ready[48];
 	struct core core = { .state = &st, .start = start, .input = input,
-			     .tick = tick, .own_drops = st.drops };
+			     .tick = tick, .own_drops = st.host.drops };
 
 	opts_parse(&prog, argc, argv, &opts);
 	ipv4_addr_format(opts.addr, addr);

@@ -7,22 +7,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../lib/eth_host.h"
-#include "../lib/icmp_host.h"
-#include "../lib/ipv4.h"
-#include "../lib/reasm.h"
+#include "../lib/ip_host.h"
 #include "../lib/txq.h"
 
 struct udp_echo {
-	struct eth_host link;	/* Ethernet and ARP: rung 3 */
-	struct icmp_host ip;	/* IPv4 checks, ICMP: rung 2 */
-	struct reasm reasm;	/* fragments waiting for the rest: this rung */
+	struct ip_host host;	/* Ethernet, ARP, IPv4, ICMP, fragments: lib/ */
 	uint16_t port;		/* the echo service (RFC 862) */
-	int mtu;		/* what we send is fragmented to this */
-	struct txq ipq;		/* whole datagrams the IP layer wants sent */
-	uint64_t drops[DROP_COUNT];	/* dropped on its own: ARP give-ups,
-					 * reassembly timeouts and evictions */
-	uint8_t whole[IPV4_MAX_LEN];	/* the datagram reassembly completed */
 };
 
 void udp_echo_init(struct udp_echo *st, const uint8_t mac[6], uint32_t addr,

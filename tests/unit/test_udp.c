@@ -252,7 +252,7 @@ static void core_time_exceeded(void)
 	CHECK(icmp.type == ICMP_TYPE_TIME_EXCEEDED &&
 	      icmp.code == ICMP_CODE_REASSEMBLY_TIME_EXCEEDED);
 	CHECK_EQ(icmp.data_len, 28);		/* the first fragment's header + 8 */
-	CHECK_EQ(st.drops[DROP_REASM_TIMEOUT], 1);
+	CHECK_EQ(st.host.drops[DROP_REASM_TIMEOUT], 1);
 }
 
 const struct unit_test udp_tests[] = {
