@@ -146,6 +146,44 @@ static void handle(struct runner *r, size_t len, uint64_t ts_us, uint64_t now_ms
 			trace_drop(stderr, ts_us - r->start_us, why);
 	}
 	trace_own_drops(r, ts_us);
+}
+
+/* --trace: what the core said about itself, each line with the time. */
+static void trace_log(struct runner *r, uint64_t ts_us)
+{
+	const char *text, *nl;
+	uint64_t t = ts_us - r->start_us;
+
+	if (!r->c->take_log || !(text = r->c->take_log(r->c->state)))
+		return;
+	if (!r->o->trace)
+		return;
+	for (; *text; text = nl + 1) {
+		nl = strchr(text, '\n');
+		if (!nl)
+			break;
+		fprintf(stderr, "%4llu.%06llu %.*s\n", (unsigned long long)(t / 1000000),
+			(unsigned long long)(t % 1000000), (int)(nl - text), text);
+	}
+}
+
+/* The end of a batch: the core's own output step, then everything goes
+ * out.  A core whose output filled tx is called again once tx is written;
+ * 64 rounds (16384 packets) at most, so that input is never starved. */
+static void end_batch(struct runner *r, uint64_t ts_us, uint64_t now_ms)
+{
+	int round;
+
+	for (round = 0; r->c->flush && round < 64; round++) {
+		bool more = r->c->flush(r->c->state, now_ms, &r->tx);
+
+		trace_own_drops(r, ts_us);
+		trace_log(r, ts_us);
+		flush_tx(r, ts_us);
+		if (!more)
+			break;
+	}
+	trace_log(r, ts_us);
 	flush_tx(r, ts_us);
 }
 
@@ -157,7 +195,7 @@ static uint64_t tick(struct runner *r, uint64_t ts_us, uint64_t now_ms)
 		return RUN_NO_DEADLINE;
 	next = r->c->tick(r->c->state, now_ms, &r->tx);
 	trace_own_drops(r, ts_us);
-	flush_tx(r, ts_us);
+	end_batch(r, ts_us, now_ms);
 	return next;
 }
 
@@ -238,7 +276,7 @@ static int replay(struct runner *r)
 		if (!started) {
 			r->start_us = ts_us;
 			r->c->start(r->c->state, r->o->mtu ? r->o->mtu : 1500, now_ms, &r->tx);
-			flush_tx(r, ts_us);
+			end_batch(r, ts_us, now_ms);
 			started = true;
 		}
 		/* Timers that fall between two packets fire at their own time. */
@@ -250,6 +288,9 @@ static int replay(struct runner *r)
 				deadline = due + 1;
 		}
 		handle(r, len, ts_us, now_ms);
+		end_batch(r, ts_us, now_ms);	/* in replay, a batch is one packet */
+		if (r->c->finished && r->c->finished(r->c->state) >= 0)
+			break;
 		if (r->c->tick)
 			deadline = tick(r, ts_us, now_ms);
 	}
@@ -261,16 +302,29 @@ static int replay(struct runner *r)
 	return 0;
 }
 
+/* Room in tx for whatever one more input can queue (a 64 KB datagram in
+ * fragments and a slot besides), else write tx out now, mid-batch. */
+static void make_room(struct runner *r, uint64_t ts_us)
+{
+	if (r->tx.n + 64 > TXQ_MAX || TXQ_BYTES - r->tx.used < 2 * PKT_BUF_SIZE)
+		flush_tx(r, ts_us);
+}
+
+#define MAX_CORE_FDS 4
+
 static int device_loop(struct runner *r, const sigset_t *wait_mask)
 {
-	struct pollfd pfd = { .fd = r->fd, .events = POLLIN };
+	struct pollfd pfd[1 + MAX_CORE_FDS];
 	uint64_t deadline = RUN_NO_DEADLINE;
+	int status;
 
 	while (!stop_signal) {
-		uint64_t now_ms = clock_us(CLOCK_MONOTONIC) / 1000;
+		uint64_t now_ms = clock_us(CLOCK_MONOTONIC) / 1000, ts_us;
 		struct timespec timeout, *tp = NULL;
-		int i;
+		int i, nfds = 0;
 
+		if (r->c->finished && (status = r->c->finished(r->c->state)) >= 0)
+			return status;
 		if (deadline != RUN_NO_DEADLINE) {
 			uint64_t wait = deadline > now_ms ? deadline - now_ms : 0;
 
@@ -278,19 +332,25 @@ static int device_loop(struct runner *r, const sigset_t *wait_mask)
 			timeout.tv_nsec = (long)(wait % 1000) * 1000000;
 			tp = &timeout;
 		}
+		pfd[0] = (struct pollfd){ .fd = r->fd, .events = POLLIN };
+		if (r->c->poll_fds)
+			nfds = r->c->poll_fds(r->c->state, pfd + 1, MAX_CORE_FDS);
 		/* SIGINT and SIGTERM are blocked except inside ppoll(), so a
 		 * signal can't slip in between the check above and the wait. */
-		if (ppoll(&pfd, 1, tp, wait_mask) < 0) {
+		if (ppoll(pfd, (nfds_t)(1 + nfds), tp, wait_mask) < 0) {
 			if (errno == EINTR)
 				continue;
 			fprintf(stderr, "%s: poll: %s\n", r->p->name, strerror(errno));
 			return 1;
 		}
-		if (pfd.revents & (POLLERR | POLLHUP | POLLNVAL)) {
+		if (pfd[0].revents & (POLLERR | POLLHUP | POLLNVAL)) {
 			fprintf(stderr, "%s: %s went away (deleted?)\n", r->p->name, r->o->dev);
 			return 1;
 		}
-		for (i = 0; i < READ_BATCH && (pfd.revents & POLLIN); i++) {
+		/* One batch: the clock is read once for all of it. */
+		ts_us = clock_us(CLOCK_REALTIME);
+		now_ms = clock_us(CLOCK_MONOTONIC) / 1000;
+		for (i = 0; i < READ_BATCH && (pfd[0].revents & POLLIN); i++) {
 			/* One read() is one packet, and the buffer holds the
 			 * largest there can be. */
 			ssize_t n = read(r->fd, r->rx, sizeof(r->rx));
@@ -305,12 +365,14 @@ static int device_loop(struct runner *r, const sigset_t *wait_mask)
 					r->o->dev, strerror(errno));
 				return 1;
 			}
-			handle(r, (size_t)n, clock_us(CLOCK_REALTIME),
-			       clock_us(CLOCK_MONOTONIC) / 1000);
+			make_room(r, ts_us);
+			handle(r, (size_t)n, ts_us, now_ms);
 		}
+		if (nfds > 0)
+			r->c->ready(r->c->state, pfd + 1, nfds, now_ms, &r->tx);
+		end_batch(r, ts_us, now_ms);
 		if (r->c->tick)
-			deadline = tick(r, clock_us(CLOCK_REALTIME),
-					clock_us(CLOCK_MONOTONIC) / 1000);
+			deadline = tick(r, ts_us, now_ms);
 		/* Once per batch, so that tcpdump -r can read the file while
 		 * we run, and a kill -9 loses at most one batch. */
 		if (r->pcap.f)

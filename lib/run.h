@@ -7,8 +7,9 @@
  * the console.  run() supplies all three:
  *
  *   device mode   open the TUN/TAP device, print "ready", then poll() it,
- *                 read one packet per read(), hand it to the core, write
- *                 what the core queued; until SIGINT or SIGTERM.
+ *                 read a batch of packets, one per read(), hand each to the
+ *                 core, then write what the batch made the core queue;
+ *                 until SIGINT or SIGTERM.
  *   replay mode   (--read FILE) take the packets from a pcap file instead,
  *                 with the clock read from their timestamps; exit at the end.
  *
@@ -19,6 +20,8 @@
 #ifndef TUNLAB_RUN_H
 #define TUNLAB_RUN_H
 
+#include <poll.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -45,6 +48,25 @@ struct core {
 	 * packets it held and never sent (waiting for ARP, say).  Added to
 	 * the summary. */
 	const uint64_t *own_drops;
+
+	/* The rest is optional too, and only tcp_mini uses it. */
+	/* After each batch of inputs (and after tick): send what became due.
+	 * A core that sends a lot does its output here, once per batch,
+	 * rather than once per packet.  Returns true if it stopped because
+	 * tx was full: the loop writes tx out and calls it again. */
+	bool (*flush)(void *state, uint64_t now_ms, struct txq *tx);
+	/* Descriptors besides the device (tcp_mini --connect: stdin and
+	 * stdout): fill at most max entries with the events wanted now and
+	 * return how many; after the wait, ready() gets them back with their
+	 * revents.  Not used in replay. */
+	int (*poll_fds)(void *state, struct pollfd *pfd, int max);
+	void (*ready)(void *state, const struct pollfd *pfd, int n,
+		      uint64_t now_ms, struct txq *tx);
+	/* -1 while the core wants to go on; else the exit status, now. */
+	int (*finished)(void *state);
+	/* --trace: lines the core wrote about itself (a TCP state change)
+	 * since the last call, or NULL.  The loop prints each with its time. */
+	const char *(*take_log)(void *state);
 };
 
 /* Run the core as the options say.  Returns the exit status: 0 after a
