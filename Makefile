@@ -31,7 +31,8 @@ SAN_BINS := $(foreach p,$(PROGS),build/san/$(p)/$(p))
 
 UNIT_SRC := tests/unit/unit.c tests/unit/test_cksum.c tests/unit/test_ipv4.c \
             tests/unit/test_icmp.c tests/unit/test_pcap.c tests/unit/test_cores.c \
-            tests/unit/test_arp.c tests/unit/test_udp.c tests/unit/test_frag.c
+            tests/unit/test_arp.c tests/unit/test_udp.c tests/unit/test_frag.c \
+            tests/unit/test_tcp.c
 TOOLS    := build/tools/craft build/tools/udpcheck
 BENCH_TOOL := tests/bench/echoload
 

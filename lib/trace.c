@@ -4,11 +4,14 @@
  */
 #include "trace.h"
 
+#include <stdbool.h>
+
 #include "arp.h"
 #include "bytes.h"
 #include "eth.h"
 #include "icmp.h"
 #include "ipv4.h"
+#include "tcp.h"
 
 static const char *icmp_type_name(uint8_t type)
 {
@@ -21,6 +24,202 @@ static const char *icmp_type_name(uint8_t type)
 	case ICMP_TYPE_PARAMETER_PROBLEM: return "parameter problem";
 	default: return NULL;
 	}
+}
+
+/*
+ * TCP, in tcpdump's words:
+ *
+ *   TCP 40000 > 7 [S] seq 0 win 64240 <mss 1460,sackOK,TS,nop,wscale 7>
+ *   TCP 7 > 40000 [S.] seq 0 ack 1 win 65535 <mss 1460,nop,wscale 7>
+ *   TCP 40000 > 7 [P.] seq 1:6 ack 1 win 502, len 5
+ *
+ * Flags are one letter each, in tcpdump's order: F(IN) S(YN) R(ST) P(SH)
+ * . (ACK) U(RG) E(CE) W (CWR), "none" for none.  seq is shown for data
+ * (first:past-the-last) and for SYN, FIN or RST, which take a sequence
+ * number of their own; ack when ACK is set; win is the window field as
+ * sent (not scaled).  ", len N" is the data length when there is data.  A
+ * segment that tcp_parse() refuses past its header shows why, in
+ * parentheses: " (tcp_bad_checksum)".
+ *
+ * Sequence numbers are relative, as tcpdump prints them.  Each direction
+ * of a connection numbers its bytes from an initial sequence number (ISN)
+ * of its own choosing (RFC 9293 3.4.1), a random 32-bit value, so the
+ * absolute numbers are ten digits that say little.  The trace remembers
+ * each direction's ISN from the SYN it sends, and prints seq relative to
+ * the sender's ISN and ack relative to the receiver's: a SYN is seq 0, the
+ * first data byte seq 1.  Before a direction's SYN was seen (the trace
+ * began mid-connection, or the table forgot it), its numbers are printed as
+ * they are.
+ *
+ * The table is small and fixed: TRACE_TCP_FLOWS directions, keyed by
+ * (source, source port, destination, destination port), learned only from
+ * a SYN that tcp_parse() accepts.  When it is full, the oldest entry makes
+ * room: the slots are reused in turn, like a ring.
+ */
+#define TRACE_TCP_FLOWS	256
+
+struct trace_flow {
+	bool used;
+	uint32_t src, dst;
+	uint16_t src_port, dst_port;
+	uint32_t isn;
+};
+
+static struct trace_flow flows[TRACE_TCP_FLOWS];
+static size_t flows_oldest;	/* the slot to reuse next */
+
+static struct trace_flow *flow_find(uint32_t src, uint16_t src_port,
+				    uint32_t dst, uint16_t dst_port)
+{
+	size_t i;
+
+	for (i = 0; i < TRACE_TCP_FLOWS; i++) {
+		struct trace_flow *fl = &flows[i];
+
+		if (fl->used && fl->src == src && fl->dst == dst &&
+		    fl->src_port == src_port && fl->dst_port == dst_port)
+			return fl;
+	}
+	return NULL;
+}
+
+/* A SYN from src: its sequence number is that direction's ISN (a new
+ * connection on the same ports replaces the old one's). */
+static void flow_learn(uint32_t src, uint16_t src_port, uint32_t dst,
+		       uint16_t dst_port, uint32_t isn)
+{
+	struct trace_flow *fl = flow_find(src, src_port, dst, dst_port);
+
+	if (!fl) {
+		fl = &flows[flows_oldest];
+		flows_oldest = (flows_oldest + 1) % TRACE_TCP_FLOWS;
+	}
+	*fl = (struct trace_flow){ .used = true, .src = src, .dst = dst,
+				   .src_port = src_port, .dst_port = dst_port,
+				   .isn = isn };
+}
+
+static void trace_tcp_flags(FILE *f, uint8_t flags)
+{
+	static const struct {
+		uint8_t bit;
+		char letter;
+	} letters[] = {
+		{ TCP_FLAG_FIN, 'F' }, { TCP_FLAG_SYN, 'S' }, { TCP_FLAG_RST, 'R' },
+		{ TCP_FLAG_PSH, 'P' }, { TCP_FLAG_ACK, '.' }, { TCP_FLAG_URG, 'U' },
+		{ TCP_FLAG_ECE, 'E' }, { TCP_FLAG_CWR, 'W' },
+	};
+	size_t i;
+
+	fputs(" [", f);
+	if (flags == 0)
+		fputs("none", f);
+	for (i = 0; i < sizeof(letters) / sizeof(letters[0]); i++)
+		if (flags & letters[i].bit)
+			fputc(letters[i].letter, f);
+	fputc(']', f);
+}
+
+/* The options, in the order they came, with the walker's bounds (see
+ * tcp_opts_parse()): where those refuse a length, "malformed" ends the
+ * list.  A known kind with the wrong length, or an unknown kind, shows as
+ * "kind K len L". */
+static void trace_tcp_opts(FILE *f, const uint8_t *o, size_t len)
+{
+	size_t i = 0, olen;
+	const char *sep = "";
+
+	fputs(" <", f);
+	while (i < len) {
+		fputs(sep, f);
+		sep = ",";
+		if (o[i] == TCP_OPT_END) {
+			fputs("eol", f);	/* the rest is padding */
+			break;
+		}
+		if (o[i] == TCP_OPT_NOP) {
+			fputs("nop", f);
+			i++;
+			continue;
+		}
+		if (len - i < 2 || o[i + 1] < 2 || o[i + 1] > len - i) {
+			fputs("malformed", f);
+			break;
+		}
+		olen = o[i + 1];
+		if (o[i] == TCP_OPT_MSS && olen == 4)
+			fprintf(f, "mss %u", get16(o + i + 2));
+		else if (o[i] == TCP_OPT_WSCALE && olen == 3)
+			fprintf(f, "wscale %u", o[i + 2]);	/* as sent */
+		else if (o[i] == TCP_OPT_SACK_PERM && olen == 2)
+			fputs("sackOK", f);
+		else if (o[i] == TCP_OPT_TIMESTAMP && olen == 10)
+			fputs("TS", f);
+		else
+			fprintf(f, "kind %u len %zu", o[i], olen);
+		i += olen;
+	}
+	fputc('>', f);
+}
+
+/* A TCP segment, or the first fragment of one: only what its length shows
+ * is read. */
+static void trace_tcp(FILE *f, const struct ipv4_hdr *ip)
+{
+	const uint8_t *p = ip->payload;
+	size_t n = ip->payload_len, hlen, data_len;
+	const struct trace_flow *mine, *theirs;
+	enum drop why = DROP_NONE;
+	struct tcp_hdr h;
+	uint16_t sport, dport;
+	uint32_t seqn, ackn;
+	uint8_t flags;
+
+	if (n < 4) {
+		fprintf(f, " TCP malformed (%s)", drop_name(DROP_TCP_TRUNCATED));
+		return;
+	}
+	sport = get16(p);
+	dport = get16(p + 2);
+	fprintf(f, " TCP %u > %u", sport, dport);
+	if (n < TCP_HDR_LEN) {
+		fprintf(f, " malformed (%s)", drop_name(DROP_TCP_TRUNCATED));
+		return;
+	}
+	hlen = (size_t)(p[12] >> 4) * 4;
+	if (hlen < TCP_HDR_LEN || hlen > n) {
+		fprintf(f, " malformed (%s)", drop_name(DROP_TCP_BAD_OFFSET));
+		return;
+	}
+	data_len = n - hlen;
+	flags = p[13];
+	/* A first fragment holds part of the segment: no checksum to check. */
+	if (!ip->mf) {
+		why = tcp_parse(p, n, ip->src, ip->dst, &h);
+		if (why == DROP_NONE && (flags & TCP_FLAG_SYN))
+			flow_learn(ip->src, sport, ip->dst, dport, h.seq);
+	}
+	mine = flow_find(ip->src, sport, ip->dst, dport);
+	theirs = flow_find(ip->dst, dport, ip->src, sport);
+	seqn = get32(p + 4) - (mine ? mine->isn : 0);	/* mod 2^32 */
+	ackn = get32(p + 8) - (theirs ? theirs->isn : 0);
+
+	trace_tcp_flags(f, flags);
+	if (data_len)
+		fprintf(f, " seq %u:%u", seqn, seqn + (uint32_t)data_len);
+	else if (flags & (TCP_FLAG_SYN | TCP_FLAG_FIN | TCP_FLAG_RST))
+		fprintf(f, " seq %u", seqn);
+	if (flags & TCP_FLAG_ACK)
+		fprintf(f, " ack %u", ackn);
+	fprintf(f, " win %u", get16(p + 14));
+	if (flags & TCP_FLAG_URG)
+		fprintf(f, " urg %u", get16(p + 18));
+	if (hlen > TCP_HDR_LEN)
+		trace_tcp_opts(f, p + TCP_HDR_LEN, hlen - TCP_HDR_LEN);
+	if (why != DROP_NONE)
+		fprintf(f, " (%s)", drop_name(why));
+	if (data_len)
+		fprintf(f, ", len %zu", data_len);
 }
 
 /* The part after the addresses: what the IPv4 payload is. */
@@ -59,10 +258,12 @@ static void trace_ipv4_payload(FILE *f, const struct ipv4_hdr *ip)
 			fprintf(f, " code %u", p[1]);
 		break;
 	case IPV4_PROTO_UDP:
-	case IPV4_PROTO_TCP:
-		fprintf(f, " %s", ip->proto == IPV4_PROTO_UDP ? "UDP" : "TCP");
+		fprintf(f, " UDP");
 		if (n >= 4)
 			fprintf(f, " port %u > %u", get16(p), get16(p + 2));
+		break;
+	case IPV4_PROTO_TCP:
+		trace_tcp(f, ip);
 		break;
 	default:
 		fprintf(f, " protocol %u", ip->proto);
