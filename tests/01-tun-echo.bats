@@ -221,6 +221,55 @@ teardown() {
 	[[ "$output" == *"0800 f8ff c0de"* && "$output" == *"0800 ffff c0de"* ]]
 }
 
+@test "tun_echo: the one-line shortcut (make SHORTCUT=1) sends a reply the kernel refuses for checksum 0xf8ff; the real build's is accepted" {
+	# lessons/01: ping -e 4660 -s 8 -p ecca000000000000 sends an echo request
+	# whose checksum is 0xf8ff, one of the 8 that *(unsigned short *)&buf[22]
+	# += 8 gets wrong.  The namespace's ping socket only sees replies whose
+	# checksum the kernel verified, so the broken one is lost and counted.
+	require_tool nstat iproute2
+	require_tool tcpdump tcpdump
+	local shortcut="$TOP/build/shortcut/tun_echo/tun_echo"
+	if [ ! -x "$shortcut" ]; then
+		echo "no $shortcut: build it with 'make SHORTCUT=1'" >&2
+		return 1
+	fi
+	local crafted=(-c 1 -W 1 -e 4660 -s 8 -p ecca000000000000 10.10.10.1)
+
+	# The shortcut build: an ordinary ping is answered, the crafted one not.
+	ip -n "$NS" tuntap add dev tun0 mode tun
+	kernel_side
+	ip netns exec "$NS" "$shortcut" --pcap "$BATS_TEST_TMPDIR/short.pcap" >"$OUT" 2>"$ERR" &
+	STACK_PID=$!
+	wait_ready
+	ping_ok -c 1 10.10.10.1
+	run in_ns ping -n "${crafted[@]}"
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"1 packets transmitted, 0 received"* ]]
+	run in_ns nstat -az IcmpInCsumErrors
+	echo "$output"
+	[[ "$output" =~ IcmpInCsumErrors\ +1\  ]]
+	stop_stack
+	grep -q '^tun_echo: in 2 out 2 ' "$ERR"
+	# It did answer, with 0x0000 where 0x0100 was due.
+	run read_pcap -nvr "$BATS_TEST_TMPDIR/short.pcap" 'icmp[icmptype] = icmp-echoreply and icmp[4:2] = 4660'
+	echo "$output"
+	[[ "$output" == *"(wrong icmp cksum 0 (->100)!)"* ]]
+
+	# The real build, on the same device: the same request is answered,
+	# and the kernel's count of bad checksums stays at 1.
+	start_stack tun_echo --pcap "$BATS_TEST_TMPDIR/real.pcap"
+	ping_ok "${crafted[@]}"
+	[[ "$output" == *"16 bytes from 10.10.10.1: icmp_seq=1"* ]]
+	run in_ns nstat -az IcmpInCsumErrors
+	echo "$output"
+	[[ "$output" =~ IcmpInCsumErrors\ +1\  ]]
+	stop_stack
+	run read_pcap -nxr "$BATS_TEST_TMPDIR/real.pcap" 'icmp[icmptype] = icmp-echoreply'
+	echo "$output"
+	[[ "$output" == *"0000 0100 1234 0001 ecca"* ]]
+}
+
 @test "tun_echo: without root or a device of its own, it says what to do" {
 	require_tool setpriv util-linux
 	run in_ns setpriv --reuid=nobody --regid=nogroup --clear-groups "$BIN/tun_echo/tun_echo"
