@@ -28,6 +28,7 @@
 #include "../lib/icmp_host.h"
 #include "../lib/ipv4.h"
 #include "../lib/pcap.h"
+#include "../lib/tcp.h"
 #include "fuzz.h"
 
 #define MAX_PKTS	16
@@ -306,6 +307,57 @@ static void seed_decoders(void)
 	}
 }
 
+/*
+ * fuzz_tcp's seeds: flags, source and destination, a segment.  The fixtures
+ * hold no TCP (tun-requests.pcap, tap-frames.pcap), so these are made here:
+ * the SYN Linux sends (from tests/fixtures/udp-frames.pcap: MSS, SACK
+ * permitted, timestamps, a no-op, window scale), and what we would send
+ * back: a SYN-ACK, data, a FIN.
+ */
+static const uint8_t linux_syn[40] = {
+	0xec, 0xbe, 0x00, 0x07, 0x4a, 0xe3, 0x2b, 0x0f, 0x00, 0x00, 0x00, 0x00,
+	0xa0, 0x02, 0xfa, 0xf0, 0x3e, 0xc8, 0x00, 0x00,
+	0x02, 0x04, 0x05, 0xb4, 0x04, 0x02, 0x08, 0x0a, 0x78, 0xd4, 0x0a, 0xa1,
+	0x00, 0x00, 0x00, 0x00, 0x01, 0x03, 0x03, 0x0a,
+};
+
+/* The pseudo-header's addresses, as fuzz_udp and fuzz_tcp take them. */
+static void add_addrs(uint32_t src, uint32_t dst)
+{
+	uint8_t a[8];
+
+	put32(a, src);
+	put32(a + 4, dst);
+	add(a, 8);
+}
+
+static void add_tcp(uint8_t flags, uint8_t seg_flags, const char *data, const char *name)
+{
+	struct tcp_hdr h = { .src_port = 7, .dst_port = 60606, .seq = 0x1000,
+			     .ack = 0x4ae32b10, .flags = seg_flags, .window = 65535,
+			     .opts = { .mss = 1460, .has_wscale = true, .wscale = 7 } };
+	uint8_t b[100];
+	size_t n = strlen(data), hlen = tcp_hdr_len(&h);
+
+	memcpy(b + hlen, data, n);
+	tcp_emit(&h, FUZZ_OUR_ADDR, peer_addr, b, n);
+	add8(flags);
+	add_addrs(FUZZ_OUR_ADDR, peer_addr);
+	add(b, hlen + n);
+	write_seed("tcp", name);
+}
+
+static void seed_tcp(void)
+{
+	add8(FUZZ_FIX_L4);
+	add_addrs(peer_addr, FUZZ_OUR_ADDR);
+	add(linux_syn, sizeof(linux_syn));
+	write_seed("tcp", "linux-syn");
+	add_tcp(FUZZ_FIX_L4, TCP_FLAG_SYN | TCP_FLAG_ACK, "", "syn-ack");
+	add_tcp(FUZZ_FIX_L4, TCP_FLAG_PSH | TCP_FLAG_ACK, "hello\n", "data");
+	add_tcp(FUZZ_FIX_L4, TCP_FLAG_FIN | TCP_FLAG_ACK, "", "fin");
+}
+
 static void seed_frag(void)
 {
 	uint8_t b[2048];
@@ -428,6 +480,7 @@ int main(int argc, char **argv)
 	if (mkdir(outdir, 0777) < 0 && errno != EEXIST)
 		die(outdir, strerror(errno));
 	seed_decoders();
+	seed_tcp();
 	seed_frag();
 	seed_reasm();
 	seed_cores();
