@@ -22,12 +22,15 @@ DEPFLAGS = -MMD -MP
 # The shared library of the ladder: wire formats, checksums, device, loop.
 LIB_SRC := lib/cksum.c lib/drop.c lib/ipv4.c lib/icmp.c lib/icmp_host.c \
            lib/eth.c lib/arp.c lib/eth_host.c lib/udp.c lib/tcp.c lib/pcap.c lib/dev.c lib/opts.c \
-           lib/trace.c lib/run.c lib/reasm.c lib/frag.c lib/ip_host.c
+           lib/trace.c lib/run.c lib/reasm.c lib/frag.c lib/ip_host.c lib/udp_host.c
 
 # One program per rung: its folder, its source, its binary.
-PROGS    := tun_echo icmp_reply tap_arp udp_echo
+PROGS    := tun_echo icmp_reply tap_arp udp_echo tcp_mini
 BINS     := $(foreach p,$(PROGS),$(p)/$(p))
 SAN_BINS := $(foreach p,$(PROGS),build/san/$(p)/$(p))
+# Rung 5 is more than one file: its protocol logic, by RFC 9293 section.
+TCP_MINI_SRC := tcp_mini/conn.c tcp_mini/input.c tcp_mini/output.c \
+                tcp_mini/apps.c tcp_mini/ring.c
 
 UNIT_SRC := tests/unit/unit.c tests/unit/test_cksum.c tests/unit/test_ipv4.c \
             tests/unit/test_icmp.c tests/unit/test_pcap.c tests/unit/test_cores.c \
@@ -40,9 +43,10 @@ LIB_OBJ     := $(LIB_SRC:%.c=build/obj/%.o)
 LIB_SAN_OBJ := $(LIB_SRC:%.c=build/san/obj/%.o)
 # Rung cores that live in their program's file, again without main(), for
 # the unit tests.  (icmp_reply's core is lib/icmp_host.c.)
-CORE_SRC    := tun_echo/tun_echo.c tap_arp/tap_arp.c udp_echo/udp_echo.c
-CORE_OBJ    := $(CORE_SRC:%.c=build/obj/core/%.o)
-CORE_SAN_OBJ := $(CORE_SRC:%.c=build/san/obj/core/%.o)
+CORE_SRC    := tun_echo/tun_echo.c tap_arp/tap_arp.c udp_echo/udp_echo.c \
+               tcp_mini/tcp_mini.c
+CORE_OBJ    := $(CORE_SRC:%.c=build/obj/core/%.o) $(TCP_MINI_SRC:%.c=build/obj/%.o)
+CORE_SAN_OBJ := $(CORE_SRC:%.c=build/san/obj/core/%.o) $(TCP_MINI_SRC:%.c=build/san/obj/%.o)
 UNIT_OBJ     := $(UNIT_SRC:%.c=build/obj/%.o)
 UNIT_SAN_OBJ := $(UNIT_SRC:%.c=build/san/obj/%.o)
 
@@ -65,6 +69,7 @@ build/obj/core/%.o: %.c
 
 $(BINS): %: build/obj/%.o $(LIB_OBJ)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^
+tcp_mini/tcp_mini: $(TCP_MINI_SRC:%.c=build/obj/%.o)
 
 build/unit: $(UNIT_OBJ) $(CORE_OBJ) $(LIB_OBJ)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^
@@ -81,6 +86,7 @@ build/san/obj/core/%.o: %.c
 build/san/%: build/san/obj/%.o $(LIB_SAN_OBJ)
 	@mkdir -p $(@D)
 	$(CC) $(SANFLAGS) $(LDFLAGS) -o $@ $^
+build/san/tcp_mini/tcp_mini: $(TCP_MINI_SRC:%.c=build/san/obj/%.o)
 
 build/san/unit: $(UNIT_SAN_OBJ) $(CORE_SAN_OBJ) $(LIB_SAN_OBJ)
 	$(CC) $(SANFLAGS) $(LDFLAGS) -o $@ $^
@@ -151,7 +157,8 @@ FUZZFLAGS    := -O1 -g -fno-omit-frame-pointer -fno-sanitize-recover=all \
 FUZZ_BINS    := $(FUZZ_TARGETS:%=build/fuzz/fuzz_%)
 FUZZ_LOGS    := $(FUZZ_TARGETS:%=build/fuzz/logs/%.log)
 FUZZ_OBJ     := $(LIB_SRC:%.c=build/fuzz/obj/%.o) build/fuzz/obj/fuzz/fuzz.o \
-                $(CORE_SRC:%.c=build/fuzz/obj/core/%.o)
+                $(CORE_SRC:%.c=build/fuzz/obj/core/%.o) \
+                $(TCP_MINI_SRC:%.c=build/fuzz/obj/%.o)
 
 build/fuzz/obj/%.o: %.c
 	@mkdir -p $(@D)

@@ -42,47 +42,13 @@
 
 #include "../lib/opts.h"
 #include "../lib/run.h"
-#include "../lib/udp.h"
+#include "../lib/udp_host.h"
 
 void udp_echo_init(struct udp_echo *st, const uint8_t mac[6], uint32_t addr,
 		   uint16_t port, int mtu, uint64_t now_ms, struct txq *tx)
 {
 	ip_host_init(&st->host, mac, addr, mtu, now_ms, tx);
 	st->port = port;
-}
-
-/* Echo a UDP datagram to its sender, or say the port is unreachable. */
-static enum drop udp_input(struct udp_echo *st, const uint8_t *pkt,
-			   const struct ipv4_hdr *ip, uint64_t now_ms,
-			   struct txq *tx)
-{
-	struct udp_hdr u, reply;
-	enum drop why;
-	uint8_t *out;
-	size_t n;
-
-	why = udp_parse(ip->payload, ip->payload_len, ip->src, ip->dst, &u);
-	if (why != DROP_NONE)
-		return why;
-	/* RFC 768: source port 0 means "no reply expected". */
-	if (u.src_port == 0)
-		return DROP_UDP_NO_SOURCE_PORT;
-	if (u.dst_port != st->port)
-		return ip_host_unreachable(&st->host, ICMP_CODE_PORT_UNREACHABLE,
-					   DROP_UDP_PORT_UNREACHABLE, pkt, ip,
-					   now_ms);
-	/* RFC 862: "send back any data it receives", to where it came from.
-	 * The reply is written straight into the out queue, where the IP
-	 * layer puts its headers in front of it (lib/ip_host.c). */
-	out = ip_host_tx_payload(&st->host, tx, UDP_HDR_LEN + u.data_len);
-	if (!out)
-		return DROP_TX_QUEUE_FULL;
-	reply = u;
-	reply.src_port = u.dst_port;
-	reply.dst_port = u.src_port;
-	n = udp_emit(&reply, ip->dst, ip->src, out, UDP_HDR_LEN + u.data_len);
-	ip_host_tx_push(&st->host, ip->src, IPV4_PROTO_UDP, n, now_ms, tx);
-	return DROP_NONE;
 }
 
 enum drop udp_echo_input(struct udp_echo *st, const uint8_t *frame, size_t len,
@@ -99,7 +65,8 @@ enum drop udp_echo_input(struct udp_echo *st, const uint8_t *frame, size_t len,
 	if (why == DROP_NONE && pkt) {
 		/* 4. Demultiplex on the protocol. */
 		if (ip.proto == IPV4_PROTO_UDP)
-			why = udp_input(st, pkt, &ip, now_ms, tx);
+			why = udp_host_input(&st->host, st->port, pkt, &ip,
+					       now_ms, tx);
 		else
 			why = ip_host_unreachable(&st->host,
 						  ICMP_CODE_PROTOCOL_UNREACHABLE,

@@ -1,0 +1,388 @@
+/*
+ * conn.c - the connection table, initial sequence numbers, the user calls
+ * (RFC 9293 3.10.1-3.10.6) and the timers (3.10.8, RFC 6298).
+ */
+#include "tcp_mini.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+static const char *const state_names[] = {
+	[TCP_CLOSED] = "CLOSED",
+	[TCP_LISTEN] = "LISTEN",
+	[TCP_SYN_SENT] = "SYN-SENT",
+	[TCP_SYN_RECEIVED] = "SYN-RECEIVED",
+	[TCP_ESTABLISHED] = "ESTABLISHED",
+	[TCP_FIN_WAIT_1] = "FIN-WAIT-1",
+	[TCP_FIN_WAIT_2] = "FIN-WAIT-2",
+	[TCP_CLOSE_WAIT] = "CLOSE-WAIT",
+	[TCP_CLOSING] = "CLOSING",
+	[TCP_LAST_ACK] = "LAST-ACK",
+	[TCP_TIME_WAIT] = "TIME-WAIT",
+};
+
+const char *tcp_state_name(enum tcp_state s)
+{
+	return state_names[s];
+}
+
+/* One line of --trace text, "tcp 10.10.10.1:7 < 10.10.10.2:40000 ...".
+ * A full log loses lines rather than the program blocking. */
+void tcp_log(struct tcp_mini *st, const struct tcp_conn *c, const char *fmt, ...)
+{
+	char peer[16];
+	size_t room = sizeof(st->log) - st->log_len;
+	va_list ap;
+	int n;
+
+	ipv4_addr_format(c->raddr, peer);
+	n = snprintf(st->log + st->log_len, room, "tcp :%u %s:%u ", c->lport,
+		     peer, c->rport);
+	if (n < 0 || (size_t)n >= room)
+		return;
+	va_start(ap, fmt);
+	n += vsnprintf(st->log + st->log_len + n, room - (size_t)n, fmt, ap);
+	va_end(ap);
+	if ((size_t)n + 1 >= room)
+		return;		/* did not fit: the line is dropped whole */
+	st->log[st->log_len + (size_t)n] = '\n';
+	st->log_len += (size_t)n + 1;
+	st->log[st->log_len] = '\0';
+}
+
+void tcp_set_state(struct tcp_mini *st, struct tcp_conn *c, enum tcp_state s)
+{
+	if (c->state == s)
+		return;
+	tcp_log(st, c, "%s -> %s", tcp_state_name(c->passive && c->state == TCP_CLOSED ?
+						   TCP_LISTEN : c->state),
+		tcp_state_name(s));
+	if (c->passive && c->state == TCP_SYN_RECEIVED)
+		st->half_open--;
+	if (c->passive && s == TCP_SYN_RECEIVED)
+		st->half_open++;
+	c->state = s;
+}
+
+/* --- the table -------------------------------------------------------- */
+
+/* The connection a segment from raddr:rport to our lport belongs to.  A
+ * linear search: 128 slots; the last one found is tried first, since a
+ * batch of segments mostly belongs to one busy connection. */
+struct tcp_conn *tcp_find(struct tcp_mini *st, uint32_t raddr, uint16_t rport,
+			  uint16_t lport)
+{
+	struct tcp_conn *c = &st->conn[st->last_hit];
+	size_t i;
+
+	if (c->state != TCP_CLOSED && c->raddr == raddr && c->rport == rport &&
+	    c->lport == lport)
+		return c;
+	for (i = 0; i < TCP_MAX_CONN; i++) {
+		c = &st->conn[i];
+		if (c->state != TCP_CLOSED && c->raddr == raddr &&
+		    c->rport == rport && c->lport == lport) {
+			st->last_hit = i;
+			return c;
+		}
+	}
+	return NULL;
+}
+
+struct tcp_conn *tcp_alloc(struct tcp_mini *st, enum drop *why)
+{
+	size_t i;
+
+	for (i = 0; i < TCP_MAX_CONN; i++) {
+		struct tcp_conn *c = &st->conn[i];
+
+		if (c->state == TCP_CLOSED) {
+			memset(c, 0, sizeof(*c));
+			c->rto_ms = TCP_RTO_INITIAL_MS;
+			return c;
+		}
+	}
+	*why = DROP_TCP_TABLE_FULL;
+	return NULL;
+}
+
+void tcp_free(struct tcp_mini *st, struct tcp_conn *c)
+{
+	tcp_set_state(st, c, TCP_CLOSED);
+	st->mem_used -= c->snd.cap + c->rcv.cap;
+	ring_free_buf(&c->snd);
+	ring_free_buf(&c->rcv);
+	if (st->client_slot >= 0 && &st->conn[st->client_slot] == c) {
+		st->client_end = c->end == END_NONE ? END_CLOSED : c->end;
+		st->client_slot = -1;
+	}
+}
+
+/* Both rings at their starting size, or smaller when many connections
+ * share the budget; false if not even the smallest fits. */
+bool tcp_rings_alloc(struct tcp_mini *st, struct tcp_conn *c)
+{
+	size_t size = TCP_RING_START;
+
+	while (size > TCP_RING_MIN && st->mem_used + 2 * size > TCP_MEM_BUDGET)
+		size /= 2;
+	if (st->mem_used + 2 * size > TCP_MEM_BUDGET)
+		return false;
+	if (!ring_resize(&c->snd, size))
+		return false;
+	if (!ring_resize(&c->rcv, size)) {
+		ring_free_buf(&c->snd);
+		return false;
+	}
+	st->mem_used += 2 * size;
+	return true;
+}
+
+/* Double a ring that is filling up, if it may still grow and the budget
+ * has room: a busy connection gets a window that covers the time data
+ * spends in flight, while 64 idle ones stay small. */
+void tcp_ring_grow(struct tcp_mini *st, struct ring *r)
+{
+	size_t old = r->cap;
+
+	if (old == 0 || old >= TCP_RING_MAX || st->mem_used + old > TCP_MEM_BUDGET)
+		return;
+	if (ring_resize(r, old * 2))
+		st->mem_used += old;
+}
+
+/*
+ * RFC 6528: ISN = M + F(localip, localport, remoteip, remoteport, secretkey)
+ * with M a clock ticking every 4 microseconds.  The clock makes numbers
+ * climb for successive connections of the same four-tuple (so an old
+ * duplicate cannot land in the new one's window); the keyed hash makes
+ * them unguessable from outside, so that nobody can forge a segment into
+ * a connection they cannot see (the attack of RFC 6528 section 1).
+ *
+ * F here is a few rounds of a 64-bit mixer keyed from --seed: enough to
+ * make the numbers look random and repeat under the same seed.  It is not
+ * a cryptographic hash; Linux uses SipHash with a secret from its random
+ * pool, which is what a stack facing the Internet needs.
+ */
+static uint64_t mix64(uint64_t x)
+{
+	x ^= x >> 30;
+	x *= 0xbf58476d1ce4e5b9ull;
+	x ^= x >> 27;
+	x *= 0x94d049bb133111ebull;
+	x ^= x >> 31;
+	return x;
+}
+
+seq_t tcp_isn(struct tcp_mini *st, uint32_t raddr, uint16_t lport,
+	      uint16_t rport, uint64_t now_ms)
+{
+	uint64_t f;
+
+	if (st->isn_fixed)
+		return seq(st->isn_base);
+	f = mix64(st->key[0] ^ (((uint64_t)st->host.ip.addr << 32) | raddr));
+	f = mix64(f ^ st->key[1] ^ (((uint64_t)lport << 16) | rport));
+	return seq((uint32_t)(now_ms * 250) + (uint32_t)f);
+}
+
+/* --- user calls (RFC 9293 3.10.1-3.10.6) ------------------------------ */
+
+/* OPEN, active: a SYN to raddr:rport from lport.  The output step sends
+ * it, once ARP has found the peer's MAC. */
+struct tcp_conn *tcp_open(struct tcp_mini *st, uint32_t raddr, uint16_t rport,
+			  uint16_t lport, uint64_t now_ms)
+{
+	enum drop why = DROP_NONE;
+	struct tcp_conn *c = tcp_alloc(st, &why);
+
+	if (!c)
+		return NULL;
+	c->app = APP_CLIENT;
+	c->raddr = raddr;
+	c->rport = rport;
+	c->lport = lport;
+	if (!tcp_rings_alloc(st, c))
+		return NULL;
+	c->iss = tcp_isn(st, raddr, lport, rport, now_ms);
+	c->snd_una = c->iss;
+	c->snd_nxt = c->iss;
+	c->snd_max = c->iss;
+	c->rcv_wscale = TCP_OUR_WSCALE;	/* offered; kept if the peer agrees */
+	c->syn_due = true;
+	c->state = TCP_CLOSED;
+	tcp_set_state(st, c, TCP_SYN_SENT);
+	return c;
+}
+
+/* SEND: queue data behind what is queued; returns how much fitted. */
+size_t tcp_send(struct tcp_mini *st, struct tcp_conn *c, const uint8_t *data,
+		size_t n)
+{
+	if (c->fin_queued)
+		return 0;	/* "error: connection closing" */
+	if (ring_free(&c->snd) < n)
+		tcp_ring_grow(st, &c->snd);
+	return ring_write(&c->snd, data, n);
+}
+
+/* RECEIVE, done: the application took n bytes from the receive ring. */
+void tcp_received(struct tcp_mini *st, struct tcp_conn *c, size_t n)
+{
+	uint32_t before = tcp_rcv_window(c), after;
+
+	(void)st;
+	ring_drop(&c->rcv, n);
+	/* RFC 9293 3.8.6.2.2: tell the peer once the window has opened by
+	 * a useful amount (or from below one segment), not for every byte. */
+	after = tcp_rcv_window(c);
+	if (after >= before + 2u * c->mss || after >= before + c->rcv.cap / 2 ||
+	    (before < c->mss && after >= c->mss))
+		c->ack_due = true;
+}
+
+/* CLOSE: "I have no more to send."  A FIN follows the queued data. */
+void tcp_close(struct tcp_mini *st, struct tcp_conn *c)
+{
+	if (c->fin_queued)
+		return;
+	switch (c->state) {
+	case TCP_SYN_SENT:
+		tcp_free(st, c);	/* nothing was said yet */
+		return;
+	case TCP_SYN_RECEIVED:
+	case TCP_ESTABLISHED:
+		tcp_set_state(st, c, TCP_FIN_WAIT_1);
+		break;
+	case TCP_CLOSE_WAIT:
+		tcp_set_state(st, c, TCP_LAST_ACK);
+		break;
+	default:
+		return;
+	}
+	c->fin_queued = true;
+	c->fin_seq = seq_add(c->snd_una, (uint32_t)c->snd.len);
+}
+
+/* ABORT (and a reset from the peer, and giving up): the connection is
+ * gone at once.  Whoever calls it sends the RST, if one is due. */
+void tcp_abort(struct tcp_mini *st, struct tcp_conn *c, enum tcp_end end)
+{
+	c->end = end;
+	tcp_free(st, c);
+}
+
+/* --- timers (RFC 9293 3.10.8, RFC 6298) ------------------------------- */
+
+/*
+ * RFC 6298 section 2, on each measurement R of a round-trip time:
+ *   (2.2) the first:  SRTT <- R,  RTTVAR <- R/2
+ *   (2.3) later ones: RTTVAR <- (1 - 1/4) * RTTVAR + 1/4 * |SRTT - R'|
+ *                     SRTT <- (1 - 1/8) * SRTT + 1/8 * R'
+ *         (RTTVAR first: it uses the old SRTT)
+ *   then RTO <- SRTT + max(G, 4 * RTTVAR), with G the clock's granularity
+ *   (1 ms here).
+ * (2.4) says a minimum of 1 s.  Like Linux we use 200 ms: 1 s dates from
+ * coarse clocks and makes one lost segment on a LAN cost a second; RFC
+ * 6298 itself allows a smaller minimum "if experience shows".  (2.5) A
+ * maximum may be placed on RTO provided it is at least 60 s.
+ */
+void tcp_rtt_sample(struct tcp_conn *c, uint32_t r_ms)
+{
+	uint32_t r = r_ms * 1000, rto, delta;
+
+	if (!c->rtt_valid) {
+		c->srtt_us = r;
+		c->rttvar_us = r / 2;
+		c->rtt_valid = true;
+	} else {
+		delta = c->srtt_us > r ? c->srtt_us - r : r - c->srtt_us;
+		c->rttvar_us = c->rttvar_us - c->rttvar_us / 4 + delta / 4;
+		c->srtt_us = c->srtt_us - c->srtt_us / 8 + r / 8;
+	}
+	rto = (c->srtt_us + (4 * c->rttvar_us > 1000 ? 4 * c->rttvar_us : 1000)) / 1000;
+	if (rto < TCP_RTO_MIN_MS)
+		rto = TCP_RTO_MIN_MS;
+	if (rto > TCP_RTO_MAX_MS)
+		rto = TCP_RTO_MAX_MS;
+	c->rto_ms = rto;
+}
+
+/* (5.1) "Every time a packet containing data is sent (including a
+ * retransmission), if the timer is not running, start it running so that
+ * it will expire after RTO seconds." */
+void tcp_timer_start(struct tcp_conn *c, uint64_t now_ms)
+{
+	if (c->rto_at == 0)
+		c->rto_at = now_ms + c->rto_ms;
+}
+
+/* The retransmission timer of c went off. */
+static void rto_expired(struct tcp_mini *st, struct tcp_conn *c, uint64_t now_ms)
+{
+	bool syn = c->state == TCP_SYN_SENT || c->state == TCP_SYN_RECEIVED;
+	/* The persist timer (RFC 9293 3.8.6.1): data waits and the peer's
+	 * window is shut (or too small to send into, and nothing is in
+	 * flight whose ACK could open it).  A peer that answers each probe
+	 * is alive, however long its reader sleeps: that resets the count. */
+	bool persist = !syn && c->snd.len > 0 &&
+		       (c->snd_wnd == 0 || seq_eq(c->snd_una, c->snd_max));
+
+	c->rto_at = 0;
+	if (persist && c->heard)
+		c->retries = 0;
+	c->heard = false;
+	if (++c->retries > (syn ? TCP_SYN_RETRIES : TCP_MAX_RETRIES)) {
+		/* Bounded: the peer is gone.  The client says "timed out". */
+		st->host.drops[DROP_TCP_RETRIES_EXCEEDED]++;
+		tcp_log(st, c, "gave up after %u tries", c->retries - 1);
+		tcp_abort(st, c, END_TIMED_OUT);
+		return;
+	}
+	/* (5.5) "The host MUST set RTO <- RTO * 2 ("back off the timer")";
+	 * the maximum of (2.5) applies. */
+	c->rto_ms = c->rto_ms * 2 > TCP_RTO_MAX_MS ? TCP_RTO_MAX_MS : c->rto_ms * 2;
+	/* Karn's rule: a segment sent twice gives no RTT sample. */
+	c->timing = false;
+	if (syn)
+		c->syn_due = true;
+	else if (persist)
+		c->probe_due = true;	/* a byte past the window: output.c */
+	else
+		/* (5.4) "Retransmit the earliest segment that has not been
+		 * acknowledged": we go back to SND.UNA and send again from
+		 * there (go-back-N; with no SACK we can't know what arrived). */
+		c->snd_nxt = c->snd_una;
+	/* (5.6) "Start the retransmission timer": the output step does, as
+	 * it sends. */
+	(void)now_ms;
+}
+
+/* All timers due by now_ms; returns the next deadline. */
+uint64_t tcp_timers(struct tcp_mini *st, uint64_t now_ms)
+{
+	uint64_t next = UINT64_MAX;
+	size_t i;
+
+	for (i = 0; i < TCP_MAX_CONN; i++) {
+		struct tcp_conn *c = &st->conn[i];
+
+		if (c->state == TCP_CLOSED)
+			continue;
+		if (c->tw_at && c->tw_at <= now_ms) {
+			/* 2*MSL in TIME-WAIT: no old duplicate can be left. */
+			tcp_free(st, c);
+			continue;
+		}
+		if (c->rto_at && c->rto_at <= now_ms)
+			rto_expired(st, c, now_ms);
+		if (c->state == TCP_CLOSED)
+			continue;
+		if (c->tw_at && c->tw_at < next)
+			next = c->tw_at;
+		if (c->rto_at && c->rto_at < next)
+			next = c->rto_at;
+	}
+	return next;
+}
