@@ -315,7 +315,7 @@ static void make_room(struct runner *r, uint64_t ts_us)
 static int device_loop(struct runner *r, const sigset_t *wait_mask)
 {
 	struct pollfd pfd[1 + MAX_CORE_FDS];
-	uint64_t deadline = RUN_NO_DEADLINE;
+	uint64_t deadline = 0;		/* the first round runs the timers */
 	int status;
 
 	while (!stop_signal) {
@@ -441,7 +441,7 @@ int run(const struct prog *p, const struct opts *o, struct core *c)
 		printf("ready %s%s%s\n", o->dev, c->ready_detail ? " " : "",
 		       c->ready_detail ? c->ready_detail : "");
 		fflush(stdout);
-		flush_tx(&r, r.start_us);
+		end_batch(&r, r.start_us, clock_us(CLOCK_MONOTONIC) / 1000);
 		rc = device_loop(&r, &wait_mask);
 	}
 	summary(&r);
