@@ -23,7 +23,16 @@
 #      a recvfrom/sendto loop on the kernel's stack, across a veth pair
 #      (10.10.11.2 -> 10.10.11.1:7): 64-byte datagrams with 1 and 32 in
 #      flight, 1472 and 8000 bytes with 32 in flight.
-#   6. The tables, on stdout and in $BENCH_OUT.
+#   6. TCP, tcp_mini against tcpsrvd (the kernel's TCP with a process per
+#      connection serving echo, discard and chargen) across a veth pair,
+#      the kernel's nc as the client of both: bulk MB/s into discard (9)
+#      and out of chargen (19), BENCH_TCP_MB each way, no byte lost (nc's
+#      exit status, a byte count, and a hash of the chargen stream against
+#      RFC 864's pattern); tcpload's round trips per second on one echo
+#      connection (1 and 1460 bytes); 64 echo connections at once, 1 MB
+#      each, every byte compared; tcp_mini's peak RSS (VmHWM) after them;
+#      the tap's tx_dropped.
+#   7. The tables, on stdout and in $BENCH_OUT.
 #
 # Safety: everything happens inside namespaces named tlbench-<our pid>-*,
 # created here and deleted on exit (trap EXIT), whatever happens. Nothing
@@ -41,7 +50,8 @@
 #   BENCH_PING_COUNT    ping -f count (default 20000, 1..1000000)
 #   BENCH_MAX_REQUESTS  cap on requests per echoload run, and on datagrams per
 #                       udpload run (default 10000000)
-#   CC                  compiler for echoload, udpload, udpechod (default cc)
+#   BENCH_TCP_MB        megabytes per bulk TCP transfer (default 1024, 1..16384)
+#   CC                  compiler for the bench tools (default cc)
 # Exit status: 0 if every built target was measured, 1 if any failed,
 # 2 on a bad environment setting.
 
@@ -55,6 +65,7 @@ BENCH_OUT=${BENCH_OUT:-$root/tests/bench/last-run.txt}
 BENCH_SECONDS=${BENCH_SECONDS:-3}
 BENCH_PING_COUNT=${BENCH_PING_COUNT:-20000}
 BENCH_MAX_REQUESTS=${BENCH_MAX_REQUESTS:-10000000}
+BENCH_TCP_MB=${BENCH_TCP_MB:-1024}
 CC=${CC:-cc}
 
 # The in-flight counts to measure: 1 shows latency, 32 shows throughput.
@@ -77,6 +88,15 @@ UDP_RUNGS=(udp_echo:tap0 tcp_mini:tap0)
 UDP_RUNS=(64:1 64:32 1472:32 8000:32)
 UDP_PORT=7
 
+# TCP: the round-trip sizes (1 byte: pure latency; 1460: one full segment
+# at MTU 1500), the connections held at once, the bytes each sends, and
+# the megabytes of chargen whose hash is checked (hashing costs more than
+# the transfer, so it is a run of its own, not the timed one).
+TCP_RR_SIZES=(1 1460)
+TCP_CONNS=64
+TCP_CONN_BYTES=1048576
+TCP_HASH_MB=64
+
 prefix="tlbench-$$"
 
 say() { printf 'bench: %s\n' "$*" >&2; }
@@ -96,12 +116,17 @@ check_int() {
 check_int BENCH_SECONDS "$BENCH_SECONDS" 1 60
 check_int BENCH_PING_COUNT "$BENCH_PING_COUNT" 1 1000000
 check_int BENCH_MAX_REQUESTS "$BENCH_MAX_REQUESTS" 1 1000000000
+check_int BENCH_TCP_MB "$BENCH_TCP_MB" 1 16384
 
 if [[ $(id -u) -ne 0 ]]; then
 	die "must run as root: it creates network namespaces and raw sockets (try: sudo make bench)"
 fi
-for tool in ip ping timeout awk; do
-	command -v "$tool" >/dev/null || die "needs '$tool' (Debian: apt-get install iproute2 iputils-ping coreutils gawk)"
+for tool in ip ping timeout awk sysctl; do
+	command -v "$tool" >/dev/null || die "needs '$tool' (Debian: apt-get install iproute2 iputils-ping coreutils gawk procps)"
+done
+
+for tool in nc sha256sum head wc; do
+	command -v "$tool" >/dev/null || die "needs '$tool' (Debian: apt-get install netcat-openbsd coreutils)"
 done
 
 # --- cleanup: runs however we exit ------------------------------------------
@@ -372,7 +397,9 @@ veth_pair() {
 echoload=$here/echoload
 udpload=$here/udpload
 udpechod=$here/udpechod
-for tool in "$echoload" "$udpload" "$udpechod"; do
+tcpload=$here/tcpload
+tcpsrvd=$here/tcpsrvd
+for tool in "$echoload" "$udpload" "$udpechod" "$tcpload" "$tcpsrvd"; do
 	if [[ ! -x $tool || $tool.c -nt $tool || $here/benchutil.c -nt $tool ||
 		$here/benchutil.h -nt $tool ]]; then
 		say "building $tool with $CC"
@@ -489,7 +516,160 @@ for rung in "${UDP_RUNGS[@]}"; do
 	ip netns del "$ns"
 done
 
-# --- 5. the report ----------------------------------------------------------------
+# --- 5. TCP: tcp_mini next to the kernel ------------------------------------------
+
+# Results, keyed "target,what".
+declare -A tcp
+ttargets=()        # targets measured over TCP, in order
+
+# now_ns: the clock, for the bulk transfers' times.
+now_ns() { date +%s%N; }
+
+# mbps BYTES NS: megabytes (10^6) per second.
+mbps() { awk -v b="$1" -v t="$2" 'BEGIN { if (t > 0) printf "%.0f", b * 1000 / t; else print "-" }'; }
+
+# The RFC 864 stream from its start, N bytes of it, hashed: what a correct
+# chargen must send. awk builds the 7030-byte block once and repeats it.
+chargen_hash() {
+	awk -v n=$(($1 / 7030 + 1)) 'BEGIN {
+		for (l = 0; l < 95; l++) {
+			for (c = 0; c < 72; c++) b = b sprintf("%c", 32 + (l + c) % 95)
+			b = b "\r\n"
+		}
+		for (i = 0; i < n; i++) printf "%s", b
+	}' | head -c "$1" | sha256sum | cut -d' ' -f1
+}
+
+# measure_tcp TARGET NAMESPACE DST: nc into discard and out of chargen,
+# tcpload round trips and 64 connections, all from NAMESPACE to DST.
+measure_tcp() {
+	local target=$1 ns=$2 dst=$3 bytes t0 t1 rc got size line hash
+	local limit=$((BENCH_TCP_MB / 10 + 30))	# seconds: 10 MB/s would be a failure
+
+	bytes=$((BENCH_TCP_MB * 1000000))
+	if ! timeout 10 ip netns exec "$ns" ping -n -q -c 1 -W 2 "$dst" >/dev/null 2>&1; then
+		notes+=("$target (tcp): FAILED: no reply to a ping of $dst")
+		return 1
+	fi
+
+	# Into discard. nc -N shuts its side down at the end of stdin and
+	# exits 0 when the server closes: the server's FIN comes after ours,
+	# which comes after the last byte, so every byte arrived.
+	say "$target: nc, $BENCH_TCP_MB MB into discard"
+	t0=$(now_ns)
+	rc=0
+	head -c "$bytes" /dev/zero | timeout "$limit" ip netns exec "$ns" nc -N "$dst" 9 || rc=$?
+	t1=$(now_ns)
+	if ((rc != 0)); then
+		notes+=("$target (tcp): FAILED: nc into discard exited $rc")
+		return 1
+	fi
+	tcp[$target,discard]=$(mbps "$bytes" $((t1 - t0)))
+
+	# Out of chargen: nc until head has its bytes (nc then ends with the
+	# pipe; the RSTs that follow are the kernel's answer to what was
+	# still in flight, and count under tcp_mini's tcp_rst_no_connection).
+	say "$target: nc, $BENCH_TCP_MB MB out of chargen"
+	t0=$(now_ns)
+	got=$(timeout "$limit" ip netns exec "$ns" nc -d "$dst" 19 </dev/null | head -c "$bytes" | wc -c) || true
+	t1=$(now_ns)
+	if [[ $got != "$bytes" ]]; then
+		notes+=("$target (tcp): FAILED: chargen gave $got bytes of $bytes")
+		return 1
+	fi
+	tcp[$target,chargen]=$(mbps "$bytes" $((t1 - t0)))
+
+	# The chargen stream's content: RFC 864's pattern, byte for byte.
+	say "$target: nc, $TCP_HASH_MB MB of chargen hashed"
+	hash=$(timeout "$limit" ip netns exec "$ns" nc -d "$dst" 19 </dev/null |
+		head -c $((TCP_HASH_MB * 1000000)) | sha256sum | cut -d' ' -f1) || true
+	if [[ $hash == "$chargen_want" ]]; then
+		tcp[$target,pattern]=ok
+	else
+		tcp[$target,pattern]=WRONG
+		notes+=("$target (tcp): FAILED: chargen's bytes are not RFC 864's pattern")
+		failed=1
+	fi
+
+	for size in "${TCP_RR_SIZES[@]}"; do
+		say "$target: tcpload -m rr -s $size for ${BENCH_SECONDS} s"
+		if ! line=$(timeout $((BENCH_SECONDS + 15)) ip netns exec "$ns" \
+			"$tcpload" -d "$dst" -m rr -s "$size" -t "$BENCH_SECONDS"); then
+			notes+=("$target (tcp): FAILED: tcpload -m rr -s $size: $line")
+			return 1
+		fi
+		details+=("$target tcpload -m rr -s $size: $line")
+		tcp[$target,rr$size]=$(field "$line" rate_per_s)
+		tcp[$target,rrp50_$size]=$(field "$line" p50_us)
+	done
+
+	say "$target: tcpload -m many: $TCP_CONNS connections, $TCP_CONN_BYTES bytes each"
+	if ! line=$(timeout 60 ip netns exec "$ns" "$tcpload" -d "$dst" -m many \
+		-k "$TCP_CONNS" -b "$TCP_CONN_BYTES" -t 40); then
+		notes+=("$target (tcp): FAILED: tcpload -m many: $line")
+		return 1
+	fi
+	details+=("$target tcpload -m many: $line")
+	tcp[$target,many]="$(field "$line" ok)/$TCP_CONNS"
+	tcp[$target,many_mbps]=$(field "$line" mbytes_per_s)
+	ttargets+=("$target")
+}
+
+chargen_want=$(chargen_hash $((TCP_HASH_MB * 1000000)))
+
+# kernel-veth: tcpsrvd in tk1, nc and tcpload in tk2.
+tk1=$prefix-tk1
+tk2=$prefix-tk2
+ns_add "$tk1"
+ns_add "$tk2"
+veth_pair "$tk1" "$tk2"
+srvd_life=$((3 * (BENCH_TCP_MB / 10 + 30) + 2 * (BENCH_SECONDS + 15) + 80))
+ip netns exec "$tk1" "$tcpsrvd" -a 10.10.11.1 -t "$srvd_life" \
+	>"$tmp/tcpsrvd.out" 2>"$tmp/tcpsrvd.err" &
+stack_pid=$!
+if ! wait_ready tcpsrvd; then
+	notes+=("kernel-veth (tcp): FAILED: tcpsrvd did not start")
+	failed=1
+else
+	ok=1
+	measure_tcp kernel-veth "$tk2" 10.10.11.1 || ok=0
+	if ! stop_stack; then
+		notes+=("kernel-veth (tcp): tcpsrvd did not exit 0 on SIGTERM")
+		ok=0
+	fi
+	details+=("kernel-veth (tcp) tcpsrvd: $(grep -c discard "$tmp/tcpsrvd.err") discard, $(grep -c chargen "$tmp/tcpsrvd.err") chargen, $(grep -c echo "$tmp/tcpsrvd.err") echo connections; discard lines: $(grep discard "$tmp/tcpsrvd.err" | tr '\n' ' ')")
+	((ok)) || failed=1
+fi
+ip netns del "$tk1"
+ip netns del "$tk2"
+
+# tcp_mini, started afresh: its peak RSS and counters are the TCP runs'.
+if bin=$(find_bin tcp_mini); then
+	ns=$prefix-tcp_mini-tcp
+	ns_add "$ns"
+	if ! start_stack tcp_mini "$bin" tap0 "$ns"; then
+		notes+=("tcp_mini (tcp): FAILED: did not start (see messages above)")
+		failed=1
+	else
+		ok=1
+		measure_tcp tcp_mini "$ns" 10.10.10.1 || ok=0
+		# Read before the program exits: the process and its device go
+		# away with it. VmHWM is the peak resident set of the whole run.
+		tcp[tcp_mini,rss]=$(awk '/^VmHWM:/ { print $2 }' "/proc/$stack_pid/status" 2>/dev/null || echo -)
+		tcp[tcp_mini,tx_dropped]=$(ip netns exec "$ns" cat /sys/class/net/tap0/statistics/tx_dropped 2>/dev/null || echo -)
+		counters=$(kernel_counters "$ns" tap0)
+		if ! stop_stack; then
+			notes+=("tcp_mini (tcp): did not exit 0 on SIGTERM")
+			ok=0
+		fi
+		details+=("tcp_mini (tcp) stderr: $(tail -n 30 "$tmp/tcp_mini.err" | tr '\n' ' ')")
+		details+=("tcp_mini (tcp) kernel counters: $counters")
+		((ok)) || failed=1
+	fi
+	ip netns del "$ns"
+fi
+
+# --- 6. the report ----------------------------------------------------------------
 
 # "x.xx" = a / b, or "-" when either is missing.
 ratio() {
@@ -538,6 +718,35 @@ report_udp() {
 	done
 }
 
+# The TCP table: each target, then tcp_mini / the kernel.
+report_tcp() {
+	local t k=kernel-veth size
+	echo
+	echo "tcp: nc (the kernel's) into discard and out of chargen, $BENCH_TCP_MB MB each; tcpload rr ${BENCH_SECONDS} s;"
+	echo "     $TCP_CONNS echo connections x $TCP_CONN_BYTES bytes; kernel-veth = tcpsrvd (a process per connection) across veth"
+	echo
+	printf '%-12s %11s %11s %8s %11s %11s %9s %8s %9s %8s %10s\n' target discard_MB/s \
+		chargen_MB/s pattern rr1/s rr1460/s rr1_p50us conns conns_MB/s rss_kB tx_dropped
+	for t in "${ttargets[@]}"; do
+		printf '%-12s %11s %11s %8s %11s %11s %9s %8s %9s %8s %10s\n' "$t" \
+			"${tcp[$t,discard]:--}" "${tcp[$t,chargen]:--}" "${tcp[$t,pattern]:--}" \
+			"${tcp[$t,rr1]:--}" "${tcp[$t,rr1460]:--}" "${tcp[$t,rrp50_1]:--}" \
+			"${tcp[$t,many]:--}" "${tcp[$t,many_mbps]:--}" \
+			"${tcp[$t,rss]:--}" "${tcp[$t,tx_dropped]:--}"
+	done
+	[[ -n ${tcp[$k,discard]:-} && -n ${tcp[tcp_mini,discard]:-} ]] || return 0
+	echo
+	echo "tcp_mini / kernel-veth (above 1 = faster than the kernel)"
+	echo
+	printf '%-12s %11s %11s %11s %11s %9s\n' target discard chargen rr1 rr1460 conns_MB/s
+	printf '%-12s %11s %11s %11s %11s %9s\n' tcp_mini \
+		"$(ratio "${tcp[tcp_mini,discard]:-}" "${tcp[$k,discard]:-}")" \
+		"$(ratio "${tcp[tcp_mini,chargen]:-}" "${tcp[$k,chargen]:-}")" \
+		"$(ratio "${tcp[tcp_mini,rr1]:-}" "${tcp[$k,rr1]:-}")" \
+		"$(ratio "${tcp[tcp_mini,rr1460]:-}" "${tcp[$k,rr1460]:-}")" \
+		"$(ratio "${tcp[tcp_mini,many_mbps]:-}" "${tcp[$k,many_mbps]:-}")"
+}
+
 report() {
 	local t n
 	echo "tunlab bench, $(date -u '+%Y-%m-%d %H:%M UTC')"
@@ -562,6 +771,9 @@ report() {
 	done
 	if ((${#utargets[@]})); then
 		report_udp
+	fi
+	if ((${#ttargets[@]})); then
+		report_tcp
 	fi
 	if ((${#notes[@]})); then
 		echo

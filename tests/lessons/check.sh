@@ -1,0 +1,583 @@
+#!/usr/bin/env bash
+# tests/lessons/check.sh - keep the lessons true to the code.
+#
+#   sudo bash tests/lessons/check.sh        every lesson
+#   sudo bash tests/lessons/check.sh 03     lessons/03-*.md only
+#   CHECK_KEEP=DIR ...                      also keep each session's real
+#                                           transcript in DIR (to re-capture)
+#
+# What it checks, printing TAP lines ("ok N - ...", "not ok N - ...") that
+# tests/run.sh adds up, and one summary line per lesson:
+#
+#   1. Every captured shell session in lessons/NN-*.md: a fenced block with
+#      "$ command" lines, each followed by the output it printed.  The
+#      commands are run again, one fresh network namespace per block (made
+#      here and deleted after it, everything under `timeout`), and the real
+#      transcript is compared with the lesson's after both are normalised
+#      (see normalise() below: times, rtt figures, dates, PIDs, kernel-made
+#      MACs, IP and ICMP identifiers, ephemeral ports, hex dumps, checksums
+#      that follow from those, runs of blanks).  A mismatch prints a unified
+#      diff.  A "..." line in the lesson stands for any number of lines.
+#   2. Every C excerpt (a ```c block) against the file it quotes.
+#   3. Every drop reason named in lib/drop.c appears in some lesson.
+#   4. Every script that runs external tools names each one in its tool list.
+#
+# How a session block is run:
+#   - each "$ " line (with its continuation lines: a trailing "\" or an
+#     unclosed quote) is one command; "# " is the prompt of a block that is
+#     all root-shell commands;
+#   - "sudo " is dropped (this runs as root); the namespace name "tunlab" is
+#     replaced by the block's own (tunlab-v6 by its own-v6), and "/tmp/" by
+#     the block's private temporary directory; both are mapped back in the
+#     output;
+#   - the commands run in a scratch directory where tun_echo/, icmp_reply/,
+#     tap_arp/, udp_echo/, build/, tests/, lib/ lead to the project's, so
+#     "./tun_echo/tun_echo" is the real program and files a lesson writes
+#     ("out", "z.pcap") land in the scratch directory;
+#   - a command that starts a rung program for good ("terminal 1": a
+#     ./PROG/PROG that is not --read, --help or --version) is run in the
+#     background: its stdout is shown once it says "ready" (or, if it exits
+#     at once, its stdout and stderr), and it keeps running, inside the
+#     namespace, until the block ends;
+#   - stdout and stderr are shown together, as on a terminal.
+#
+# Markers: HTML comments in the lesson source, invisible when rendered.
+#   <!-- check: skip REASON [words] -->
+#       just before a block: do not run or compare it; it is counted and
+#       listed under REASON (one word: second-terminal, wait, patch,
+#       interactive, host, slow, illustration, earlier-run, ...).
+#   <!-- check: setup SHELL -->
+#       just before a session block: run SHELL first (instead of the
+#       context), silently, in the block's shell, with the same rewriting
+#       as the commands.  Besides any shell
+#       command, SHELL may use:
+#         ns            the namespace of lesson 00 (lo up, IPv6 off,
+#                       ping_group_range), named "tunlab"
+#         ns6           the same with IPv6 left on
+#         start PROG [ARGS]   ./PROG/PROG ARGS in the namespace, in the
+#                       background until the block ends; waits for "ready"
+#         up DEV        10.10.10.2/24 on DEV, and DEV up (the kernel side)
+#   <!-- check: context SHELL -->
+#       anywhere: SHELL becomes the setup of every following session block
+#       of this lesson that has no setup marker of its own (until the next
+#       context marker).  "context none" resets it.  A lesson starts with none.
+#   <!-- check: single -->
+#       just before a session block: its first line is the only command,
+#       and every other line its output, even one that starts with "$ "
+#       (make demo shows the commands it runs that way).
+#   <!-- check: code PATH -->
+#       just before a ```c block: its lines must appear in PATH, in order
+#       and contiguous, ignoring blank lines and differences in blanks; a
+#       line that starts with "..." is an elision (each piece between
+#       elisions is found in turn).
+#   A ```c block that is not the project's code (a wrong version on
+#   purpose, a learner's program) is marked "skip illustration".  Fenced
+#   blocks with no "$ " command and no language (output of another
+#   terminal, diagrams) are not sessions and are not run.
+#
+# Needs root (network namespaces), the built programs (make) and the test
+# tools (make tools).  Without root it fails and says so.
+set -uo pipefail
+cd "$(dirname "$0")/../.." || exit 1
+TOP=$PWD
+only=${1:-}
+
+# shellcheck source=tests/deps.sh
+. tests/deps.sh
+
+# Everything this script runs outside the shell, with what the lessons'
+# sessions run (arping, nc, nstat, setpriv, xxd, ifconfig and route).
+LESSON_TOOLS="ip:iproute2 ping:iputils-ping arping:iputils-arping nc:netcat-openbsd
+socat:socat tcpdump:tcpdump timeout:coreutils setpriv:util-linux
+sysctl:procps pgrep:procps nstat:iproute2 xxd:xxd diff:diffutils
+ifconfig:net-tools route:net-tools"
+
+t=0		# TAP test number
+fails=0
+tap_ok()   { t=$((t + 1)); echo "ok $t - $*"; }
+tap_fail() { t=$((t + 1)); fails=$((fails + 1)); echo "not ok $t - $*"; }
+
+# --- normalise: what legitimately differs from run to run ---------------
+# Applied to the lesson's text and to the real output alike.
+normalise() {
+	awk '
+	BEGIN { X4 = "[0-9a-f][0-9a-f][0-9a-f][0-9a-f]"; H = "[0-9A-Fa-f][0-9A-Fa-f]"
+		MAC = H ":" H ":" H ":" H ":" H ":" H }
+	function mac_ok(m,  l) {	# MACs the project sets: keep; others vary
+		l = tolower(m)
+		return l ~ /^02:00:0a:0a:0a:/ || l == "ff:ff:ff:ff:ff:ff" ||
+		       l == "00:00:00:00:00:00" || l ~ /^01:00:5e:/ || l ~ /^33:33:/
+	}
+	function eport(s,  out, p) {	# ephemeral ports after an address or "port "
+		out = ""
+		while (match(s, /([0-9]+\.[0-9]+\.[0-9]+\.[0-9]+\.|port |:)[0-9][0-9][0-9][0-9][0-9]?/)) {
+			p = substr(s, RSTART, RLENGTH)
+			pre = p; sub(/[0-9]+$/, "", pre)
+			num = substr(p, length(pre) + 1) + 0
+			if (num >= 32768 && num <= 60999)
+				p = pre "EPORT"
+			out = out substr(s, 1, RSTART - 1) p
+			s = substr(s, RSTART + RLENGTH)
+		}
+		return out s
+	}
+	{
+		s = $0
+		gsub(/\033\[[0-9;]*m/, "", s)				# terminal bold
+		# hex dumps (tcpdump -x/-X/-xx, xxd): offsets and sizes only
+		if (s ~ /^[ \t]*0x[0-9a-f]+:  / || s ~ ("^" X4 X4 ": " X4 " ")) {
+			sub(/^[ \t]+/, "", s)
+			off = s; sub(/:.*/, "", off)
+			s = substr(s, length(off) + 2); sub(/^ +/, "", s)
+			sub(/  .*/, "", s)			# the ASCII column
+			gsub(/[^0-9a-f]/, "", s)
+			s = off ": [" length(s) / 2 " bytes]"
+		}
+		gsub(/time=[0-9.]+ ?ms/, "time=T ms", s)		# ping
+		gsub(/, time [0-9]+ms/, ", time Tms", s)
+		sub(/(rtt|round-trip) min\/avg\/max(\/mdev)? = .*/, "rtt = R", s)
+		gsub(/[0-9]+\.[0-9]+ ?ms(ec)?/, "Tms", s)		# arping, others
+		gsub(/[0-9][0-9]:[0-9][0-9]:[0-9][0-9]\.[0-9]+/, "HH:MM:SS", s)
+		if (s ~ /^[ \t]*[0-9]+\.[0-9]+ (in |out|drop|err)/)	# trace
+			sub(/^[ \t]*[0-9]+\.[0-9]+/, "T", s)
+		gsub(/[0-9][0-9][0-9][0-9]\/[0-9][0-9]\/[0-9][0-9] [0-9][0-9]:[0-9][0-9]:[0-9][0-9]/, "DATE", s)
+		gsub(/[A-Z][a-z][a-z] +[0-9]+ +[0-9]+:[0-9][0-9]/, "DATE", s)	# ls -l
+		gsub(/\[[0-9]+\]/, "[PID]", s)				# socat[1234]
+		gsub("0x" X4 X4 "[0-9a-f]*", "0xPTR", s)
+		gsub(/tunlab-demo-[0-9]+/, "tunlab-demo-PID", s)
+		gsub(/\/tmp\/tmp\.[A-Za-z0-9]+/, "/tmp/TMP", s)
+		if (s ~ /^(root|nobody) +[0-9]+ /)			# ps -o user,pid
+			sub(/ +[0-9]+ /, " PID ", s)
+		gsub(/ id [0-9]+/, " id N", s); sub(/^id [0-9]+/, "id N", s)	# IP, ICMP ids
+		gsub(/cksum 0x[0-9a-f]+/, "cksum X", s)
+		gsub(/cksum [0-9a-f]+ \(->[0-9a-f]+\)/, "cksum X (->Y)", s)
+		out = ""
+		while (match(s, MAC)) {
+			m = substr(s, RSTART, RLENGTH)
+			out = out substr(s, 1, RSTART - 1) (mac_ok(m) ? m : "MAC")
+			s = substr(s, RSTART + RLENGTH)
+		}
+		s = eport(out s)
+		gsub(/[ \t]+/, " ", s); sub(/^ /, "", s); sub(/ $/, "", s)
+		print s
+	}' | awk '{ l[NR] = $0 } END { n = NR; while (n > 0 && l[n] == "") n--
+		for (i = 1; i <= n; i++) print l[i] }'
+}
+
+# match_elided EXPECTED ACTUAL: does ACTUAL fit EXPECTED, where a line "..."
+# in EXPECTED matches any number of lines?  (Wildcard matching over lines.)
+match_elided() {
+	awk 'NR == FNR { p[++np] = $0; next } { a[++na] = $0 }
+	END {
+		i = 1; j = 1; star = 0
+		while (j <= na) {
+			if (i <= np && p[i] == "...") { star = i++; mark = j; continue }
+			if (i <= np && p[i] == a[j]) { i++; j++; continue }
+			if (star) { i = star + 1; j = ++mark; continue }
+			exit 1
+		}
+		while (i <= np && p[i] == "...") i++
+		exit !(i > np)
+	}' "$1" "$2"
+}
+
+# --- the blocks of one lesson -------------------------------------------
+# split_blocks LESSON DIR: one DIR/NNN.body and DIR/NNN.meta per fenced
+# block; meta: line, lang, kind (session, code, other), the markers.
+split_blocks() {
+	awk -v dir="$2" '
+	function flush_marker_error() {
+		if (npend) { print "stray marker before line " NR ": " pend[1] > "/dev/stderr"
+			printf "stray\t%d\t%s\n", NR, pend[1] >> (dir "/stray") }
+		npend = 0
+	}
+	BEGIN { ctx = "none"; n = 0 }
+	!inb && /^[ \t]*<!-- check: .* -->[ \t]*$/ {
+		m = $0; sub(/^[ \t]*<!-- check: /, "", m); sub(/ -->[ \t]*$/, "", m)
+		if (m ~ /^context /) { ctx = substr(m, 9); next }
+		pend[++npend] = m; next
+	}
+	!inb && /^[ \t]*```/ {
+		inb = 1; n++; start = NR; ind = $0; sub(/```.*/, "", ind); ind = length(ind)
+		lang = $0; sub(/^[ \t]*```/, "", lang); sub(/[ \t]+$/, "", lang)
+		body = sprintf("%s/%03d.body", dir, n); printf "" > body
+		dollar = 0; first = ""
+		next
+	}
+	inb && /^[ \t]*```[ \t]*$/ {
+		inb = 0
+		kind = "other"
+		if (lang == "c") kind = "code"
+		else if (lang == "" && (dollar || first ~ /^# /)) kind = "session"
+		meta = sprintf("%s/%03d.meta", dir, n)
+		printf "line\t%d\nlang\t%s\nkind\t%s\ncontext\t%s\n", start, lang, kind, ctx > meta
+		for (i = 1; i <= npend; i++) {
+			d = pend[i]; w = d; sub(/ .*/, "", w); r = d; sub(/^[^ ]+ ?/, "", r)
+			if (r == "") r = "yes"
+			printf "%s\t%s\n", w, r > meta
+		}
+		close(meta); close(body); npend = 0
+		next
+	}
+	inb {
+		l = $0
+		for (k = 0; k < ind && substr(l, 1, 1) ~ /[ \t]/; k++) l = substr(l, 2)
+		if (first == "") first = l
+		if (l ~ /^\$ /) dollar = 1
+		print l > body
+		next
+	}
+	/^[ \t]*$/ { next }
+	{ flush_marker_error() }
+	' "$1"
+}
+
+meta() { awk -F'\t' -v k="$2" '$1 == k { sub(/^[^\t]*\t/, ""); print; exit }' "$1"; }
+
+# --- running one session block ------------------------------------------
+PRELUDE='
+set +e
+ns()  { ip netns add "$NS" && ip -n "$NS" link set lo up &&
+	ip netns exec "$NS" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
+		net.ipv6.conf.default.disable_ipv6=1 net.ipv4.ping_group_range="0 2147483647"; }
+ns6() { ip netns add "$NS" && ip -n "$NS" link set lo up &&
+	ip netns exec "$NS" sysctl -qw net.ipv4.ping_group_range="0 2147483647"; }
+up()  { ip -n "$NS" addr add 10.10.10.2/24 dev "$1" && ip -n "$NS" link set "$1" up; }
+__wait_ready() {	# PID OUT: until "ready" on OUT or PID gone, at most 10 s
+	local i
+	for i in $(seq 200); do
+		grep -q "^ready" "$2" 2>/dev/null && return 0
+		kill -0 "$1" 2>/dev/null || return 1
+		sleep 0.05
+	done
+	return 1
+}
+start() {
+	local prog=$1; shift
+	timeout 120 ip netns exec "$NS" "./$prog/$prog" "$@" >"$B/start.$prog.out" 2>"$B/start.$prog.err" &
+	echo $! >>"$B/pids"
+	__wait_ready $! "$B/start.$prog.out" || { echo "setup: $prog did not start"; cat "$B/start.$prog.err"; }
+}
+__wait_more_ready() {	# N: until the transcript has more than N ready lines, at most 10 s
+	local i
+	for i in $(seq 200); do
+		[ "$(grep -c "^ready" "$B/actual.raw")" -gt "$1" ] && return 0
+		sleep 0.05
+	done
+}
+__daemon() {		# K: run cmd K in the background; show it like a terminal
+	local st=0 pid
+	timeout 120 bash -c "$(cat "$B/cmd$1.run")" >"$B/d$1.out" 2>"$B/d$1.err" &
+	pid=$!
+	echo $pid >>"$B/pids"
+	if __wait_ready $pid "$B/d$1.out"; then
+		cat "$B/d$1.out"
+	else
+		wait $pid; st=$?
+		cat "$B/d$1.out" "$B/d$1.err"
+	fi
+	return $st
+}
+'
+
+# is_daemon CMD: starts a rung program for good (not replay/help/version)?
+is_daemon() {
+	[[ $1 =~ \./(tun_echo|icmp_reply|tap_arp|udp_echo|tcp_mini)/(tun_echo|icmp_reply|tap_arp|udp_echo|tcp_mini)([[:space:]]|$) ]] || return 1
+	[[ $1 =~ (--read|[[:space:]]-r[[:space:]]|--version|[[:space:]]-V([[:space:]]|$)|--help|[[:space:]]-h([[:space:]]|$)|[|\&;]|--connect|[[:space:]]-c[[:space:]]) ]] && return 1
+	return 0
+}
+
+# is_background_rung CMD: "PROG ... &", a rung started as a job of the shell
+# (the lesson then stops it with kill %1): wait for its ready line too.
+is_background_rung() {
+	local re='\./(tun_echo|icmp_reply|tap_arp|udp_echo|tcp_mini)/[a-z_]+[[:space:]].*&[[:space:]]*$'
+	[[ $1 =~ $re ]] && [[ $1 != *"&&"* ]]
+}
+
+# rewrite: sudo away, the block's namespace and /tmp
+rewrite() { sed -E -e 's/(^|[^[:alnum:]_-])sudo /\1/g' -e "s/\\btunlab\\b/$NS/g" -e "s#/tmp/#$B/tmp/#g"; }
+
+# run_session META BODY: print "ok"/"not ok" for one block.
+run_session() {
+	local metaf=$1 body=$2 label=$3
+	local B k=0 line prompt='$ ' cmd st
+	local single
+	single=$(meta "$metaf" single)
+	B=$(mktemp -d /tmp/tunlab-check.XXXXXX)
+	chmod 755 "$B"
+	mkdir -m 1777 "$B/tmp"
+	mkdir "$B/work"; chmod 777 "$B/work"
+	for d in tun_echo icmp_reply tap_arp udp_echo tcp_mini build tests lib fuzz Makefile; do
+		[ -e "$TOP/$d" ] && ln -s "$TOP/$d" "$B/work/$d"
+	done
+	NS="tlchk-$$-$(basename "$body" .body)"
+	: >"$B/pids"
+
+	# split into commands (with their continuation lines) and output
+	mapfile -t L <"$body"
+	[[ ${L[0]} == '# '* ]] && ! grep -q '^\$ ' "$body" && prompt='# '
+	local script="$B/script.sh"
+	{
+		echo "B='$B'; NS='$NS'; cd '$B/work' || exit 1"
+		echo "$PRELUDE"
+		{ echo "{ :"
+		  if [ -n "$(meta "$metaf" setup)" ]; then meta "$metaf" setup | rewrite
+		  else meta "$metaf" context | grep -vx none | rewrite; fi
+		  echo "}"; } >"$B/setup.sh"
+		echo ". '$B/setup.sh' >'$B/setup.log' 2>&1 </dev/null"
+		echo "exec 2>&1 </dev/null"
+		echo "__st=0"
+	} >"$script"
+	local i=0 n=${#L[@]}
+	while [ $i -lt $n ]; do
+		line=${L[$i]}
+		if [[ $line == "$prompt"* ]] && { [ $k -eq 0 ] || [ -z "$single" ]; }; then
+			k=$((k + 1))
+			cmd=${line#"$prompt"}
+			printf '%s\n' "$line" >"$B/cmd$k.txt"
+			i=$((i + 1))
+			while [ $i -lt $n ]; do
+				if [[ $cmd == *\\ ]] || ! bash -n <<<"$cmd" 2>/dev/null; then
+					cmd+=$'\n'${L[$i]}
+					printf '%s\n' "${L[$i]}" >>"$B/cmd$k.txt"
+					i=$((i + 1))
+				else
+					break
+				fi
+			done
+			rewrite <<<"$cmd" >"$B/cmd$k.run"
+			{
+				echo "cat '$B/cmd$k.txt'"
+				if is_daemon "$cmd"; then
+					echo "(exit \$__st); __daemon $k"
+				elif is_background_rung "$cmd"; then
+					echo "__n=\$(grep -c ^ready '$B/actual.raw')"
+					echo "(exit \$__st); $(cat "$B/cmd$k.run")"
+					echo "__wait_more_ready \$__n"
+				else
+					echo "(exit \$__st); $(cat "$B/cmd$k.run")"
+				fi
+				echo "__st=\$?"
+			} >>"$script"
+		else
+			i=$((i + 1))
+		fi
+	done
+
+	timeout 40 bash "$script" >"$B/actual.raw" 2>&1
+	st=$?
+	# stop what the block left running: our daemons, then anything in our
+	# namespaces; delete the namespaces
+	local p
+	while read -r p; do kill -TERM "$p" 2>/dev/null; done <"$B/pids"
+	sleep 0.1
+	for n2 in $(ip netns list | awk '{print $1}' | grep -E "^$NS(-|$)"); do
+		for p in $(ip netns pids "$n2"); do kill -KILL "$p" 2>/dev/null; done
+		ip netns del "$n2" 2>/dev/null
+	done
+	while read -r p; do kill -KILL "$p" 2>/dev/null; done <"$B/pids"
+	wait 2>/dev/null
+
+	sed -e "s#$B/tmp/#/tmp/#g" -e "s#$B/work/##g" -e "s#$B/tmp#/tmp#g" -e "s/$NS/tunlab/g" \
+		"$B/actual.raw" >"$B/actual"
+	if [ -n "${CHECK_KEEP:-}" ]; then
+		mkdir -p "$CHECK_KEEP" && cp "$B/actual" "$CHECK_KEEP/${label// /_}.txt"
+	fi
+	normalise <"$body" >"$B/want.n"
+	normalise <"$B/actual" >"$B/got.n"
+	if [ $st -eq 124 ]; then
+		tap_fail "$label: timed out"
+		diff -u --label "lesson $label" --label "real run" "$B/want.n" "$B/got.n"
+		rc=1
+	elif match_elided "$B/want.n" "$B/got.n"; then
+		tap_ok "$label"
+		rc=0
+	else
+		tap_fail "$label: the real output differs"
+		diff -u --label "lesson $label" --label "real run" "$B/want.n" "$B/got.n"
+		if [ -s "$B/setup.log" ]; then
+			echo "# setup said:"; sed 's/^/#   /' "$B/setup.log"
+		fi
+		rc=1
+	fi
+	rm -rf "$B"
+	return $rc
+}
+
+# --- C excerpts -----------------------------------------------------------
+check_code() {	# BODY FILE LABEL
+	local body=$1 src=$2 label=$3
+	if [ ! -f "$TOP/$src" ]; then
+		tap_fail "$label: excerpt of $src, which does not exist"
+		return
+	fi
+	local out
+	if out=$(awk '
+	function norm(s) { gsub(/[ \t]+/, " ", s); sub(/^ /, "", s); sub(/ $/, "", s); return s }
+	NR == FNR { s = norm($0); if (s != "") f[++nf] = s; next }
+	{ s = norm($0); if (s == "") next
+	  if (s ~ /^\.\.\./) { if (np[npc]) npc++; next }
+	  if (!npc) npc = 1
+	  p[npc, ++np[npc]] = s; raw[npc, np[npc]] = $0 }
+	END {
+		pos = 1
+		for (k = 1; k <= npc; k++) {
+			if (!np[k]) continue
+			found = 0; best = 0; bestat = 0
+			for (i = pos; i + np[k] - 1 <= nf + np[k] && i <= nf; i++) {
+				for (j = 1; j <= np[k] && i + j - 1 <= nf && f[i + j - 1] == p[k, j]; j++) ;
+				if (j > np[k]) { found = i; break }
+				if (j - 1 > best) { best = j - 1; bestat = i }
+			}
+			if (!found) {
+				printf "# piece %d: line %d of it is not in the source:\n", k, best + 1
+				printf "#   excerpt: %s\n", p[k, best + 1]
+				if (bestat) printf "#   source:  %s\n", f[bestat + best]
+				else printf "#   (not even its first line matches)\n"
+				exit 1
+			}
+			pos = found + np[k]
+		}
+	}' "$TOP/$src" "$body"); then
+		tap_ok "$label: excerpt matches $src"
+	else
+		tap_fail "$label: excerpt does not match $src"
+		echo "$out"
+	fi
+}
+
+# --- per lesson -----------------------------------------------------------
+check_lesson() {
+	local lesson=$1 nn dir f kind line label reason skipped=0 checked=0 failed=0
+	nn=$(basename "$lesson"); nn=${nn%%-*}
+	dir=$(mktemp -d /tmp/tunlab-blocks.XXXXXX)
+	split_blocks "$lesson" "$dir"
+	declare -A reasons=()
+	if [ -f "$dir/stray" ]; then
+		while IFS=$'\t' read -r _ line m; do
+			tap_fail "lesson $nn line $line: marker not just before a block: $m"
+			failed=$((failed + 1))
+		done <"$dir/stray"
+	fi
+	for f in "$dir"/*.meta; do
+		[ -e "$f" ] || continue
+		kind=$(meta "$f" kind)
+		line=$(meta "$f" line)
+		label="lesson $nn line $line"
+		reason=$(meta "$f" skip)
+		if [ -n "$reason" ] && [ "$kind" != other ]; then
+			reason=${reason%% *}
+			reasons[$reason]=$((${reasons[$reason]:-0} + 1))
+			skipped=$((skipped + 1))
+			echo "# skipped: $label ($reason)"
+			continue
+		fi
+		case $kind in
+		session)
+			if run_session "$f" "${f%.meta}.body" "$label"; then
+				checked=$((checked + 1))
+			else
+				checked=$((checked + 1)); failed=$((failed + 1))
+			fi ;;
+		code)
+			local src
+			src=$(meta "$f" code)
+			checked=$((checked + 1))
+			if [ -z "$src" ]; then
+				tap_fail "$label: C excerpt with no <!-- check: code FILE --> or skip marker"
+				failed=$((failed + 1))
+			else
+				local before=$fails
+				check_code "${f%.meta}.body" "$src" "$label"
+				[ $fails -gt $before ] && failed=$((failed + 1))
+			fi ;;
+		esac
+	done
+	local by="" r
+	for r in $(printf '%s\n' "${!reasons[@]}" | sort); do
+		by+="${by:+, }$r ${reasons[$r]}"
+	done
+	summaries+=("lesson $nn: checked $checked, skipped $skipped${by:+ ($by)}, failed $failed")
+	rm -rf "$dir"
+}
+
+# --- drop reasons: each one explained in some lesson ----------------------
+check_drop_reasons() {
+	local names missing=() name have05=
+	names=$(grep -oE '\[DROP_[A-Z0-9_]+\] = "[a-z0-9_]+"' lib/drop.c | sed -E 's/.*"(.*)"/\1/' | grep -v '^none$')
+	compgen -G "lessons/05-*.md" >/dev/null && have05=1
+	for name in $names; do
+		if [[ $name == tcp_* ]] && [ -z "$have05" ]; then continue; fi
+		grep -qw -- "$name" lessons/[0-9][0-9]-*.md || missing+=("$name")
+	done
+	[ -z "$have05" ] && echo "# drop reasons tcp_*: exempt until lessons/05-*.md exists"
+	if [ ${#missing[@]} -eq 0 ]; then
+		tap_ok "every drop reason in lib/drop.c is mentioned in a lesson"
+	else
+		tap_fail "drop reasons no lesson mentions: ${missing[*]}"
+	fi
+}
+
+# --- tool lists: each script names the external tools it runs -------------
+# The tools to look for; a script that runs one must name it in need_tools
+# (directly, or through a variable set in tests/deps.sh or the script) or in
+# a "for tool in ...; do command -v" list.
+WATCHED="sysctl ping arping nc socat tcpdump ip curl timeout unshare pgrep sha256sum setpriv nstat bats xxd"
+check_tool_lists() {
+	local s used listed tool missing
+	for s in tests/demo.sh tests/run.sh tests/bench/run.sh \
+		tests/fixtures/make-fixtures.sh tests/lessons/check.sh; do
+		[ -f "$s" ] || { tap_fail "tool list: $s does not exist"; continue; }
+		# what it names: need_tools arguments, with $VARS expanded from
+		# deps.sh and the script itself, and "for tool in ..." lists
+		listed=$(
+			# shellcheck disable=SC1090
+			(. tests/deps.sh; eval "$(grep -E '^[A-Z_]*TOOLS="' "$s" | sed -n '/^[A-Z_]*TOOLS="/,/"$/p')" 2>/dev/null
+			 sed -e ':a' -e '/\\$/N; s/\\\n//; ta' "$s" | grep -E '^[[:space:]]*need_tools ' | sed 's/^[[:space:]]*need_tools //' |
+				while read -r args; do eval "printf '%s\n' $args"; done) |
+				tr ' ' '\n' | sed 's/:.*//'
+			grep -oE 'for tool in [^;]*; do' "$s" | sed -E 's/for tool in //; s/; do//' | tr ' ' '\n')
+		missing=()
+		# what it runs: the watched words in command position, outside
+		# comments and quoted messages
+		used=$(sed -E 's/^[[:space:]]*#.*//' "$s" | sed -zE 's/"[^"$]*"//g; s/'"'"'[^'"'"']*'"'"'//g')
+		for tool in $WATCHED; do
+			if grep -qE "(^|[[:space:];|&(\`]|\\\$\\()$tool([[:space:]]|$)" <<<"$used"; then
+				grep -qx -- "$tool" <<<"$listed" || missing+=("$tool")
+			fi
+		done
+		if [ ${#missing[@]} -eq 0 ]; then
+			tap_ok "tool list: $s names every tool it runs"
+		else
+			tap_fail "tool list: $s runs ${missing[*]} but does not install or name it"
+		fi
+	done
+}
+
+# --- main -----------------------------------------------------------------
+if [ "$(id -u)" != 0 ]; then
+	echo "not ok 1 - the lesson checker needs root: it creates network namespaces (sudo bash tests/lessons/check.sh)"
+	exit 1
+fi
+# shellcheck disable=SC2086
+need_tools $LESSON_TOOLS || { echo "not ok 1 - the lesson checker's tools are missing"; exit 1; }
+for p in tun_echo/tun_echo icmp_reply/icmp_reply tap_arp/tap_arp udp_echo/udp_echo build/tools/craft; do
+	if [ ! -x "$p" ]; then
+		echo "not ok 1 - $p is not built: run 'make -j2 && make tools' first"
+		exit 1
+	fi
+done
+
+summaries=()
+lessons=(lessons/"${only}"*.md)
+if [ ! -e "${lessons[0]}" ]; then
+	tap_fail "no lesson matches lessons/${only}*.md"
+fi
+for l in "${lessons[@]}"; do
+	[ -e "$l" ] && check_lesson "$l"
+done
+check_drop_reasons
+check_tool_lists
+echo "1..$t"
+printf '%s\n' "${summaries[@]}"
+[ $fails -eq 0 ]
