@@ -63,6 +63,10 @@ else
 	failed=$((failed + 1))
 fi
 
+# The lessons' captured sessions, C excerpts and drop reasons, against the
+# programs as they are now (tests/lessons/check.sh; for one lesson: ...check.sh 01).
+count "lessons" bash tests/lessons/check.sh "$lesson"
+
 echo
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
