@@ -337,6 +337,18 @@ static enum drop conn_input(struct tcp_mini *st, struct tcp_conn *c,
 		return DROP_NONE;
 	}
 
+	/* Simultaneous open: our SYN-ACK crossed theirs.  Their SYN is the
+	 * one we already have (so the first check would refuse the segment),
+	 * but its ACK of our SYN is what completes the open.  As Linux does
+	 * (RFC 5961 4.2's exception), take it as the ACK it carries. */
+	if (c->state == TCP_SYN_RECEIVED && !c->passive &&
+	    (s->flags & (TCP_FLAG_SYN | TCP_FLAG_ACK)) == (TCP_FLAG_SYN | TCP_FLAG_ACK) &&
+	    seq_eq(sq, c->irs) && s->data_len == 0 && seq_eq(seq(s->ack), c->snd_max)) {
+		s->flags &= (uint8_t)~TCP_FLAG_SYN;
+		sq = seq_add(sq, 1);
+		s->seq = sq.v;
+	}
+
 	/* "first, check sequence number" */
 	if (!acceptable(c, sq, seg_len(s))) {
 		/* "If the RCV.WND is zero, no segments will be acceptable,

@@ -88,7 +88,7 @@ static bool send_data(struct tcp_mini *st, struct tcp_conn *c, uint32_t n,
 	if (fin)
 		flags |= TCP_FLAG_FIN;
 	/* PSH on the last segment of what is queued, as Linux does. */
-	if (off + n == c->snd.len)
+	if (n > 0 && off + n == c->snd.len)
 		flags |= TCP_FLAG_PSH;
 	if (!send_segment(st, c, flags, c->snd_nxt, off, n, now_ms, tx))
 		return false;
