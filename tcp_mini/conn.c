@@ -62,6 +62,18 @@ void tcp_set_state(struct tcp_mini *st, struct tcp_conn *c, enum tcp_state s)
 		st->half_open--;
 	if (c->passive && s == TCP_SYN_RECEIVED)
 		st->half_open++;
+	/* TIME-WAIT only remembers the connection's numbers: its send ring
+	 * is empty (all acknowledged), so its memory goes back now, not
+	 * 2*MSL later.  The client's receive ring may still hold data for
+	 * stdout; a server's is drained. */
+	if (s == TCP_TIME_WAIT) {
+		st->mem_used -= c->snd.cap;
+		ring_free_buf(&c->snd);
+		if (c->app != APP_CLIENT || c->rcv.len == 0) {
+			st->mem_used -= c->rcv.cap;
+			ring_free_buf(&c->rcv);
+		}
+	}
 	c->state = s;
 }
 

@@ -177,7 +177,9 @@ static enum drop syn_sent_input(struct tcp_mini *st, struct tcp_conn *c,
 	/* "fourth, check the SYN bit": RCV.NXT, IRS; the options. */
 	c->irs = seq(s->seq);
 	c->rcv_nxt = seq_add(c->irs, 1);
-	c->rcv_adv = c->rcv_nxt;
+	/* Our SYN offered a window (unscaled: at most 64 KB): the peer may
+	 * send that much before it hears from us again. */
+	c->rcv_adv = seq_add(c->rcv_nxt, c->rcv.cap < 65535 ? (uint32_t)c->rcv.cap : 65535);
 	take_syn_options(st, c, s);
 	c->snd_wnd = s->window;		/* a SYN's window: never scaled */
 	c->max_snd_wnd = s->window;
