@@ -69,6 +69,28 @@ static void bad(const struct prog *p, const char *fmt, const char *opt, const ch
 	exit(2);
 }
 
+/* --connect A.B.C.D:PORT, or exit 2 with the usage. */
+static void connect_parse(const struct prog *p, const char *s, struct opts *o)
+{
+	const char *colon = strrchr(s, ':');
+	char host[16], *end;
+	unsigned long port;
+
+	if (colon && (size_t)(colon - s) < sizeof(host)) {
+		memcpy(host, s, (size_t)(colon - s));
+		host[colon - s] = '\0';
+		errno = 0;
+		port = strtoul(colon + 1, &end, 10);
+		if (ipv4_addr_parse(host, &o->connect_addr) && isdigit((unsigned char)colon[1]) &&
+		    !*end && !errno && port >= 1 && port <= 65535) {
+			o->connect_port = (uint16_t)port;
+			return;
+		}
+	}
+	bad(p, "--connect wants A.B.C.D:PORT (an IPv4 address, a port 1-65535), not '%s'%s",
+	    s, "");
+}
+
 /* An integer in [lo, hi], or exit 2 naming the option. */
 static unsigned long long number(const struct prog *p, const char *opt,
 				 const char *arg, unsigned long long lo,
@@ -209,6 +231,7 @@ void opts_parse(const struct prog *p, int argc, char **argv, struct opts *o)
 			break;
 		case 'c':
 			o->connect = optarg;
+			connect_parse(p, optarg, o);
 			break;
 		case 'h':
 			usage(p, stdout);

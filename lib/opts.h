@@ -43,7 +43,9 @@ struct opts {
 	double loss;		/* percent, 0..100 */
 	uint64_t seed;
 	unsigned msl;		/* seconds */
-	const char *connect;	/* HOST:PORT */
+	const char *connect;	/* A.B.C.D:PORT as given, or NULL */
+	uint32_t connect_addr;	/* ... parsed: host order */
+	uint16_t connect_port;
 };
 
 void opts_parse(const struct prog *p, int argc, char **argv, struct opts *o);

@@ -279,31 +279,6 @@ static int finished(void *state)
 	return end == END_CLOSED ? 0 : 1;
 }
 
-/* "A.B.C.D:PORT", or exit 2 with the usage. */
-static void parse_connect(const char *s)
-{
-	char host[32];
-	const char *colon = strrchr(s, ':');
-	char *end;
-	unsigned long port;
-
-	if (!colon || (size_t)(colon - s) >= sizeof(host))
-		goto bad;
-	memcpy(host, s, (size_t)(colon - s));
-	host[colon - s] = '\0';
-	errno = 0;
-	port = strtoul(colon + 1, &end, 10);
-	if (!ipv4_addr_parse(host, &connect_addr) || *end || colon[1] == '\0' ||
-	    errno || port == 0 || port > 65535)
-		goto bad;
-	connect_port = (uint16_t)port;
-	return;
-bad:
-	fprintf(stderr, "tcp_mini: --connect wants A.B.C.D:PORT (an IPv4 address "
-		"and a port 1-65535), not '%s'\n", s);
-	exit(2);
-}
-
 int main(int argc, char **argv)
 {
 	static const struct prog prog = {
@@ -322,7 +297,8 @@ int main(int argc, char **argv)
 
 	opts_parse(&prog, argc, argv, &opts);
 	if (opts.connect) {
-		parse_connect(opts.connect);
+		connect_addr = opts.connect_addr;
+		connect_port = opts.connect_port;
 		core.poll_fds = poll_fds;
 		core.ready = ready;
 	}
