@@ -158,7 +158,8 @@ void tcp_ring_grow(struct tcp_mini *st, struct ring *r)
 {
 	size_t old = r->cap;
 
-	if (old == 0 || old >= TCP_RING_MAX || st->mem_used + old > TCP_MEM_BUDGET)
+	if (old == 0 || old >= TCP_RING_MAX ||
+	    st->mem_used + old > TCP_MEM_BUDGET - TCP_MEM_RESERVE)
 		return;
 	if (ring_resize(r, old * 2))
 		st->mem_used += old;

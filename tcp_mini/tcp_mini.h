@@ -65,6 +65,10 @@ void ring_free_buf(struct ring *r);
 /* All rings together: 64 connections at their starting size take 8 MB;
  * the rest lets a few busy ones grow to TCP_RING_MAX. */
 #define TCP_MEM_BUDGET	(12 * 1024 * 1024)
+/* Growing stops this far short of the budget, so that a few connections
+ * whose peers never read cannot take it all: 64 new connections at the
+ * smallest size still fit. */
+#define TCP_MEM_RESERVE	(64 * 2 * TCP_RING_MIN)
 /* Our window scale: TCP_RING_MAX >> 5 fits the 16-bit window field. */
 #define TCP_OUR_WSCALE	5
 
