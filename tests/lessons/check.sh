@@ -3,6 +3,7 @@
 #
 #   sudo bash tests/lessons/check.sh        every lesson
 #   sudo bash tests/lessons/check.sh 03     lessons/03-*.md only
+#   sudo bash tests/lessons/check.sh FILE   that file, as a lesson
 #   CHECK_KEEP=DIR ...                      also keep each session's real
 #                                           transcript in DIR (to re-capture)
 #
@@ -61,6 +62,10 @@
 #       anywhere: SHELL becomes the setup of every following session block
 #       of this lesson that has no setup marker of its own (until the next
 #       context marker).  "context none" resets it.  A lesson starts with none.
+#   <!-- check: stderr -->
+#       just before a session block: a rung it starts for good shows its
+#       stderr too (the trace, an error), as much as it printed within
+#       0.5 s of "ready"; without it, only stdout is shown.
 #   <!-- check: single -->
 #       just before a session block: its first line is the only command,
 #       and every other line its output, even one that starts with "$ "
@@ -267,10 +272,16 @@ __wait_more_ready() {	# N: until the transcript has more than N ready lines, at 
 }
 __daemon() {		# K: run cmd K in the background; show it like a terminal
 	local st=0 pid
-	timeout 120 bash -c "$(cat "$B/cmd$1.run")" >"$B/d$1.out" 2>"$B/d$1.err" &
+	if [ -n "${__DSTDERR:-}" ]; then	# "check: stderr": what it says at once too
+		timeout 120 bash -c "$(cat "$B/cmd$1.run")" >"$B/d$1.out" 2>&1 &
+		: >"$B/d$1.err"
+	else
+		timeout 120 bash -c "$(cat "$B/cmd$1.run")" >"$B/d$1.out" 2>"$B/d$1.err" &
+	fi
 	pid=$!
 	echo $pid >>"$B/pids"
 	if __wait_ready $pid "$B/d$1.out"; then
+		[ -n "${__DSTDERR:-}" ] && sleep 0.5
 		cat "$B/d$1.out"
 	else
 		wait $pid; st=$?
@@ -326,6 +337,7 @@ run_session() {
 		  echo "}"; } >"$B/setup.sh"
 		echo ". '$B/setup.sh' >'$B/setup.log' 2>&1 </dev/null"
 		echo "exec 2>&1 </dev/null"
+		[ -n "$(meta "$metaf" stderr)" ] && echo "__DSTDERR=1"
 		echo "__st=0"
 	} >"$script"
 	local i=0 n=${#L[@]}
@@ -570,6 +582,7 @@ done
 
 summaries=()
 lessons=(lessons/"${only}"*.md)
+[ -n "$only" ] && [ -f "$only" ] && lessons=("$only")	# a lesson file by its path
 if [ ! -e "${lessons[0]}" ]; then
 	echo "# no lesson matches lessons/${only}*.md"
 fi
