@@ -136,7 +136,8 @@ install: all
 	install -m 0755 $(BINS) $(DESTDIR)$(PREFIX)/bin/
 
 clean:
-	rm -rf build $(BINS) $(BENCH_TOOL) tests/bench/udpload tests/bench/udpechod
+	rm -rf build $(BINS) $(BENCH_TOOL) tests/bench/udpload tests/bench/udpechod \
+		tests/bench/tcpload tests/bench/tcpsrvd
 
 # --- fuzzing (clang + libFuzzer; see fuzz/README.md) --------------------
 #   make fuzz               each target FUZZ_SECONDS (default 10), then a table

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # tests/demo.sh - what `make demo` runs: the ladder, rung by rung, in a
-# throwaway network namespace, answering the kernel's own ping.
+# throwaway network namespace, answering the kernel's own ping, nc and socat.
 #
 # Needs root (for the namespace).  Nothing here touches the host's
 # interfaces, addresses or routes: everything happens inside "$ns", which
@@ -13,7 +13,8 @@ if [ "$(id -u)" != 0 ]; then
 	echo "make demo needs root: it creates a network namespace. Try: sudo make demo"
 	exit 1
 fi
-need_tools ip:iproute2 ping:iputils-ping arping:iputils-arping socat:socat nc:netcat-openbsd sysctl:procps
+need_tools ip:iproute2 ping:iputils-ping arping:iputils-arping socat:socat nc:netcat-openbsd sysctl:procps \
+	timeout:coreutils
 
 ns=tunlab-demo-$$
 tmp=$(mktemp -d)
@@ -90,6 +91,15 @@ show ip netns exec "$ns" ping -n -c 1 -s 4000 10.10.10.1
 echo "  (nothing listens on port 9: ICMP port unreachable, 'Connection refused')"
 echo "\$ echo knock | ip netns exec $ns socat -t 1 - UDP:10.10.10.1:9"
 echo knock | ip netns exec "$ns" socat -t 1 - UDP:10.10.10.1:9 2>&1 | sed 's/^/  /' || true
+stop
+
+say "Rung 5: tcp_mini speaks TCP: echo on 7, discard on 9, chargen on 19"
+start tcp_mini tap0
+echo "\$ echo 'hello, tcp' | ip netns exec $ns nc -N 10.10.10.1 7"
+echo 'hello, tcp' | timeout 10 ip netns exec "$ns" nc -N 10.10.10.1 7 2>&1 | sed 's/^/  /' || true
+echo "  (nothing listens on port 80: an RST, 'Connection refused')"
+echo "\$ ip netns exec $ns nc -z 10.10.10.1 80"
+timeout 10 ip netns exec "$ns" nc -z 10.10.10.1 80 2>&1 | sed 's/^/  /' || true
 stop
 
 say "Done. Next: lessons/01-tun-echo.md, and 'sudo make test'."
