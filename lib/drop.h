@@ -68,12 +68,15 @@ enum drop {
 	DROP_TCP_NOT_ACCEPTABLE, /* outside the receive window (RFC 9293
 				 * 3.10.7.4 first check): ACK sent */
 	DROP_TCP_BAD_ACK,	/* acknowledges what we never sent: ACK or RST */
-	DROP_TCP_OLD_ACK,	/* a duplicate ACK, or old and carrying nothing */
+	DROP_TCP_OLD_ACK,	/* acknowledges less than an earlier one did,
+				 * and carries nothing else: ignored */
 	DROP_TCP_RST_CHALLENGED, /* an RST in the window, not at RCV.NXT:
 				 * challenge ACK (RFC 5961 3.2) */
 	DROP_TCP_TABLE_FULL,	/* no connection slot free: RST sent */
-	DROP_TCP_BACKLOG_FULL,	/* too many half-open (SYN-RECEIVED): RST */
-	DROP_TCP_OUT_OF_ORDER,	/* data after a gap: not kept, ACK sent */
+	DROP_TCP_BACKLOG_FULL,	/* too many half-open (SYN-RECEIVED): the SYN
+				 * is dropped without a word; the peer retries */
+	DROP_TCP_OUT_OF_ORDER,	/* data after a gap that could not be kept
+				 * (all 8 ranges in use): duplicate ACK sent */
 	DROP_TCP_RETRIES_EXCEEDED, /* no answer after the last retransmission:
 				    * connection aborted (own drop) */
 

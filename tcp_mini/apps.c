@@ -80,7 +80,8 @@ void tcp_app_run(struct tcp_mini *st, struct tcp_conn *c)
 	 * for the rate: double it (within TCP_MEM_BUDGET), and the window
 	 * we advertise grows with it.  Likewise a send ring with more than
 	 * half of it in flight. */
-	if (c->rcv.len > c->rcv.cap / 2)
+	if (c->rcv.len > c->rcv.cap / 2 && c->n_ooo == 0)	/* (growing keeps
+								 * only what is held) */
 		tcp_ring_grow(st, &c->rcv);
 	if ((size_t)seq_diff(c->snd_max, c->snd_una) > c->snd.cap / 2)
 		tcp_ring_grow(st, &c->snd);

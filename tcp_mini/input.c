@@ -225,8 +225,12 @@ static bool acceptable(const struct tcp_conn *c, seq_t sq, uint32_t len)
 
 	if (len == 0 && wnd == 0)
 		return seq_eq(sq, c->rcv_nxt);
+	/* RFC 9293 says RCV.NXT =< SEG.SEQ < RCV.NXT+RCV.WND.  Like Linux we
+	 * also take a segment without data at the right edge itself: a peer
+	 * that has filled our window and lost a segment of it sends its ACKs
+	 * from there, and they carry news we need (its window, what it got). */
 	if (len == 0)
-		return seq_in(sq, c->rcv_nxt, end);
+		return seq_le(c->rcv_nxt, sq) && seq_le(sq, end);
 	if (wnd == 0)
 		return false;
 	return seq_in(sq, c->rcv_nxt, end) ||
@@ -268,14 +272,31 @@ static enum drop ack_input(struct tcp_mini *st, struct tcp_conn *c,
 		 * turn off the retransmission timer."  (5.3) "When an ACK is
 		 * received that acknowledges new data, restart [it]". */
 		c->rto_at = seq_eq(c->snd_una, c->snd_max) ? 0 : now_ms + c->rto_ms;
+		/* RFC 6582 (NewReno): after a fast retransmit, an ACK that
+		 * covers some but not all of what was in flight shows where
+		 * the next hole is: send that segment at once. */
+		if (c->recovering) {
+			if (seq_lt(ack, c->recover))
+				c->rexmit_one = true;
+			else
+				c->recovering = false;
+		}
+	} else if (seq_lt(ack, c->snd_una)) {
+		/* An old ACK "can be ignored"; a segment that is nothing else
+		 * is counted as such. */
+		if (s->data_len == 0 && !(s->flags & TCP_FLAG_FIN))
+			return DROP_TCP_OLD_ACK;
 	} else if (seq_eq(ack, c->snd_una) && s->data_len == 0 &&
 		   !(s->flags & TCP_FLAG_FIN) && seq_lt(c->snd_una, c->snd_max) &&
 		   wnd == c->snd_wnd) {
 		/* A duplicate ACK: the peer got something after a hole.  The
 		 * third in a row sends the missing segment at once (fast
 		 * retransmit, RFC 5681 3.2) instead of waiting for the timer. */
-		if (++c->dup_acks == 3)
+		if (++c->dup_acks == 3 && !c->recovering) {
 			c->rexmit_one = true;
+			c->recovering = true;
+			c->recover = c->snd_max;
+		}
 	}
 	if (seq_ge(ack, c->snd_una))
 		c->heard = true;	/* the peer is alive (persist timer) */
@@ -318,6 +339,77 @@ static enum drop ack_input(struct tcp_mini *st, struct tcp_conn *c,
 		}
 	}
 	return DROP_NONE;
+}
+
+/* Data past a hole (sq > RCV.NXT, within the window): written into the
+ * receive ring where it belongs, and its range noted.  RFC 9293 3.10.7.4
+ * allows this ("segments with higher beginning sequence numbers may be
+ * held for later processing"); without it, everything sent after a lost
+ * segment would have to be sent again.  Up to TCP_OOO_MAX ranges. */
+static enum drop keep_out_of_order(struct tcp_conn *c, seq_t sq,
+				   const struct tcp_hdr *s)
+{
+	size_t off = (size_t)seq_diff(sq, c->rcv_nxt), n = s->data_len;
+	seq_t end;
+	unsigned i;
+
+	if (off >= ring_free(&c->rcv))
+		return DROP_TCP_OUT_OF_ORDER;
+	if (n > ring_free(&c->rcv) - off)
+		n = ring_free(&c->rcv) - off;	/* and no FIN: not all of it */
+	end = seq_add(sq, (uint32_t)n);
+	/* Merge with every range it touches or overlaps. */
+	for (i = 0; i < c->n_ooo; ) {
+		if (seq_le(c->ooo[i].start, end) && seq_le(sq, c->ooo[i].end)) {
+			if (seq_lt(c->ooo[i].start, sq))
+				sq = c->ooo[i].start;
+			if (seq_gt(c->ooo[i].end, end))
+				end = c->ooo[i].end;
+			c->ooo[i] = c->ooo[--c->n_ooo];
+			continue;
+		}
+		i++;
+	}
+	if (c->n_ooo == TCP_OOO_MAX)
+		return DROP_TCP_OUT_OF_ORDER;	/* full: the peer sends it again */
+	ring_put_at(&c->rcv, off, s->data, n);
+	c->ooo[c->n_ooo].start = sq;
+	c->ooo[c->n_ooo].end = end;
+	c->n_ooo++;
+	if ((s->flags & TCP_FLAG_FIN) && n == s->data_len) {
+		c->ooo_fin = true;
+		c->ooo_fin_seq = seq_add(seq(s->seq), (uint32_t)s->data_len);
+	}
+	return DROP_NONE;
+}
+
+/* RCV.NXT moved: take in the kept ranges that now start at or before it.
+ * Returns true if a kept FIN is now next. */
+static bool fill_from_out_of_order(struct tcp_conn *c)
+{
+	unsigned i;
+	bool moved = true;
+
+	while (moved) {
+		moved = false;
+		for (i = 0; i < c->n_ooo; i++) {
+			if (seq_gt(c->ooo[i].start, c->rcv_nxt))
+				continue;
+			if (seq_gt(c->ooo[i].end, c->rcv_nxt)) {
+				ring_commit(&c->rcv, (size_t)seq_diff(c->ooo[i].end,
+								    c->rcv_nxt));
+				c->rcv_nxt = c->ooo[i].end;
+			}
+			c->ooo[i] = c->ooo[--c->n_ooo];
+			moved = true;
+			break;
+		}
+	}
+	if (c->ooo_fin && seq_eq(c->ooo_fin_seq, c->rcv_nxt)) {
+		c->ooo_fin = false;
+		return true;
+	}
+	return false;
 }
 
 /* 3.10.7.4: every other state, the eight steps in order. */
@@ -464,15 +556,16 @@ static enum drop conn_input(struct tcp_mini *st, struct tcp_conn *c,
 	 * advises new applications not to use it); read as ordinary data. */
 
 	/* "seventh, process the segment text", in ESTABLISHED, FIN-WAIT-1
-	 * and FIN-WAIT-2: only in order.  Data past a hole is not kept
-	 * (no reassembly queue; see lessons/05): an immediate ACK tells the
-	 * peer where the hole starts, and it sends again from there. */
+	 * and FIN-WAIT-2. */
 	if (s->data_len > 0 && (c->state == TCP_ESTABLISHED ||
 				c->state == TCP_FIN_WAIT_1 ||
 				c->state == TCP_FIN_WAIT_2)) {
 		if (!seq_eq(sq, c->rcv_nxt)) {
-			c->ack_due = true;
-			return DROP_TCP_OUT_OF_ORDER;
+			/* After a hole: kept aside, and one duplicate ACK per
+			 * such segment, so that the peer sees three and sends
+			 * the hole again at once (RFC 5681 4.2). */
+			c->dup_acks_due++;
+			return keep_out_of_order(c, sq, s);
 		}
 		n = (uint32_t)ring_write(&c->rcv, s->data, s->data_len);
 		c->rcv_nxt = seq_add(c->rcv_nxt, n);
@@ -480,6 +573,11 @@ static enum drop conn_input(struct tcp_mini *st, struct tcp_conn *c,
 		if (n < s->data_len)	/* did not all fit: no FIN yet */
 			return DROP_NONE;
 		sq = seq_add(sq, n);
+		/* The hole may be filled now: what was kept joins in. */
+		if (c->n_ooo && fill_from_out_of_order(c)) {
+			s->flags |= TCP_FLAG_FIN;	/* the FIN kept aside */
+			sq = c->rcv_nxt;
+		}
 	}
 
 	/* "eighth, check the FIN bit": only once everything before it is

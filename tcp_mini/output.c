@@ -26,6 +26,8 @@ uint32_t tcp_rcv_window(const struct tcp_conn *c)
 
 	if (w > max)
 		w = max;
+	if (c->wnd_cap && w > c->wnd_cap)
+		w = c->wnd_cap;			/* the device queue's share */
 	w &= ~((1u << c->rcv_wscale) - 1);	/* what the field can say */
 	if (promised > 0 && (uint32_t)promised > w)
 		w = (uint32_t)promised;
@@ -210,6 +212,13 @@ bool tcp_output(struct tcp_mini *st, struct tcp_conn *c, uint64_t now_ms,
 	 * (the same timer: when nothing is in flight it is not running). */
 	if (seq_lt(c->snd_nxt, data_end) && c->rto_at == 0)
 		c->rto_at = now_ms + c->rto_ms;
+	/* Duplicate ACKs for out-of-order data: as many as such segments
+	 * came (at most 8 a batch), each the same "I still want RCV.NXT". */
+	if (c->dup_acks_due > 8)
+		c->dup_acks_due = 8;
+	for (; c->dup_acks_due > 0; c->dup_acks_due--)
+		if (!send_segment(st, c, TCP_FLAG_ACK, c->snd_nxt, 0, 0, now_ms, tx))
+			return false;
 	/* Nothing above carried the ACK that input asked for. */
 	if (c->ack_due &&
 	    !send_segment(st, c, TCP_FLAG_ACK, c->snd_nxt, 0, 0, now_ms, tx))

@@ -27,6 +27,18 @@ size_t ring_write(struct ring *r, const uint8_t *data, size_t n)
 	return n;
 }
 
+void ring_put_at(struct ring *r, size_t off, const uint8_t *data, size_t n)
+{
+	size_t at, first;
+
+	if (n == 0)
+		return;
+	at = (r->head + r->len + off) & (r->cap - 1);
+	first = r->cap - at < n ? r->cap - at : n;
+	memcpy(r->buf + at, data, first);
+	memcpy(r->buf, data + first, n - first);
+}
+
 void ring_peek(const struct ring *r, size_t off, uint8_t *dst, size_t n)
 {
 	size_t at, first;
@@ -45,10 +57,10 @@ void ring_drop(struct ring *r, size_t n)
 		n = r->len;
 	if (n == 0)
 		return;
+	/* (The head is not moved back to 0 when the ring empties: the
+	 * receive ring may hold out-of-order bytes past its tail.) */
 	r->head = (r->head + n) & (r->cap - 1);
 	r->len -= n;
-	if (r->len == 0)
-		r->head = 0;	/* the next data starts in one piece */
 }
 
 size_t ring_data(const struct ring *r, uint8_t **p)

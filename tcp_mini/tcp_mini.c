@@ -121,13 +121,19 @@ enum drop tcp_mini_input(struct tcp_mini *st, const uint8_t *frame, size_t len,
  * the connections already done have nothing left to send). */
 bool tcp_mini_flush(struct tcp_mini *st, uint64_t now_ms, struct txq *tx)
 {
+	uint32_t open = 0, share;
 	size_t i;
 
+	/* Each connection's share of the device queue, for its window. */
+	for (i = 0; i < TCP_MAX_CONN; i++)
+		open += st->conn[i].state != TCP_CLOSED;
+	share = TCP_RX_QUEUE_BYTES / (open ? open : 1);
 	for (i = 0; i < TCP_MAX_CONN; i++) {
 		struct tcp_conn *c = &st->conn[i];
 
 		if (c->state == TCP_CLOSED)
 			continue;
+		c->wnd_cap = share > 4u * c->mss ? share : 4u * c->mss;
 		tcp_app_run(st, c);
 		if (c->state != TCP_CLOSED && !tcp_output(st, c, now_ms, tx)) {
 			ip_host_output(&st->host, now_ms, tx);

@@ -51,6 +51,9 @@ void ring_drop(struct ring *r, size_t n);
 size_t ring_data(const struct ring *r, uint8_t **p);
 size_t ring_space(const struct ring *r, uint8_t **p);
 void ring_commit(struct ring *r, size_t n);	/* after writing in ring_space */
+/* Write n bytes off bytes past the tail, into the free space, without
+ * holding them yet (ring_commit does, later); off + n <= ring_free(r). */
+void ring_put_at(struct ring *r, size_t off, const uint8_t *data, size_t n);
 /* Move to a buffer of new_cap bytes (>= len), keeping the bytes in order. */
 bool ring_resize(struct ring *r, size_t new_cap);
 void ring_free_buf(struct ring *r);
@@ -69,6 +72,14 @@ void ring_free_buf(struct ring *r);
  * whose peers never read cannot take it all: 64 new connections at the
  * smallest size still fit. */
 #define TCP_MEM_RESERVE	(64 * 2 * TCP_RING_MIN)
+/* What the kernel's queue in front of the TAP device holds for us to read
+ * is 1000 frames (txqueuelen), whatever their size.  All our windows
+ * together must stay well below it, or a burst from the kernel overflows
+ * it and frames are lost before we ever see them (tcp-notes pitfall 11);
+ * the kernel's own ACKs for what we send share the queue.  So each of N
+ * connections may offer TCP_RX_QUEUE_BYTES / N (350 full segments in
+ * all), and never less than 4 segments. */
+#define TCP_RX_QUEUE_BYTES	(350 * 1460)
 /* Our window scale: TCP_RING_MAX >> 5 fits the 16-bit window field. */
 #define TCP_OUR_WSCALE	5
 
@@ -78,6 +89,8 @@ void ring_free_buf(struct ring *r);
 #define TCP_RTO_MAX_MS		60000
 #define TCP_SYN_RETRIES		4	/* 1+2+4+8+16 s: "timed out" after 31 s */
 #define TCP_MAX_RETRIES		8	/* data: 0.2 s doubling, about 100 s */
+
+#define TCP_OOO_MAX	8	/* ranges of out-of-order data kept */
 
 enum tcp_state {
 	TCP_CLOSED = 0,		/* the slot is free */
@@ -125,6 +138,13 @@ struct tcp_conn {
 	seq_t rcv_adv;		/* right edge of the window we advertised */
 	uint8_t rcv_wscale;	/* our shift, 0 unless both sent one */
 	bool fin_received;
+	/* Data that came after a hole, kept in the receive ring past its
+	 * tail (at offset seq - RCV.NXT) until the hole is filled: these
+	 * are the ranges held, and a FIN that came after them. */
+	struct { seq_t start, end; } ooo[TCP_OOO_MAX];
+	unsigned n_ooo;
+	bool ooo_fin;
+	seq_t ooo_fin_seq;
 
 	struct ring snd, rcv;
 
@@ -132,6 +152,11 @@ struct tcp_conn {
 	bool ack_due;		/* send an ACK (or data that carries one) */
 	bool syn_due;		/* (re)send our SYN or SYN-ACK */
 	bool rexmit_one;	/* fast retransmit: one segment at snd_una */
+	bool recovering;	/* after a fast retransmit, until ... */
+	seq_t recover;		/* ... this is acknowledged (RFC 6582) */
+	unsigned dup_acks_due;	/* out-of-order segments this batch: one
+				 * duplicate ACK each (RFC 5681 4.2) */
+	uint32_t wnd_cap;	/* our share of what the device queue holds */
 	bool probe_due;		/* zero window: one byte past it */
 	bool heard;		/* an ACK came since the last probe */
 	unsigned dup_acks;
