@@ -537,7 +537,49 @@ static void sequence_numbers_wrap(void)
 	CHECK_EQ(c->snd.len, 0);
 }
 
+/* Data after a hole is kept in the receive ring past its tail, and joins
+ * in when the hole is filled; the application draining the ring in
+ * between must not move it (a bug the first version had: an emptied ring
+ * moved its head back to 0, and the kept bytes with it). */
+static void out_of_order_kept_until_the_hole_fills(void)
+{
+	struct tcp_conn *c;
+
+	start(true, ISS);
+	c = open_passive(7, false);
+	/* "abc" in order, "fgh" after a hole "de", in one batch: the echo
+	 * drains "abc", leaving the ring empty with "fgh" kept past it. */
+	from_peer(&(struct seg){ .flags = TCP_FLAG_ACK, .seq = IRS + 1, .ack = ISS + 1,
+				 .data = "abc" }, 20);
+	CHECK_EQ(from_peer(&(struct seg){ .flags = TCP_FLAG_ACK | TCP_FLAG_FIN,
+					  .seq = IRS + 6, .ack = ISS + 1, .data = "fgh" }, 20),
+		 DROP_NONE);
+	CHECK_EQ(c->n_ooo, 1);
+	batch(20);
+	/* The echo of "abc" with ack IRS+4, and one duplicate ACK. */
+	CHECK_EQ(sent.n, 2);
+	CHECK_EQ(sent.h[0].data_len, 3);
+	CHECK_EQ(sent.h[0].ack, IRS + 4);
+	CHECK_EQ(sent.h[1].data_len, 0);
+	CHECK_EQ(sent.h[1].ack, IRS + 4);
+	CHECK(c->state == TCP_ESTABLISHED);	/* the FIN waits for the hole */
+	/* The hole: "defgh" echoed, and the kept FIN taken: CLOSE-WAIT and,
+	 * owing nothing more, our FIN. */
+	from_peer(&(struct seg){ .flags = TCP_FLAG_ACK, .seq = IRS + 4, .ack = ISS + 4,
+				 .data = "de" }, 21);
+	CHECK_EQ(c->n_ooo, 0);
+	CHECK(c->state == TCP_CLOSE_WAIT);
+	CHECK_EQ(c->rcv_nxt.v, IRS + 10);
+	batch(21);
+	CHECK_EQ(sent.n, 1);
+	CHECK_EQ(sent.h[0].data_len, 5);
+	CHECK(memcmp(sent.h[0].data, "defgh", 5) == 0);
+	CHECK_EQ(sent.h[0].ack, IRS + 10);
+	CHECK(sent.h[0].flags & TCP_FLAG_FIN);
+}
+
 const struct unit_test tcp_mini_tests[] = {
+	{ "tcp_mini: out-of-order data kept until the hole fills, then echoed", out_of_order_kept_until_the_hole_fills },
 	{ "tcp_mini: rings wrap, refuse past full, grow in order", ring_wraps_and_grows },
 	{ "tcp_mini: RFC 6298 estimator vectors, 200 ms floor, 60 s cap", rto_estimator_vectors },
 	{ "tcp_mini: LISTEN to CLOSED: passive open, echo, passive close", passive_open_echo_and_passive_close },
