@@ -13,6 +13,7 @@
 #include "../lib/cksum.h"
 #include "../lib/eth.h"
 #include "../lib/icmp.h"
+#include "../lib/tcp.h"
 #include "../lib/udp.h"
 
 const uint8_t fuzz_our_mac[ETH_ADDR_LEN] = { 0x02, 0x00, 0x0a, 0x0a, 0x0a, 0x01 };
@@ -93,6 +94,13 @@ void fuzz_fix_ipv4(uint8_t *pkt, size_t len, uint8_t flags)
 					l4, ulen));
 				put16(l4 + 6, sum == 0 ? 0xffff : sum);
 			}
+		} else if (pkt[9] == IPV4_PROTO_TCP && l4_len >= TCP_HDR_LEN) {
+			/* TCP's checksum may be 0x0000: it is never "absent". */
+			put16(l4 + 16, 0);
+			put16(l4 + 16, cksum_finish(cksum_add(
+				cksum_pseudo_ipv4(get32(pkt + 12), get32(pkt + 16),
+						  IPV4_PROTO_TCP, (uint16_t)l4_len),
+				l4, l4_len)));
 		}
 	}
 	if (flags & FUZZ_FIX_IP) {
@@ -115,6 +123,7 @@ void fuzz_check_drop(enum drop why)
 void fuzz_check_l4_out(const struct ipv4_hdr *ip)
 {
 	struct icmp_hdr icmp;
+	struct tcp_hdr tcp;
 	struct udp_hdr udp;
 
 	switch (ip->proto) {
@@ -129,8 +138,14 @@ void fuzz_check_l4_out(const struct ipv4_hdr *ip)
 		FUZZ_CHECK(udp.checksum != 0);	/* we always compute one */
 		FUZZ_CHECK(udp.length == ip->payload_len);
 		break;
+	case IPV4_PROTO_TCP:
+		/* Rung 5's segments: a header tcp_parse accepts (offset, flags,
+		 * options) and a checksum that verifies. */
+		FUZZ_CHECK(tcp_parse(ip->payload, ip->payload_len, ip->src, ip->dst,
+				     &tcp) == DROP_NONE);
+		break;
 	default:
-		FUZZ_FAIL("we send only ICMP and UDP");
+		FUZZ_FAIL("we send only ICMP, UDP and TCP");
 	}
 }
 

@@ -48,7 +48,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
  * their share too.  The seeds have them set.
  */
 #define FUZZ_FIX_IP	0x01	/* the IPv4 header checksum */
-#define FUZZ_FIX_L4	0x02	/* the ICMP or UDP checksum of a whole datagram */
+#define FUZZ_FIX_L4	0x02	/* the ICMP, UDP or TCP checksum of a whole datagram */
 
 /* The addresses the cores are started with: the programs' defaults. */
 #define FUZZ_OUR_ADDR	IPV4_ADDR(10, 10, 10, 1)
@@ -115,13 +115,14 @@ void fuzz_check_drop(enum drop why);
  * An IPv4 datagram one of our hosts sends (rungs 2 to 4): at most mtu
  * bytes; a header ipv4_parse() accepts whose Total Length is len; from our
  * address to a single host (never a broadcast: RFC 1122 3.2.2); and, unless
- * it is a fragment, an ICMP or UDP message whose checksum verifies.  The
+ * it is a fragment, an ICMP, UDP or TCP message whose checksum verifies.  The
  * header is returned in *ip.
  */
 void fuzz_check_ipv4_out(const uint8_t *pkt, size_t len, size_t mtu,
 			 struct ipv4_hdr *ip);
 
-/* The ICMP or UDP message inside a whole datagram we send (ip parsed). */
+/* The ICMP, UDP or TCP message inside a whole datagram we send (ip
+ * parsed): it parses, and its checksum verifies. */
 void fuzz_check_l4_out(const struct ipv4_hdr *ip);
 
 /*

@@ -7,9 +7,11 @@
  * real traffic (a ping, an ARP request, a UDP datagram) take it past the
  * first checks at once, instead of after millions of tries.
  *
- * Usage: build/fuzz/seed TUN.pcap TAP.pcap OUTDIR     (`make fuzz-seeds`)
+ * Usage: build/fuzz/seed TUN.pcap TAP.pcap OUTDIR [TCP.pcap]  (`make fuzz-seeds`)
  *   TUN.pcap: IPv4 packets (LINKTYPE_RAW), tests/fixtures/tun-requests.pcap
  *   TAP.pcap: Ethernet frames, tests/fixtures/tap-frames.pcap
+ *   TCP.pcap: Ethernet frames, tests/fixtures/tcp-frames.pcap; by default
+ *             tcp-frames.pcap in TAP.pcap's directory
  * writes OUTDIR/<target>/<name> in each target's input format (fuzz.h and
  * the comment at the top of each fuzz_*.c).
  */
@@ -29,9 +31,10 @@
 #include "../lib/ipv4.h"
 #include "../lib/pcap.h"
 #include "../lib/tcp.h"
+#include "../tcp_mini/tcp_mini.h"
 #include "fuzz.h"
 
-#define MAX_PKTS	16
+#define MAX_PKTS	32
 #define FIX_ALL		(FUZZ_FIX_IP | FUZZ_FIX_L4)
 
 static const uint8_t peer_mac[ETH_ADDR_LEN] = { 0x02, 0x00, 0x0a, 0x0a, 0x0a, 0x02 };
@@ -45,7 +48,7 @@ struct capture {
 	uint64_t ts_us[MAX_PKTS];
 };
 
-static struct capture tun, tap;
+static struct capture tun, tap, tcpcap;
 static const char *outdir;
 
 static void die(const char *what, const char *why)
@@ -57,7 +60,10 @@ static void die(const char *what, const char *why)
 static void read_capture(const char *path, uint32_t linktype, struct capture *c)
 {
 	char err[256];
+	static uint8_t scratch[2048];
 	struct pcap p;
+	uint64_t ts;
+	size_t len;
 	int got;
 
 	if (pcap_open_read(&p, path, err, sizeof(err)) < 0)
@@ -68,6 +74,9 @@ static void read_capture(const char *path, uint32_t linktype, struct capture *c)
 	       (got = pcap_read(&p, c->pkt[c->n], sizeof(c->pkt[0]), &c->len[c->n],
 				&c->ts_us[c->n], err, sizeof(err))) == 1)
 		c->n++;
+	if (c->n == MAX_PKTS && pcap_read(&p, scratch, sizeof(scratch), &len, &ts,
+					  err, sizeof(err)) == 1)
+		die(path, "more packets than MAX_PKTS");
 	pcap_close(&p);
 	if (c->n == 0)
 		die(path, "no packets");
@@ -468,14 +477,180 @@ static void seed_cores(void)
 	write_seed("udp_echo", "reassembly-timeout");
 }
 
+/*
+ * fuzz_tcp_mini's seeds: a byte of setup (fuzz_tcp_mini.c), then records.
+ * Every one fixes the ISN at 0xfffff000, as the fixture was recorded, so
+ * that the peer's acknowledgments fit.
+ */
+#define TM_CLIENT	0x01
+#define TM_CLIENT_DATA	0x02
+#define TM_CLIENT_EOF	0x04
+#define TM_FIXED_ISN	0x08
+#define TM_SAME_BATCH	0x04	/* a record flag */
+#define TM_ISS		0xfffff000u
+#define PEER_ISS	5000u
+
+/* A TCP segment from the peer to us, in an IPv4 packet; a SYN carries MSS
+ * 1460 and window scale 7, as Linux's do (without SACK and timestamps). */
+static size_t make_tcp(uint8_t *b, uint16_t sport, uint16_t dport, uint8_t flags,
+		       uint32_t sq, uint32_t ack, const char *data)
+{
+	struct tcp_hdr h = { .src_port = sport, .dst_port = dport, .seq = sq,
+			     .ack = ack, .flags = flags, .window = 502,
+			     .opts = { .has_mss = true, .mss = 1460,
+				       .has_wscale = true, .wscale = 7 } };
+	size_t n = strlen(data), hlen = tcp_hdr_len(&h);
+	struct ipv4_hdr ip = {
+		.total_len = (uint16_t)(IPV4_HDR_LEN + hlen + n), .id = 0x4343,
+		.ttl = 64, .proto = IPV4_PROTO_TCP, .src = peer_addr,
+		.dst = FUZZ_OUR_ADDR,
+	};
+
+	if (flags & TCP_FLAG_SYN)
+		h.window = 64240;	/* a SYN's window is not scaled */
+	ipv4_emit(&ip, b, IPV4_HDR_LEN);
+	memcpy(b + IPV4_HDR_LEN + hlen, data, n);
+	tcp_emit(&h, peer_addr, FUZZ_OUR_ADDR, b + IPV4_HDR_LEN, n);
+	return ip.total_len;
+}
+
+/* One segment from the peer as a record. */
+static void add_seg(uint64_t dt_ms, uint8_t flags, uint16_t sport, uint16_t dport,
+		    uint8_t tcp_flags, uint32_t sq, uint32_t ack, const char *data)
+{
+	uint8_t b[2048], f[2048];
+	size_t n = make_tcp(b, sport, dport, tcp_flags, sq, ack, data);
+
+	add_record(dt_ms, flags, f, frame(f, b, n));
+}
+
+static void seed_tcp_mini(void)
+{
+	const uint8_t A = TCP_FLAG_ACK, PA = TCP_FLAG_PSH | TCP_FLAG_ACK,
+		      FA = TCP_FLAG_FIN | TCP_FLAG_ACK;
+	/* tcp_mini_connect()'s port with --seed 1. */
+	const uint16_t client = (uint16_t)(49152 + 2654435761u % 16384);
+	const uint32_t us = TM_ISS + 1, peer = PEER_ISS + 1;
+	uint8_t f[2048];
+	size_t i;
+
+	add8(TM_FIXED_ISN);
+	add_capture(&tcpcap);
+	write_seed("tcp_mini", "fixture");
+
+	/* Echo: handshake, "hello\n", the peer's FIN; our echo and FIN; the
+	 * last ACK.  Then 3 s: nothing is left. */
+	add8(TM_FIXED_ISN);
+	add_record(0, FIX_ALL, f, arp_request(f));
+	add_seg(1, FIX_ALL, 40000, 7, TCP_FLAG_SYN, PEER_ISS, 0, "");
+	add_seg(1, FIX_ALL, 40000, 7, A, peer, us, "");
+	add_seg(1, FIX_ALL, 40000, 7, PA, peer, us, "hello\n");
+	add_seg(1, FIX_ALL, 40000, 7, FA, peer + 6, us, "");
+	add_seg(1, FIX_ALL, 40000, 7, A, peer + 7, us + 7, "");
+	add_record(3000, 0, f, 0);
+	write_seed("tcp_mini", "echo-handshake-data-fin");
+
+	/* The same to discard, with the ACK, the data and the FIN in one
+	 * batch, as the device loop reads them when they come together. */
+	add8(TM_FIXED_ISN);
+	add_record(0, FIX_ALL, f, arp_request(f));
+	add_seg(1, FIX_ALL, 40001, 9, TCP_FLAG_SYN, PEER_ISS, 0, "");
+	add_seg(1, FIX_ALL | TM_SAME_BATCH, 40001, 9, A, peer, us, "");
+	add_seg(0, FIX_ALL | TM_SAME_BATCH, 40001, 9, PA, peer, us, "discard me\n");
+	add_seg(0, FIX_ALL, 40001, 9, FA, peer + 11, us, "");
+	add_seg(1, FIX_ALL, 40001, 9, A, peer + 12, us + 1, "");
+	write_seed("tcp_mini", "discard-one-batch");
+
+	/* Chargen: the peer reads 1000 bytes, its window shuts, then it
+	 * resets. */
+	add8(TM_FIXED_ISN);
+	add_record(0, FIX_ALL, f, arp_request(f));
+	add_seg(1, FIX_ALL, 40002, 19, TCP_FLAG_SYN, PEER_ISS, 0, "");
+	add_seg(1, FIX_ALL, 40002, 19, A, peer, us, "");
+	add_seg(1, FIX_ALL, 40002, 19, A, peer, us + 1000, "");
+	add_seg(1, FIX_ALL, 40002, 19, TCP_FLAG_RST, peer, 0, "");
+	write_seed("tcp_mini", "chargen-reset");
+
+	/* The client: its SYN waits for ARP; the SYN-ACK; 3000 bytes of
+	 * stdin and its end go out; the peer acknowledges, answers and
+	 * closes; TIME-WAIT ends. */
+	add8(TM_FIXED_ISN | TM_CLIENT | TM_CLIENT_DATA | TM_CLIENT_EOF);
+	add_record(0, FIX_ALL, f, arp_request(f));
+	add_seg(1, FIX_ALL, 7, client, TCP_FLAG_SYN | TCP_FLAG_ACK, PEER_ISS, us, "");
+	add_seg(1, FIX_ALL, 7, client, A, peer, us + 3000 + 1, "");
+	add_seg(1, FIX_ALL, 7, client, PA, peer, us + 3000 + 1, "thanks\n");
+	add_seg(1, FIX_ALL, 7, client, FA, peer + 7, us + 3000 + 1, "");
+	add_record(3000, 0, f, 0);
+	write_seed("tcp_mini", "client-send-and-close");
+
+	/* Both close at once: the peer's FIN crosses ours (CLOSING), then
+	 * acknowledges it (TIME-WAIT) and sends its FIN again. */
+	add8(TM_FIXED_ISN | TM_CLIENT | TM_CLIENT_EOF);
+	add_record(0, FIX_ALL, f, arp_request(f));
+	add_seg(1, FIX_ALL, 7, client, TCP_FLAG_SYN | TCP_FLAG_ACK, PEER_ISS, us, "");
+	add_seg(1, FIX_ALL, 7, client, FA, peer, us, "");
+	add_seg(1, FIX_ALL, 7, client, A, peer + 1, us + 1, "");
+	add_seg(1, FIX_ALL, 7, client, FA, peer, us + 1, "");
+	write_seed("tcp_mini", "client-simultaneous-close");
+
+	/* Both open at once: the peer's SYN crosses ours, then its SYN-ACK. */
+	add8(TM_FIXED_ISN | TM_CLIENT);
+	add_record(0, FIX_ALL, f, arp_request(f));
+	add_seg(1, FIX_ALL, 7, client, TCP_FLAG_SYN, PEER_ISS, 0, "");
+	add_seg(1, FIX_ALL, 7, client, TCP_FLAG_SYN | TCP_FLAG_ACK, PEER_ISS, us, "");
+	add_seg(1, FIX_ALL, 7, client, PA, peer, us, "hi\n");
+	write_seed("tcp_mini", "client-simultaneous-open");
+
+	/* Echo: data sent again overlapping what came (trimmed at the front),
+	 * a SYN again with data in the window, and three duplicate ACKs while
+	 * our echo is unacknowledged (fast retransmit). */
+	add8(TM_FIXED_ISN);
+	add_record(0, FIX_ALL, f, arp_request(f));
+	add_seg(1, FIX_ALL, 40003, 7, TCP_FLAG_SYN, PEER_ISS, 0, "");
+	add_seg(1, FIX_ALL, 40003, 7, A, peer, us, "");
+	add_seg(1, FIX_ALL, 40003, 7, PA, peer, us, "hello");
+	add_seg(1, FIX_ALL, 40003, 7, PA, peer, us, "hello world\n");
+	add_seg(1, FIX_ALL, 40003, 7, TCP_FLAG_SYN, PEER_ISS, 0, "xhello world\nmore\n");
+	add_seg(1, FIX_ALL, 40003, 7, A, peer + 12, us, "");
+	add_seg(1, FIX_ALL, 40003, 7, A, peer + 12, us, "");
+	add_seg(1, FIX_ALL, 40003, 7, A, peer + 12, us, "");
+	write_seed("tcp_mini", "echo-overlap-syn-dupacks");
+
+	/* 129 connections to discard: the 65th half-open one finds the backlog
+	 * full, and once they are established the 129th finds the table full
+	 * (and the rings shrink to share the memory budget). */
+	add8(TM_FIXED_ISN);
+	add_record(0, FIX_ALL, f, arp_request(f));
+	for (i = 0; i <= TCP_BACKLOG; i++)
+		add_seg(0, FIX_ALL, (uint16_t)(1000 + i), 9, TCP_FLAG_SYN, PEER_ISS, 0, "");
+	for (i = 0; i <= TCP_BACKLOG; i++)
+		add_seg(0, FIX_ALL, (uint16_t)(1000 + i), 9, A, peer, us, "");
+	for (i = TCP_BACKLOG + 1; i <= TCP_MAX_CONN; i++) {
+		add_seg(0, FIX_ALL, (uint16_t)(1000 + i), 9, TCP_FLAG_SYN, PEER_ISS, 0, "");
+		add_seg(0, FIX_ALL, (uint16_t)(1000 + i), 9, A, peer, us, "");
+	}
+	write_seed("tcp_mini", "backlog-and-table-full");
+}
+
 int main(int argc, char **argv)
 {
-	if (argc != 4) {
-		fprintf(stderr, "usage: seed TUN.pcap TAP.pcap OUTDIR\n");
+	char tcp_path[1024];
+	const char *slash;
+
+	if (argc != 4 && argc != 5) {
+		fprintf(stderr, "usage: seed TUN.pcap TAP.pcap OUTDIR [TCP.pcap]\n");
 		return 2;
 	}
 	read_capture(argv[1], PCAP_LINKTYPE_RAW, &tun);
 	read_capture(argv[2], PCAP_LINKTYPE_ETHERNET, &tap);
+	if (argc == 5) {
+		snprintf(tcp_path, sizeof(tcp_path), "%s", argv[4]);
+	} else {
+		slash = strrchr(argv[2], '/');
+		snprintf(tcp_path, sizeof(tcp_path), "%.*stcp-frames.pcap",
+			 slash ? (int)(slash - argv[2] + 1) : 0, argv[2]);
+	}
+	read_capture(tcp_path, PCAP_LINKTYPE_ETHERNET, &tcpcap);
 	outdir = argv[3];
 	if (mkdir(outdir, 0777) < 0 && errno != EEXIST)
 		die(outdir, strerror(errno));
@@ -484,5 +659,6 @@ int main(int argc, char **argv)
 	seed_frag();
 	seed_reasm();
 	seed_cores();
+	seed_tcp_mini();
 	return 0;
 }
