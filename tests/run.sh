@@ -66,6 +66,8 @@ fi
 # The lessons' captured sessions, C excerpts and drop reasons, against the
 # programs as they are now (tests/lessons/check.sh; for one lesson: ...check.sh 01).
 count "lessons" bash tests/lessons/check.sh "$lesson"
+# ... and that the checker fails when a captured line or an excerpt drifts.
+count "lesson checker self-test" bash tests/lessons/check.sh --self-test
 
 echo
 echo "$passed passed, $failed failed"

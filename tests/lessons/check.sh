@@ -4,6 +4,10 @@
 #   sudo bash tests/lessons/check.sh        every lesson
 #   sudo bash tests/lessons/check.sh 03     lessons/03-*.md only
 #   sudo bash tests/lessons/check.sh FILE   that file, as a lesson
+#   sudo bash tests/lessons/check.sh --self-test
+#                                           show that it fails when a
+#                                           captured line or an excerpt
+#                                           line is altered
 #   CHECK_KEEP=DIR ...                      also keep each session's real
 #                                           transcript in DIR (to re-capture)
 #
@@ -40,6 +44,11 @@
 #     background: its stdout is shown once it says "ready" (or, if it exits
 #     at once, its stdout and stderr), and it keeps running, inside the
 #     namespace, until the block ends;
+#   - any other command left running with "&" (a socat that waits for
+#     the echo) gets 0.3 s before the next command, the time a person
+#     takes to type it;
+#   - what setup starts, and a rung started for good, are not jobs of the
+#     block's shell: the block's own "wait" and "%1" mean its own jobs;
 #   - stdout and stderr are shown together, as on a terminal.
 #
 # Markers: HTML comments in the lesson source, invisible when rendered.
@@ -66,6 +75,10 @@
 #       just before a session block: a rung it starts for good shows its
 #       stderr too (the trace, an error), as much as it printed within
 #       0.5 s of "ready"; without it, only stdout is shown.
+#   <!-- check: alone -->
+#       just before a session block: run it with no other block running
+#       beside it (blocks otherwise run CHECK_JOBS at a time, default 4),
+#       for a capture that depends on timing a busy machine disturbs.
 #   <!-- check: single -->
 #       just before a session block: its first line is the only command,
 #       and every other line its output, even one that starts with "$ "
@@ -259,9 +272,13 @@ __wait_ready() {	# PID OUT: until "ready" on OUT or PID gone, at most 10 s
 }
 start() {
 	local prog=$1; shift
+	local pid
 	timeout 120 ip netns exec "$NS" "./$prog/$prog" "$@" >"$B/start.$prog.out" 2>"$B/start.$prog.err" &
-	echo $! >>"$B/pids"
-	__wait_ready $! "$B/start.$prog.out" || { echo "setup: $prog did not start"; cat "$B/start.$prog.err"; }
+	pid=$!
+	echo $pid >>"$B/pids"
+	# not a job of the block'"'"'s shell: its "wait" and "%1" are the lesson'"'"'s own
+	disown $pid
+	__wait_ready $pid "$B/start.$prog.out" || { echo "setup: $prog did not start"; cat "$B/start.$prog.err"; }
 }
 __wait_more_ready() {	# N: until the transcript has more than N ready lines, at most 10 s
 	local i
@@ -281,6 +298,7 @@ __daemon() {		# K: run cmd K in the background; show it like a terminal
 	pid=$!
 	echo $pid >>"$B/pids"
 	if __wait_ready $pid "$B/d$1.out"; then
+		disown $pid	# terminal 1'"'"'s, not a job of this shell
 		[ -n "${__DSTDERR:-}" ] && sleep 0.5
 		cat "$B/d$1.out"
 	else
@@ -305,6 +323,9 @@ is_background_rung() {
 	[[ $1 =~ $re ]] && [[ $1 != *"&&"* ]]
 }
 
+# is_background CMD: ends in a single "&" (a job of the shell)?
+is_background() { [[ $1 =~ [^\&]\&[[:space:]]*$ ]]; }
+
 # rewrite: sudo away, the block's namespace and /tmp
 rewrite() { sed -E -e 's/(^|[^[:alnum:]_-])sudo /\1/g' -e "s/\\btunlab\\b/$NS/g" -e "s#/tmp/#$B/tmp/#g"; }
 
@@ -321,7 +342,7 @@ run_session() {
 	for d in tun_echo icmp_reply tap_arp udp_echo tcp_mini build tests lib fuzz Makefile; do
 		[ -e "$TOP/$d" ] && ln -s "$TOP/$d" "$B/work/$d"
 	done
-	NS="tlchk-$$-$(basename "$body" .body)"
+	NS="tlchk-$BASHPID-$(basename "$body" .body)"
 	: >"$B/pids"
 
 	# split into commands (with their continuation lines) and output
@@ -330,6 +351,8 @@ run_session() {
 	local script="$B/script.sh"
 	{
 		echo "B='$B'; NS='$NS'; cd '$B/work' || exit 1"
+		# nstat keeps its history in one file per user: one per block here
+		echo "export NSTAT_HISTORY='$B/nstat.history'"
 		echo "$PRELUDE"
 		{ echo "{ :"
 		  if [ -n "$(meta "$metaf" setup)" ]; then meta "$metaf" setup | rewrite
@@ -366,6 +389,10 @@ run_session() {
 					echo "__n=\$(grep -c ^ready '$B/actual.raw')"
 					echo "(exit \$__st); $(cat "$B/cmd$k.run")"
 					echo "__wait_more_ready \$__n"
+				elif is_background "$cmd"; then
+					# any other job: the time to type the next command
+					echo "(exit \$__st); $(cat "$B/cmd$k.run")"
+					echo "sleep 0.3"
 				else
 					echo "(exit \$__st); $(cat "$B/cmd$k.run")"
 				fi
@@ -459,17 +486,25 @@ check_code() {	# BODY FILE LABEL
 }
 
 # --- per lesson -----------------------------------------------------------
-check_lesson() {
-	local lesson=$1 nn dir f kind line label reason skipped=0 checked=0 failed=0
-	nn=$(basename "$lesson"); nn=${nn%%-*}
-	dir=$(mktemp -d /tmp/tunlab-blocks.XXXXXX)
+# Every session block runs in a namespace of its own, so blocks run side by
+# side (CHECK_JOBS at a time, default 4: most of a block's time is spent
+# waiting for pings and timers).  Each block's result goes to a file; the
+# results are printed, numbered, in lesson order once all are done.
+JOBS=${CHECK_JOBS:-4}
+queue=()		# session blocks to run: "META"
+
+# prepare_lesson LESSON DIR: split it; skipped blocks, excerpts and stray
+# markers are judged at once; session blocks join the queue.
+prepare_lesson() {
+	local lesson=$1 dir=$2 nn f kind line label reason src
+	nn=$(basename "$lesson"); nn=${nn%.md}; nn=${nn%%-*}
+	echo "$nn" >"$dir/nn"
+	: >"$dir/skips"
 	split_blocks "$lesson" "$dir"
-	declare -A reasons=()
 	if [ -f "$dir/stray" ]; then
-		while IFS=$'\t' read -r _ line m; do
+		(while IFS=$'\t' read -r _ line m; do
 			tap_fail "lesson $nn line $line: marker not just before a block: $m"
-			failed=$((failed + 1))
-		done <"$dir/stray"
+		done <"$dir/stray") >"$dir/000.res"
 	fi
 	for f in "$dir"/*.meta; do
 		[ -e "$f" ] || continue
@@ -479,35 +514,70 @@ check_lesson() {
 		reason=$(meta "$f" skip)
 		if [ -n "$reason" ] && [ "$kind" != other ]; then
 			reason=${reason%% *}
-			reasons[$reason]=$((${reasons[$reason]:-0} + 1))
-			skipped=$((skipped + 1))
-			echo "# skipped: $label ($reason)"
+			echo "$reason" >>"$dir/skips"
+			echo "# skipped: $label ($reason)" >"${f%.meta}.res"
 			continue
 		fi
 		case $kind in
 		session)
-			if run_session "$f" "${f%.meta}.body" "$label"; then
-				checked=$((checked + 1))
-			else
-				checked=$((checked + 1)); failed=$((failed + 1))
-			fi ;;
+			queue+=("$f") ;;
 		code)
-			local src
 			src=$(meta "$f" code)
-			checked=$((checked + 1))
-			if [ -z "$src" ]; then
-				tap_fail "$label: C excerpt with no <!-- check: code FILE --> or skip marker"
-				failed=$((failed + 1))
-			else
-				local before=$fails
-				check_code "${f%.meta}.body" "$src" "$label"
-				[ $fails -gt $before ] && failed=$((failed + 1))
-			fi ;;
+			(	# a subshell: numbered when reported
+				if [ -z "$src" ]; then
+					tap_fail "$label: C excerpt with no <!-- check: code FILE --> or skip marker"
+				else
+					check_code "${f%.meta}.body" "$src" "$label"
+				fi
+			) >"${f%.meta}.res" ;;
 		esac
 	done
-	local by="" r
-	for r in $(printf '%s\n' "${!reasons[@]}" | sort); do
-		by+="${by:+, }$r ${reasons[$r]}"
+}
+
+# run_queue: every queued session block, JOBS at a time; the ones that
+# wait long (a "sleep NN" in their setup) first; then the "alone" ones,
+# one by one, with nothing else running.
+run_queue() {
+	local f order=() rest=() alone=()
+	for f in "${queue[@]}"; do
+		if [ -n "$(meta "$f" alone)" ]; then alone+=("$f")
+		elif grep -qE 'sleep [1-9][0-9]' "$f"; then order+=("$f")
+		else rest+=("$f"); fi
+	done
+	order+=("${rest[@]}")
+	for f in "${order[@]}"; do
+		while [ "$(jobs -rp | wc -l)" -ge "$JOBS" ]; do wait -n; done
+		run_one "$f" &
+	done
+	wait
+	for f in "${alone[@]}"; do
+		run_one "$f"
+	done
+}
+run_one() {	# META: one session block, its result in NNN.res
+	( run_session "$1" "${1%.meta}.body" "lesson $(cat "$(dirname "$1")/nn") line $(meta "$1" line)" \
+		>"${1%.meta}.res" 2>&1 )
+}
+
+# report_lesson DIR: its results in order, numbered; its summary line.
+report_lesson() {
+	local dir=$1 nn checked failed skipped by r n
+	nn=$(cat "$dir/nn")
+	skipped=$(wc -l <"$dir/skips")
+	# one NNN.res per block judged (000.res: stray markers)
+	checked=$(find "$dir" -name '[0-9][0-9][0-9].res' ! -name 000.res | wc -l)
+	checked=$((checked - skipped))
+	failed=$(cat /dev/null "$dir"/*.res | grep -c '^not ok')
+	by=""
+	while read -r n r; do
+		by+="${by:+, }$r $n"
+	done < <(sort "$dir/skips" | uniq -c)
+	for r in "$dir"/*.res; do
+		[ -e "$r" ] || continue
+		awk -v t="$t" '/^(not )?ok [0-9]+ - / { t++; sub(/ok [0-9]+ - /, "ok " t " - ") } { print }' "$r"
+		n=$(grep -cE '^(not )?ok [0-9]+ - ' "$r")
+		t=$((t + n))
+		fails=$((fails + $(grep -c '^not ok' "$r")))
 	done
 	summaries+=("lesson $nn: checked $checked, skipped $skipped${by:+ ($by)}, failed $failed")
 	rm -rf "$dir"
@@ -566,6 +636,87 @@ check_tool_lists() {
 	done
 }
 
+# --- self-test: the checker can fail -----------------------------------------
+# Copies a real session block and a real C excerpt from the lessons into a
+# scratch lesson, checks that the copies pass, then alters one output line
+# of the block and one line of the excerpt, and checks that each now fails
+# with a diff.  A checker that passes everything would pass the lessons too.
+self_test() {
+	local tmp d f lesson body n out cand_s="" cand_c="" last
+	tmp=$(mktemp -d /tmp/tunlab-selftest.XXXXXX)
+	# a short session block with a setup of its own and some output, no
+	# ping, nothing left running; the first C excerpt with its source
+	for lesson in lessons/[0-9][0-9]-*.md; do
+		d="$tmp/split.$(basename "$lesson" .md)"
+		mkdir -p "$d"
+		split_blocks "$lesson" "$d" 2>/dev/null
+		for f in "$d"/*.meta; do
+			[ -e "$f" ] || continue
+			[ -n "$(meta "$f" skip)" ] && continue
+			body=${f%.meta}.body
+			case $(meta "$f" kind) in
+			session)
+				[ -z "$cand_s" ] || continue
+				[ -n "$(meta "$f" setup)" ] || continue
+				n=$(wc -l <"$body")
+				[ "$n" -ge 2 ] && [ "$n" -le 6 ] || continue
+				grep -q -v '^\$ ' "$body" || continue
+				grep -qE 'ping|&|\./(tun_echo|icmp_reply|tap_arp|udp_echo|tcp_mini)/' "$body" && continue
+				cand_s=$f ;;
+			code)
+				[ -z "$cand_c" ] && [ -n "$(meta "$f" code)" ] && cand_c=$f ;;
+			esac
+		done
+	done
+	if [ -z "$cand_s" ] || [ -z "$cand_c" ]; then
+		tap_fail "self-test: no short session block or C excerpt to copy from the lessons"
+		echo "1..$t"; rm -rf "$tmp"; return 1
+	fi
+	# sessions: the copy, then the copy with its last output line altered
+	# (an extra word at its end); excerpts: the same with the last line
+	for kind in session code; do
+		[ $kind = session ] && f=$cand_s || f=$cand_c
+		body=${f%.meta}.body
+		last=$(grep -n -v '^\$ ' "$body" | grep -v '^[0-9]*:[[:space:]]*$' | tail -1 | cut -d: -f1)
+		for variant in copy altered; do
+			{
+				if [ $kind = session ]; then
+					echo "<!-- check: setup $(meta "$f" setup) -->"
+					echo '```'
+				else
+					echo "<!-- check: code $(meta "$f" code) -->"
+					echo '```c'
+				fi
+				if [ $variant = copy ]; then cat "$body"
+				else awk -v n="$last" 'NR == n { $0 = $0 " altered" } { print }' "$body"; fi
+				echo '```'
+			} >"$tmp/90-$kind-$variant.md"
+			out=$(CHECK_BLOCKS_ONLY=1 bash "$0" "$tmp/90-$kind-$variant.md" 2>&1)
+			local what="a $kind block copied from lesson $(basename "$(dirname "$f")" | sed 's/^split\.//') line $(meta "$f" line)"
+			if [ $variant = copy ]; then
+				if grep -q '^ok ' <<<"$out" && ! grep -q '^not ok' <<<"$out"; then
+					tap_ok "self-test: $what passes"
+				else
+					tap_fail "self-test: $what should pass"
+					sed 's/^/# /' <<<"$out"
+				fi
+			else
+				if grep -q '^not ok' <<<"$out" &&
+				   { [ $kind = code ] || grep -q '^+++ real run' <<<"$out"; } &&
+				   grep -q 'altered' <<<"$out"; then
+					tap_ok "self-test: $what, one line altered, fails and shows it"
+				else
+					tap_fail "self-test: $what, one line altered, should fail with a diff"
+					sed 's/^/# /' <<<"$out"
+				fi
+			fi
+		done
+	done
+	rm -rf "$tmp"
+	echo "1..$t"
+	[ $fails -eq 0 ]
+}
+
 # --- main -----------------------------------------------------------------
 if [ "$(id -u)" != 0 ]; then
 	echo "not ok 1 - the lesson checker needs root: it creates network namespaces (sudo bash tests/lessons/check.sh)"
@@ -580,17 +731,31 @@ for p in tun_echo/tun_echo icmp_reply/icmp_reply tap_arp/tap_arp udp_echo/udp_ec
 	fi
 done
 
+if [ "$only" = --self-test ]; then
+	self_test
+	exit
+fi
 summaries=()
 lessons=(lessons/"${only}"*.md)
 [ -n "$only" ] && [ -f "$only" ] && lessons=("$only")	# a lesson file by its path
 if [ ! -e "${lessons[0]}" ]; then
 	echo "# no lesson matches lessons/${only}*.md"
 fi
+dirs=()
 for l in "${lessons[@]}"; do
-	[ -e "$l" ] && check_lesson "$l"
+	[ -e "$l" ] || continue
+	d=$(mktemp -d /tmp/tunlab-blocks.XXXXXX)
+	dirs+=("$d")
+	prepare_lesson "$l" "$d"
 done
-check_drop_reasons
-check_tool_lists
+run_queue
+for d in "${dirs[@]}"; do
+	report_lesson "$d"
+done
+if [ -z "${CHECK_BLOCKS_ONLY:-}" ]; then	# (set by the self-test)
+	check_drop_reasons
+	check_tool_lists
+fi
 echo "1..$t"
 printf '%s\n' "${summaries[@]}"
 [ $fails -eq 0 ]
