@@ -200,8 +200,7 @@ static enum drop syn_sent_input(struct tcp_mini *st, struct tcp_conn *c,
 	} else {
 		/* Both sides sent a SYN at once: "enter SYN-RECEIVED, form a
 		 * SYN,ACK segment and send it". */
-		c->snd_nxt = c->iss;
-		c->syn_due = true;
+		c->syn_due = true;	/* output.c sends it at ISS again */
 		c->rto_at = 0;
 		tcp_set_state(st, c, TCP_SYN_RECEIVED);
 	}
@@ -426,8 +425,7 @@ static enum drop conn_input(struct tcp_mini *st, struct tcp_conn *c,
 	 * the peer is waiting for. */
 	if (c->state == TCP_SYN_RECEIVED && (s->flags & TCP_FLAG_SYN) &&
 	    !(s->flags & TCP_FLAG_ACK) && seq_eq(sq, c->irs)) {
-		c->syn_due = true;
-		c->snd_nxt = c->iss;
+		c->syn_due = true;	/* output.c sends it at ISS again */
 		return DROP_NONE;
 	}
 
@@ -538,6 +536,8 @@ static enum drop conn_input(struct tcp_mini *st, struct tcp_conn *c,
 			tcp_rtt_sample(c, (uint32_t)(now_ms - c->rtt_start_ms));
 		c->timing = false;
 		c->snd_una = seq_add(c->iss, 1);	/* our SYN, acknowledged */
+		c->snd_nxt = c->snd_una;
+		c->syn_due = false;	/* a SYN-ACK still due is not needed */
 		c->rto_at = 0;
 		c->retries = 0;
 		c->snd_wnd = (uint32_t)s->window << c->snd_wscale;
