@@ -425,6 +425,16 @@ static void duplicate_syn_in_syn_received_gets_syn_ack(void)
 	CHECK_EQ(sent.h[0].flags, TCP_FLAG_SYN | TCP_FLAG_ACK);
 	CHECK_EQ(sent.h[0].seq, ISS);
 	CHECK(conn(7)->state == TCP_SYN_RECEIVED);
+	/* ... and if the ACK comes in the same batch as a third SYN, the
+	 * connection is established with SND.NXT = SND.UNA = ISS+1 and no
+	 * SYN-ACK goes out (fuzz_tcp_mini found SND.NXT left at ISS). */
+	from_peer(&(struct seg){ .flags = TCP_FLAG_SYN, .seq = IRS, .mss = true }, 3);
+	from_peer(&(struct seg){ .flags = TCP_FLAG_ACK, .seq = IRS + 1, .ack = ISS + 1 }, 3);
+	CHECK(conn(7)->state == TCP_ESTABLISHED);
+	CHECK_EQ(conn(7)->snd_nxt.v, ISS + 1);
+	CHECK_EQ(conn(7)->snd_una.v, ISS + 1);
+	batch(3);
+	CHECK_EQ(sent.n, 0);
 }
 
 static void old_ack_never_shrinks_the_window(void)
