@@ -116,3 +116,27 @@ hostile_tap() {
 	[ "$status" -eq 0 ]
 	stop_stack
 }
+
+@test "hostile: tcp_mini survives all of that, and TCP's truncations, boundaries and bad headers" {
+	require_tool nc netcat-openbsd
+	hostile_tap tcp_mini
+	start_stack tcp_mini
+	kernel_side tap0
+	# Every prefix of a SYN with Linux's 20 option bytes (0..19 bytes:
+	# truncated; 20..39: the data offset points past the end), TCP fields
+	# at boundary values, and each malformed header.
+	in_ns "$CRAFT" -e tcpprefixes tcpboundaries tcp-badsum tcp-off4 tcp-offlong \
+		tcp-opt0 tcp-opt1 tcp-optlong tcp-synfin tcp-synrst tcp-noflags
+	still_fine tcp_mini
+	# Its service too.
+	run bash -c "echo 'after all that' | timeout 10 ip netns exec $NS nc -N 10.10.10.1 7"
+	echo "$output"
+	[ "$output" = "after all that" ]
+	stop_stack
+	reasons_named
+	[ "$(drops tcp_truncated)" -ge 20 ]
+	[ "$(drops tcp_bad_offset)" -ge 22 ]
+	[ "$(drops tcp_bad_checksum)" -ge 1 ]
+	[ "$(drops tcp_bad_options)" -ge 4 ]
+	[ "$(drops tcp_bad_flags)" -ge 4 ]
+}

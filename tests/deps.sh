@@ -26,4 +26,4 @@ need_tools() {
 # Everything the scenario tests use.
 TEST_TOOLS="bats:bats ip:iproute2 ping:iputils-ping arping:iputils-arping
 nc:netcat-openbsd socat:socat tcpdump:tcpdump setpriv:util-linux
-unshare:util-linux pgrep:procps sysctl:procps"
+unshare:util-linux pgrep:procps sysctl:procps curl:curl"

@@ -38,6 +38,23 @@
  *                 end of the header
  *   icmperrflood  with -n N: N ICMP port-unreachable errors sent to us
  *   arpflood      with -e -n N: N ARP requests from N different senders
+ * TCP kinds (tests/05-tcp-mini.bats, tests/90-hostile.bats), from SRC to DST
+ * with the TCP checksum over the pseudo-header made right unless said:
+ *   tcp:FLAGS:SPORT:DPORT:SEQ:ACK:WIN[:LEN]   any one segment: FLAGS are
+ *                 letters of F S R P A U (or . for none), SEQ and ACK
+ *                 decimal or 0x hex, LEN bytes of data ("abc...z" again)
+ *   tcp-badsum    a SYN to port 7 whose TCP checksum is wrong
+ *   tcp-off4      a SYN whose data offset is 4 (inside the fixed header)
+ *   tcp-offlong   a 20-byte SYN whose data offset is 6 (past the end)
+ *   tcp-opt0 tcp-opt1 tcp-optlong   a SYN with an MSS option of length 0,
+ *                 1, or past the end of the header
+ *   tcp-synfin tcp-synrst tcp-noflags   SYN+FIN, SYN+RST, no flag at all
+ *   tcpprefixes   every truncated prefix (0..39 bytes) of a SYN carrying
+ *                 Linux's 20 option bytes, the IPv4 total length fitted
+ *   tcpboundaries SYNs and ACKs to port 7 with one field at a boundary
+ *                 (ports 0, window 0, every flag, reserved bits, MSS 0,
+ *                 window scale 255, an unknown option, urgent 0xffff ...)
+ *   Hostile SYNs come from port 40000 with sequence number 1000.
  * Needs root (CAP_NET_RAW).  Only ever run inside a test namespace.
  */
 #include <arpa/inet.h>
@@ -176,6 +193,199 @@ static void make_dgram(void)
 	while (s >> 16)
 		s = (s & 0xffff) + (s >> 16);
 	put16(dgram + 6, (uint16_t)~s ? (uint16_t)~s : 0xffff);
+}
+
+/* --- TCP ------------------------------------------------------------- */
+
+/* The TCP checksum of the segment of len bytes at seg (its checksum field
+ * already 0), over the pseudo-header from src_addr to dst_addr. */
+static uint16_t tcp_checksum(const uint8_t *seg, size_t len)
+{
+	uint8_t pseudo[12];
+	uint32_t s = 0;
+	size_t i;
+
+	memcpy(pseudo, &src_addr, 4);
+	memcpy(pseudo + 4, &dst_addr, 4);
+	pseudo[8] = 0;
+	pseudo[9] = 6;
+	put16(pseudo + 10, (uint16_t)len);
+	for (i = 0; i < 12; i += 2)
+		s += (uint32_t)(pseudo[i] << 8 | pseudo[i + 1]);
+	s += (uint16_t)~sum16(seg, len);
+	while (s >> 16)
+		s = (s & 0xffff) + (s >> 16);
+	return (uint16_t)~s;
+}
+
+static void put32(uint8_t *p, uint32_t v)
+{
+	put16(p, (uint16_t)(v >> 16));
+	put16(p + 2, (uint16_t)v);
+}
+
+/* An IPv4 packet holding one TCP segment: header of 20 + optlen bytes
+ * (opts copied in), datalen bytes of data.  Returns the packet's length. */
+static size_t tcp_segment(uint8_t *b, uint8_t flags, uint16_t sport, uint16_t dport,
+			  uint32_t seq, uint32_t ack, uint16_t win,
+			  const uint8_t *opts, size_t optlen, size_t datalen)
+{
+	uint8_t *t = b + 20;
+	size_t hlen = 20 + optlen, i;
+
+	ip_header(b, 6, hlen + datalen);
+	memset(t, 0, hlen);
+	put16(t, sport);
+	put16(t + 2, dport);
+	put32(t + 4, seq);
+	put32(t + 8, ack);
+	t[12] = (uint8_t)((hlen / 4) << 4);
+	t[13] = flags;
+	put16(t + 14, win);
+	if (optlen)
+		memcpy(t + 20, opts, optlen);
+	for (i = 0; i < datalen; i++)
+		t[hlen + i] = (uint8_t)('a' + i % 26);
+	put16(t + 16, tcp_checksum(t, hlen + datalen));
+	return 20 + hlen + datalen;
+}
+
+/* Make the TCP checksum right again after a field was changed. */
+static void tcp_fix(uint8_t *b, size_t n)
+{
+	put16(b + 20 + 16, 0);
+	put16(b + 20 + 16, tcp_checksum(b + 20, n - 20));
+}
+
+#define TF_FIN 0x01
+#define TF_SYN 0x02
+#define TF_RST 0x04
+#define TF_PSH 0x08
+#define TF_ACK 0x10
+#define TF_URG 0x20
+
+/* Linux's SYN options: MSS 1460, SACK permitted, timestamps, NOP, wscale 7. */
+static const uint8_t linux_syn_opts[20] = {
+	2, 4, 0x05, 0xb4, 4, 2, 8, 10, 0, 0, 0, 1, 0, 0, 0, 0, 1, 3, 3, 7
+};
+
+/* tcp:FLAGS:SPORT:DPORT:SEQ:ACK:WIN[:LEN]; 0 if it doesn't parse. */
+static size_t tcp_generic(const char *spec, uint8_t *b)
+{
+	char flags[16];
+	unsigned long sport, dport, seq, ack, win, len = 0;
+	uint8_t f = 0;
+	size_t i;
+	int n;
+
+	n = sscanf(spec, "tcp:%15[FSRPAU.]:%lu:%lu:%li:%li:%lu:%lu", flags, &sport,
+		   &dport, &seq, &ack, &win, &len);
+	if (n < 6)
+		return 0;
+	/* %li reads 0x... but stops at LONG_MAX: fine for 32-bit values. */
+	for (i = 0; flags[i]; i++)
+		f |= (uint8_t)(flags[i] == 'F' ? TF_FIN : flags[i] == 'S' ? TF_SYN :
+			       flags[i] == 'R' ? TF_RST : flags[i] == 'P' ? TF_PSH :
+			       flags[i] == 'A' ? TF_ACK : flags[i] == 'U' ? TF_URG : 0);
+	if (sport > 65535 || dport > 65535 || win > 65535 || len > 1400)
+		return 0;
+	return tcp_segment(b, f, (uint16_t)sport, (uint16_t)dport, (uint32_t)seq,
+			   (uint32_t)ack, (uint16_t)win, NULL, 0, len);
+}
+
+/* The hostile single-segment kinds; 0 for a kind that is not one. */
+static size_t tcp_hostile(const char *kind, uint8_t *b)
+{
+	uint8_t opt[4] = { 2, 4, 0x05, 0xb4 };	/* MSS 1460 */
+	size_t n;
+
+	if (!strcmp(kind, "tcp-badsum")) {
+		n = tcp_segment(b, TF_SYN, 40000, 7, 1000, 0, 64240, NULL, 0, 0);
+		b[20 + 16] ^= 0x5a;
+		return n;
+	}
+	if (!strcmp(kind, "tcp-off4") || !strcmp(kind, "tcp-offlong")) {
+		n = tcp_segment(b, TF_SYN, 40000, 7, 1000, 0, 64240, NULL, 0, 0);
+		b[20 + 12] = !strcmp(kind, "tcp-off4") ? 0x40 : 0x60;
+		tcp_fix(b, n);
+		return n;
+	}
+	if (!strncmp(kind, "tcp-opt", 7)) {
+		if (!strcmp(kind, "tcp-opt0"))
+			opt[1] = 0;
+		else if (!strcmp(kind, "tcp-opt1"))
+			opt[1] = 1;
+		else if (!strcmp(kind, "tcp-optlong"))
+			opt[1] = 8;		/* 4 bytes of options are there */
+		else
+			return 0;
+		return tcp_segment(b, TF_SYN, 40000, 7, 1000, 0, 64240, opt, 4, 0);
+	}
+	if (!strcmp(kind, "tcp-synfin"))
+		return tcp_segment(b, TF_SYN | TF_FIN, 40000, 7, 1000, 0, 64240, NULL, 0, 0);
+	if (!strcmp(kind, "tcp-synrst"))
+		return tcp_segment(b, TF_SYN | TF_RST, 40000, 7, 1000, 0, 64240, NULL, 0, 0);
+	if (!strcmp(kind, "tcp-noflags"))
+		return tcp_segment(b, 0, 40000, 7, 1000, 0, 64240, NULL, 0, 0);
+	return 0;
+}
+
+/* Boundary value number k of tcpboundaries; 0 past the last.  Source
+ * ports 41000 + k, so each is a connection of its own. */
+static size_t tcp_boundary(uint8_t *b, int k)
+{
+	uint16_t sp = (uint16_t)(41000 + k);
+	uint8_t o[8];
+
+	switch (k) {
+	case 0: return tcp_segment(b, TF_SYN, 0, 7, 1000, 0, 64240, NULL, 0, 0);
+	case 1: return tcp_segment(b, TF_SYN, sp, 0, 1000, 0, 64240, NULL, 0, 0);
+	case 2: return tcp_segment(b, TF_SYN, sp, 7, 1000, 0, 0, NULL, 0, 0);
+	case 3: return tcp_segment(b, 0xff, sp, 7, 1000, 0, 64240, NULL, 0, 0);
+	case 4: return tcp_segment(b, TF_SYN, sp, 7, 0xffffffffu, 0, 64240, NULL, 0, 0);
+	case 5: return tcp_segment(b, TF_ACK, sp, 7, 0, 0xffffffffu, 65535, NULL, 0, 0);
+	case 6: {					/* reserved bits set */
+		size_t n = tcp_segment(b, TF_SYN, sp, 7, 1000, 0, 64240, NULL, 0, 0);
+
+		b[20 + 12] |= 0x0f;
+		tcp_fix(b, n);
+		return n;
+	}
+	case 7:						/* urgent, pointer 0xffff */
+		{
+		size_t n = tcp_segment(b, TF_SYN | TF_URG, sp, 7, 1000, 0, 64240, NULL, 0, 0);
+
+		put16(b + 20 + 18, 0xffff);
+		tcp_fix(b, n);
+		return n;
+		}
+	case 8:						/* MSS 0 */
+		o[0] = 2; o[1] = 4; o[2] = 0; o[3] = 0;
+		return tcp_segment(b, TF_SYN, sp, 7, 1000, 0, 64240, o, 4, 0);
+	case 9:						/* window scale 255 */
+		o[0] = 1; o[1] = 3; o[2] = 3; o[3] = 255;
+		return tcp_segment(b, TF_SYN, sp, 7, 1000, 0, 64240, o, 4, 0);
+	case 10:					/* unknown kind 254, len 2 */
+		o[0] = 254; o[1] = 2; o[2] = 0; o[3] = 0;
+		return tcp_segment(b, TF_SYN, sp, 7, 1000, 0, 64240, o, 4, 0);
+	case 11:					/* MSS with length 3 */
+		o[0] = 2; o[1] = 3; o[2] = 5; o[3] = 0;
+		return tcp_segment(b, TF_SYN, sp, 7, 1000, 0, 64240, o, 4, 0);
+	case 12:					/* kind with no length byte */
+		o[0] = 1; o[1] = 1; o[2] = 1; o[3] = 8;
+		return tcp_segment(b, TF_SYN, sp, 7, 1000, 0, 64240, o, 4, 0);
+	case 13:					/* 40 bytes of NOPs */
+		{
+		uint8_t nops[40];
+
+		memset(nops, 1, sizeof(nops));
+		return tcp_segment(b, TF_SYN, sp, 7, 1000, 0, 64240, nops, 40, 0);
+		}
+	case 14: return tcp_segment(b, TF_FIN | TF_PSH | TF_URG, sp, 7, 1000, 0, 64240, NULL, 0, 0);
+	case 15: return tcp_segment(b, TF_RST | TF_ACK, sp, 7, 1000, 1, 64240, NULL, 0, 0);
+	case 16: return tcp_segment(b, TF_SYN, sp, 7, 1000, 0, 64240, NULL, 0, 1400);
+	default: return 0;
+	}
 }
 
 /* Fragment k (0..3) of dgram, or the overlapping one ('x'), with IP id. */
@@ -487,6 +697,23 @@ int main(int argc, char **argv)
 				rc |= send_one(fd, &ll, buf, len, ether, 0x0800, dst_mac, src_mac);
 			continue;
 		}
+		if (!strcmp(kind, "tcpprefixes")) {	/* every cut of a SYN */
+			size_t len;
+
+			for (len = 0; len < 40; len++) {
+				tcp_segment(pkt, TF_SYN, 40000, 7, 1000, 0, 64240,
+					    linux_syn_opts, 20, 0);
+				put16(pkt + 2, (uint16_t)(20 + len));
+				fix_ip_checksum(pkt);
+				rc |= send_one(fd, &ll, buf, 20 + len, ether, 0x0800, dst_mac, src_mac);
+			}
+			continue;
+		}
+		if (!strcmp(kind, "tcpboundaries")) {
+			for (k = 0; (n = tcp_boundary(pkt, k)) != 0; k++)
+				rc |= send_one(fd, &ll, buf, n, ether, 0x0800, dst_mac, src_mac);
+			continue;
+		}
 		if (!strcmp(kind, "boundaries")) {
 			for (k = 0; (n = boundary(pkt, k)) != 0; k++)
 				rc |= send_one(fd, &ll, buf, n, ether, 0x0800, dst_mac, src_mac);
@@ -526,7 +753,12 @@ int main(int argc, char **argv)
 		} else if (n != 0) {
 			k = 0x0806;
 		} else {
-			n = build(kind, pkt);
+			if (!strncmp(kind, "tcp:", 4))
+				n = tcp_generic(kind, pkt);
+			else if (!strncmp(kind, "tcp-", 4))
+				n = tcp_hostile(kind, pkt);
+			else
+				n = build(kind, pkt);
 			k = pkt[0] >> 4 == 6 ? 0x86dd : 0x0800;
 			if (n == 0) {
 				fprintf(stderr, "craft: unknown kind '%s'\n", kind);
