@@ -196,6 +196,14 @@ static uint64_t tick(struct runner *r, uint64_t ts_us, uint64_t now_ms)
 	next = r->c->tick(r->c->state, now_ms, &r->tx);
 	trace_own_drops(r, ts_us);
 	end_batch(r, ts_us, now_ms);
+	/* A core with an output step may start a timer there (tcp_mini
+	 * sends a SYN again and starts its retransmission timer): ask once
+	 * more, so the wait ends in time for it.  Nothing is due twice. */
+	if (r->c->flush) {
+		next = r->c->tick(r->c->state, now_ms, &r->tx);
+		trace_own_drops(r, ts_us);
+		end_batch(r, ts_us, now_ms);
+	}
 	return next;
 }
 

@@ -128,6 +128,12 @@ void tcp_free(struct tcp_mini *st, struct tcp_conn *c)
 	if (st->client_slot >= 0 && &st->conn[st->client_slot] == c) {
 		st->client_end = c->end == END_NONE ? END_CLOSED : c->end;
 		st->client_slot = -1;
+		/* What came in before the end still goes to stdout. */
+		if (c->rcv.len > 0 && c->end != END_RESET) {
+			st->client_rest = c->rcv;
+			st->mem_used -= c->rcv.cap;
+			memset(&c->rcv, 0, sizeof(c->rcv));
+		}
 	}
 }
 
@@ -247,6 +253,8 @@ void tcp_received(struct tcp_mini *st, struct tcp_conn *c, size_t n)
 
 	(void)st;
 	ring_drop(&c->rcv, n);
+	if (c->fin_received)
+		return;		/* the peer sends no more: no window to offer */
 	/* RFC 9293 3.8.6.2.2: tell the peer once the window has opened by
 	 * a useful amount (or from below one segment), not for every byte. */
 	after = tcp_rcv_window(c);

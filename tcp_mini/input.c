@@ -490,6 +490,11 @@ static enum drop conn_input(struct tcp_mini *st, struct tcp_conn *c,
 	 * attacker's guess, and gets a challenge ACK (a real peer that
 	 * lost its state answers that ACK with a correct RST). */
 	if (s->flags & TCP_FLAG_RST) {
+		/* RFC 1337: an RST must not end TIME-WAIT early ("TIME-WAIT
+		 * assassination"): an old duplicate could then be taken for
+		 * a new connection's.  Ignored; TIME-WAIT runs its course. */
+		if (c->state == TCP_TIME_WAIT)
+			return DROP_TCP_NOT_ACCEPTABLE;
 		if (!seq_eq(seq(s->seq), c->rcv_nxt)) {
 			if (challenge_allowed(st, now_ms))
 				c->ack_due = true;

@@ -64,6 +64,7 @@ void tcp_mini_init(struct tcp_mini *st, const uint8_t mac[6], uint32_t addr,
 	st->client_slot = -1;
 	st->stdin_eof = false;
 	st->client_end = END_NONE;
+	ring_free_buf(&st->client_rest);
 	st->log_len = 0;
 	st->log[0] = '\0';
 }
@@ -208,6 +209,15 @@ static struct tcp_conn *client_conn(void)
 	return st.client_slot >= 0 ? &st.conn[st.client_slot] : NULL;
 }
 
+/* What is waiting for stdout: the connection's receive ring, or what it
+ * left behind when it ended. */
+static struct ring *client_out(void)
+{
+	struct tcp_conn *c = client_conn();
+
+	return c ? &c->rcv : &st.client_rest;
+}
+
 /* --connect: read stdin while the send ring has room and the connection
  * can send; write stdout while the receive ring holds data. */
 static int poll_fds(void *state, struct pollfd *pfd, int max)
@@ -216,12 +226,12 @@ static int poll_fds(void *state, struct pollfd *pfd, int max)
 	int n = 0;
 
 	(void)state;
-	if (!c || max < 2)
+	if (max < 2)
 		return 0;
-	if (!st.stdin_eof && !c->fin_queued && ring_free(&c->snd) > 0 &&
+	if (c && !st.stdin_eof && !c->fin_queued && ring_free(&c->snd) > 0 &&
 	    (c->state == TCP_ESTABLISHED || c->state == TCP_CLOSE_WAIT))
 		pfd[n++] = (struct pollfd){ .fd = STDIN_FILENO, .events = POLLIN };
-	if (c->rcv.len > 0)
+	if (client_out()->len > 0)
 		pfd[n++] = (struct pollfd){ .fd = STDOUT_FILENO, .events = POLLOUT };
 	return n;
 }
@@ -238,8 +248,8 @@ static void ready(void *state, const struct pollfd *pfd, int n,
 	(void)state;
 	(void)now_ms;
 	(void)tx;
-	for (i = 0; c && i < n; i++) {
-		if (pfd[i].fd == STDIN_FILENO && pfd[i].revents) {
+	for (i = 0; i < n; i++) {
+		if (c && pfd[i].fd == STDIN_FILENO && pfd[i].revents) {
 			room = ring_space(&c->snd, &p);
 			got = read(STDIN_FILENO, p, room);
 			if (got > 0)
@@ -248,13 +258,17 @@ static void ready(void *state, const struct pollfd *pfd, int n,
 				st.stdin_eof = true;	/* CLOSE in apps.c */
 		}
 		if (pfd[i].fd == STDOUT_FILENO && pfd[i].revents) {
-			room = ring_data(&c->rcv, &p);
+			struct ring *out = client_out();
+
+			room = ring_data(out, &p);
 			/* At most a pipe's worth, so the write can't block. */
 			got = write(STDOUT_FILENO, p, room < 65536 ? room : 65536);
-			if (got > 0)
+			if (got < 0 && errno != EAGAIN && errno != EINTR)
+				got = (ssize_t)out->len;	/* stdout is gone */
+			if (got > 0 && c)
 				tcp_received(&st, c, (size_t)got);
-			else if (got < 0 && errno != EAGAIN && errno != EINTR)
-				tcp_received(&st, c, c->rcv.len);	/* gone */
+			else if (got > 0)
+				ring_drop(out, (size_t)got);
 		}
 	}
 }
@@ -271,6 +285,8 @@ static int finished(void *state)
 		return -1;
 	if (c && !(c->state == TCP_TIME_WAIT && c->rcv.len == 0))
 		return -1;
+	if (st.client_rest.len > 0)
+		return -1;		/* stdout first */
 	if (c)
 		end = END_CLOSED;
 	if (!said_end && end != END_CLOSED) {

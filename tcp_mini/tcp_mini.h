@@ -199,6 +199,8 @@ struct tcp_mini {
 	uint16_t client_port;
 	bool stdin_eof;
 	enum tcp_end client_end;
+	struct ring client_rest;	/* received, not yet on stdout, when
+					 * the connection ended */
 
 	/* --trace text about state changes, taken by the loop. */
 	char log[8192];
