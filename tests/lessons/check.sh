@@ -17,7 +17,8 @@
 #   1. Every captured shell session in lessons/NN-*.md: a fenced block with
 #      "$ command" lines, each followed by the output it printed.  The
 #      commands are run again, one fresh network namespace per block (made
-#      here and deleted after it, everything under `timeout`), and the real
+#      here and deleted after it, everything under `timeout`: 40 s a block,
+#      plus what its setup sleeps on purpose), and the real
 #      transcript is compared with the lesson's after both are normalised
 #      (see normalise() below: times, rtt figures, dates, PIDs, kernel-made
 #      MACs, IP and ICMP identifiers, ephemeral ports, hex dumps, checksums
@@ -75,7 +76,7 @@
 #       just before a session block: a rung it starts for good shows its
 #       stderr too (the trace, an error), as much as it printed within
 #       0.5 s of "ready"; without it, only stdout is shown.
-#   <!-- check: alone -->
+#   <!-- check: alone [WHY] -->
 #       just before a session block: run it with no other block running
 #       beside it (blocks otherwise run CHECK_JOBS at a time, default 4),
 #       for a capture that depends on timing a busy machine disturbs.
@@ -156,7 +157,7 @@ normalise() {
 		sub(/(rtt|round-trip) min\/avg\/max(\/mdev)? = .*/, "rtt = R", s)
 		gsub(/[0-9]+\.[0-9]+ ?ms(ec)?/, "Tms", s)		# arping, others
 		gsub(/[0-9][0-9]:[0-9][0-9]:[0-9][0-9]\.[0-9]+/, "HH:MM:SS", s)
-		if (s ~ /^[ \t]*[0-9]+\.[0-9]+ (in |out|drop|err)/)	# trace
+		if (s ~ /^[ \t]*[0-9]+\.[0-9]+ (in |out|drop|err|tcp )/)	# trace
 			sub(/^[ \t]*[0-9]+\.[0-9]+/, "T", s)
 		gsub(/[0-9][0-9][0-9][0-9]\/[0-9][0-9]\/[0-9][0-9] [0-9][0-9]:[0-9][0-9]:[0-9][0-9]/, "DATE", s)
 		gsub(/[A-Z][a-z][a-z] +[0-9]+ +[0-9]+:[0-9][0-9]/, "DATE", s)	# ls -l
@@ -403,7 +404,12 @@ run_session() {
 		fi
 	done
 
-	timeout 40 bash "$script" >"$B/actual.raw" 2>&1
+	# 40 s a block, and the time its setup spends waiting on purpose
+	local limit=40 w
+	for w in $(grep -oE 'sleep [0-9]+' "$B/setup.sh" | awk '{ print $2 }'); do
+		limit=$((limit + w))
+	done
+	timeout $limit bash "$script" >"$B/actual.raw" 2>&1
 	st=$?
 	# stop what the block left running: our daemons, then anything in our
 	# namespaces; delete the namespaces
