@@ -50,7 +50,9 @@
  *     number is SND.UNA + the bytes held (until it is acknowledged, when
  *     SND.UNA is one past it and the ring is empty); RCV.NXT is never past
  *     the right edge we advertised, RCV.ADV (one past it for a FIN that
- *     came right at the edge), and that edge never moves left; the rings
+ *     came right at the edge), and that edge never moves left; data kept
+ *     past a hole lies inside that window and inside the receive ring's
+ *     free space past its tail; the rings
  *     hold no more than their capacity, a power of two between 16 KB and
  *     1 MB (or none in TIME-WAIT); a connection with something in flight, or data that waits, in
  *     any state but TIME-WAIT, has its retransmission (or persist) timer
@@ -157,6 +159,7 @@ static void check_conn(size_t slot, bool after_flush)
 	int32_t in_flight = seq_diff(c->snd_max, c->snd_una);
 	int32_t past_edge = seq_diff(c->rcv_nxt, c->rcv_adv);
 	seq_t data_end = seq_add(c->snd_una, (uint32_t)c->snd.len);
+	unsigned i;
 
 	check_ring(&c->snd, c->state == TCP_TIME_WAIT);
 	check_ring(&c->rcv, c->state == TCP_TIME_WAIT);
@@ -185,6 +188,15 @@ static void check_conn(size_t slot, bool after_flush)
 			FUZZ_CHECK(seq_ge(c->rcv_adv, e->rcv_adv));
 		*e = (struct edge){ true, c->raddr, c->lport, c->rport, c->irs,
 				    c->rcv_adv };
+	}
+	/* Data kept past a hole: inside the window, and inside the receive
+	 * ring's free space past its tail, where it was written. */
+	FUZZ_CHECK(c->n_ooo <= TCP_OOO_MAX);
+	for (i = 0; c->state != TCP_TIME_WAIT && i < c->n_ooo; i++) {
+		FUZZ_CHECK(seq_lt(c->ooo[i].start, c->ooo[i].end));
+		FUZZ_CHECK(seq_le(c->ooo[i].end, c->rcv_adv));
+		FUZZ_CHECK(seq_diff(c->ooo[i].end, c->rcv_nxt) <= 0 ||
+			   (size_t)seq_diff(c->ooo[i].end, c->rcv_nxt) <= ring_free(&c->rcv));
 	}
 
 	if (!after_flush)

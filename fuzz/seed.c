@@ -616,6 +616,17 @@ static void seed_tcp_mini(void)
 	add_seg(1, FIX_ALL, 40003, 7, A, peer + 12, us, "");
 	write_seed("tcp_mini", "echo-overlap-syn-dupacks");
 
+	/* Echo, out of order: the second half and the FIN first (kept past
+	 * the hole), then the first half fills the hole. */
+	add8(TM_FIXED_ISN);
+	add_record(0, FIX_ALL, f, arp_request(f));
+	add_seg(1, FIX_ALL, 40004, 7, TCP_FLAG_SYN, PEER_ISS, 0, "");
+	add_seg(1, FIX_ALL, 40004, 7, A, peer, us, "");
+	add_seg(1, FIX_ALL, 40004, 7, TCP_FLAG_FIN | PA, peer + 6, us, "world\n");
+	add_seg(1, FIX_ALL, 40004, 7, PA, peer, us, "hello ");
+	add_seg(1, FIX_ALL, 40004, 7, A, peer + 13, us + 13, "");
+	write_seed("tcp_mini", "echo-out-of-order");
+
 	/* 129 connections to discard: the 65th half-open one finds the backlog
 	 * full, and once they are established the 129th finds the table full
 	 * (and the rings shrink to share the memory budget). */
