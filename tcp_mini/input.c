@@ -88,6 +88,10 @@ static enum drop listen_input(struct tcp_mini *st, const struct ipv4_hdr *ip,
 	/* "first, check for a RST: An incoming RST should be ignored." */
 	if (s->flags & TCP_FLAG_RST)
 		return DROP_TCP_RST_NO_CONNECTION;
+	/* Nothing that came to the whole link is answered, nor opens a
+	 * connection (RFC 1122 4.2.3.10 lets TCP ignore broadcasts). */
+	if (st->host.ip.link_broadcast)
+		return DROP_TCP_NO_CONNECTION;
 	/* "second, check for an ACK: ... <SEQ=SEG.ACK><CTL=RST>" */
 	if (s->flags & TCP_FLAG_ACK) {
 		tcp_send_rst(st, ip->src, s->dst_port, s->src_port, seq(s->ack),
@@ -96,8 +100,6 @@ static enum drop listen_input(struct tcp_mini *st, const struct ipv4_hdr *ip,
 	}
 	/* "fourth, other text or control": no SYN, nothing to do. */
 	if (!(s->flags & TCP_FLAG_SYN))
-		return DROP_TCP_NO_CONNECTION;
-	if (st->host.ip.link_broadcast)
 		return DROP_TCP_NO_CONNECTION;
 
 	/* "third, check for a SYN".  A bounded backlog: past it, SYNs are
@@ -441,6 +443,17 @@ static enum drop conn_input(struct tcp_mini *st, struct tcp_conn *c,
 		s->seq = sq.v;
 	}
 
+	/* TIME-WAIT: the peer's FIN again (our ACK of it was lost).  It
+	 * lies just before RCV.NXT, so the first check would only ACK it;
+	 * RFC 9293 also asks to "restart the 2 MSL timeout". */
+	if (c->state == TCP_TIME_WAIT && (s->flags & TCP_FLAG_FIN) &&
+	    !(s->flags & (TCP_FLAG_SYN | TCP_FLAG_RST)) &&
+	    seq_eq(seq_add(sq, (uint32_t)s->data_len + 1), c->rcv_nxt)) {
+		c->ack_due = true;
+		c->tw_at = now_ms + 2ull * st->msl_ms;
+		return DROP_NONE;
+	}
+
 	/* "first, check sequence number" */
 	if (!acceptable(c, sq, seg_len(s))) {
 		/* "If the RCV.WND is zero, no segments will be acceptable,
@@ -603,9 +616,6 @@ static enum drop conn_input(struct tcp_mini *st, struct tcp_conn *c,
 			tcp_set_state(st, c, TCP_TIME_WAIT);
 			c->tw_at = now_ms + 2ull * st->msl_ms;
 			c->rto_at = 0;
-			break;
-		case TCP_TIME_WAIT:	/* the peer's FIN again: restart */
-			c->tw_at = now_ms + 2ull * st->msl_ms;
 			break;
 		default:
 			break;

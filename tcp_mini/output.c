@@ -59,6 +59,7 @@ static bool send_segment(struct tcp_mini *st, struct tcp_conn *c, uint8_t flags,
 		hlen += h.opts.has_wscale ? 8 : 4;
 		/* "The Window field in a SYN ... is never scaled." */
 		h.window = (uint16_t)(wnd > 65535 ? 65535 : wnd);
+		wnd = h.window;
 	} else {
 		/* Round up: a promise not a multiple of the scale is kept. */
 		uint32_t field = (wnd + (1u << c->rcv_wscale) - 1) >> c->rcv_wscale;

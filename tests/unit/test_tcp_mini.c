@@ -315,10 +315,20 @@ static void active_open_and_close_through_time_wait(void)
 	batch(8);
 	CHECK_EQ(sent.n, 1);
 	CHECK_EQ(sent.h[0].ack, IRS + 2);
-	/* 2 * MSL later, CLOSED. */
-	tick(8 + 2000 - 1);
-	CHECK(c->state == TCP_TIME_WAIT);
+	/* Their FIN again (our ACK was lost): ACKed, and the 2 MSL start
+	 * over (RFC 9293 3.10.7.4, eighth step). */
+	CHECK_EQ(from_peer(&(struct seg){ .sport = 5555, .dport = c->lport,
+					  .flags = TCP_FLAG_ACK | TCP_FLAG_FIN,
+					  .seq = IRS + 1, .ack = ISS + 2 }, 500), DROP_NONE);
+	batch(500);
+	CHECK_EQ(sent.n, 1);
+	CHECK_EQ(sent.h[0].ack, IRS + 2);
+	/* 2 * MSL after that, CLOSED. */
 	tick(8 + 2000);
+	CHECK(c->state == TCP_TIME_WAIT);
+	tick(500 + 2000 - 1);
+	CHECK(c->state == TCP_TIME_WAIT);
+	tick(500 + 2000);
 	CHECK(c->state == TCP_CLOSED);
 	CHECK_EQ(st.client_end, END_CLOSED);
 }
