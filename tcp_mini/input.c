@@ -238,6 +238,16 @@ static bool acceptable(const struct tcp_conn *c, seq_t sq, uint32_t len)
 	       seq_in(seq_add(sq, len - 1), c->rcv_nxt, end);
 }
 
+/* Both FINs sent and acknowledged: TIME-WAIT, for 2 MSL (RFC 9293
+ * 3.6), so that no segment of this connection still in the network can
+ * be taken for one of a new connection on the same four numbers. */
+static void enter_time_wait(struct tcp_mini *st, struct tcp_conn *c, uint64_t now_ms)
+{
+	tcp_set_state(st, c, TCP_TIME_WAIT);
+	c->tw_at = now_ms + 2ull * st->msl_ms;
+	c->rto_at = 0;
+}
+
 /* The fifth step for ESTABLISHED and after: what SEG.ACK tells us. */
 static enum drop ack_input(struct tcp_mini *st, struct tcp_conn *c,
 			   const struct tcp_hdr *s, uint64_t now_ms)
@@ -328,9 +338,7 @@ static enum drop ack_input(struct tcp_mini *st, struct tcp_conn *c,
 			tcp_set_state(st, c, TCP_FIN_WAIT_2);
 			break;
 		case TCP_CLOSING:
-			tcp_set_state(st, c, TCP_TIME_WAIT);
-			c->tw_at = now_ms + 2ull * st->msl_ms;
-			c->rto_at = 0;
+			enter_time_wait(st, c, now_ms);
 			break;
 		case TCP_LAST_ACK:
 			tcp_free(st, c);	/* "enter the CLOSED state" */
@@ -613,9 +621,7 @@ static enum drop conn_input(struct tcp_mini *st, struct tcp_conn *c,
 			tcp_set_state(st, c, TCP_CLOSING);
 			break;
 		case TCP_FIN_WAIT_2:
-			tcp_set_state(st, c, TCP_TIME_WAIT);
-			c->tw_at = now_ms + 2ull * st->msl_ms;
-			c->rto_at = 0;
+			enter_time_wait(st, c, now_ms);
 			break;
 		default:
 			break;
