@@ -12,13 +12,16 @@
  *     exit 0 once both directions are closed, 1 if refused or timed out;
  *   - every state of RFC 9293's diagram, both opens, both closes, RST;
  *   - MSS and window scaling (RFC 7323) so the window can pass 64 KB;
- *     retransmission with RFC 6298's timer; TIME-WAIT for 2*MSL (--msl).
+ *     retransmission with RFC 6298's timer, fast retransmit with NewReno's
+ *     partial ACKs; data after a hole kept until the hole is filled;
+ *     TIME-WAIT for 2*MSL (--msl).
  *
  * Left out on purpose (lessons/05-tcp-mini.md says why, and what lesson 06
- * adds): SACK and timestamps (never offered, so never agreed); congestion
- * control (the peer is one hop away on a virtual wire); a reassembly queue
- * for out-of-order data (dropped; the ACK asks for it again); urgent data;
- * path MTU discovery; IPv6.
+ * adds): SACK and timestamps (never offered, so never agreed: each is a
+ * second mechanism to get right, and a Linux peer works without them, if
+ * slower under loss); congestion control (the peer is one hop away on a
+ * virtual wire, and the windows share the TAP queue instead); urgent
+ * data; path MTU discovery; IPv6.
  *
  * The files: see tcp_mini.h.  This one is the core the loop calls (input,
  * the output step once per batch, the timers) and main().
