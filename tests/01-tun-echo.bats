@@ -272,7 +272,7 @@ teardown() {
 
 @test "tun_echo: without root or a device of its own, it says what to do" {
 	require_tool setpriv util-linux
-	run in_ns setpriv --reuid=nobody --regid=nogroup --clear-groups "$BIN/tun_echo/tun_echo"
+	run in_ns setpriv --reuid=nobody --regid=nogroup --clear-groups "$(nobody_bin tun_echo)"
 	echo "$output"
 	[ "$status" -eq 1 ]
 	# /dev/net/tun is 0600 on some systems (open fails) and 0666 on Debian
@@ -287,17 +287,18 @@ teardown() {
 	kernel_side
 	# Give nobody a usable /dev/net/tun in a private mount namespace only,
 	# whatever its mode is on this machine.
-	local dev="$BATS_TEST_TMPDIR/tun"
+	local dev="$BATS_TEST_TMPDIR/tun" prog
 	mknod "$dev" c 10 200
 	chmod 0666 "$dev"
+	prog=$(nobody_bin tun_echo)
 	unshare --mount --propagation private sh -c \
-		"mount --bind $dev /dev/net/tun && exec ip netns exec $NS setpriv --reuid=nobody --regid=nogroup --clear-groups $BIN/tun_echo/tun_echo" \
+		"mount --bind $dev /dev/net/tun && exec ip netns exec $NS setpriv --reuid=nobody --regid=nogroup --clear-groups $prog" \
 		>"$OUT" 2>"$ERR" &
 	STACK_PID=$!
 	wait_ready
 	ping_ok -c 2 -i 0.2 10.10.10.1
 	local pid
-	pid=$(pgrep -u nobody -f "$BIN/tun_echo/tun_echo" | head -1)
+	pid=$(pgrep -u nobody -f "$prog" | head -1)
 	[ -n "$pid" ]
 	grep -E '^Uid:\s+65534\s' "/proc/$pid/status"
 	kill -TERM "$pid"
@@ -324,9 +325,12 @@ teardown() {
 	chmod 0777 "$d"
 	mknod "$d/tun" c 10 200
 	chmod 0666 "$d/tun"
+	# nobody runs a copy: the checkout may be in a folder it cannot enter.
+	cp "$BIN/tun_echo/tun_echo" "$d/tun_echo"
+	chmod 0755 "$d/tun_echo"
 	run unshare --mount --propagation private sh -c "mount --bind $d/tun /dev/net/tun &&
 		exec setpriv --reuid=nobody --regid=nogroup --clear-groups unshare --user --map-root-user --net sh -c '
-		$BIN/tun_echo/tun_echo >$d/out 2>$d/err & p=\$!
+		$d/tun_echo >$d/out 2>$d/err & p=\$!
 		for i in \$(seq 200); do grep -q ^ready $d/out && break; sleep 0.05; done
 		ip link set lo up && ip addr add 10.10.10.2/24 dev tun0 && ip link set tun0 up &&
 		ping -n -c 2 -i 0.2 -W 2 10.10.10.1; rc=\$?

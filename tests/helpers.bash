@@ -47,6 +47,17 @@ setup_ns() {
 		net.ipv4.ping_group_range="0 2147483647"
 }
 
+# nobody_bin PROGRAM: the path of a copy of the program that user nobody
+# can run, in a folder of its own (removed in teardown): the checkout may be
+# in a private folder (/root, a home folder) that nobody cannot enter.
+nobody_bin() {
+	[ -n "${NOBODY_DIR:-}" ] || { NOBODY_DIR=$(mktemp -d /tmp/tunlab-nobody.XXXXXX) &&
+		chmod 0755 "$NOBODY_DIR"; }
+	cp "$BIN/$1/$1" "$NOBODY_DIR/$1"
+	chmod 0755 "$NOBODY_DIR/$1"
+	echo "$NOBODY_DIR/$1"
+}
+
 teardown_ns() {
 	if [ -n "${STACK_PID:-}" ]; then
 		kill -KILL "$STACK_PID" 2>/dev/null || true
@@ -57,6 +68,9 @@ teardown_ns() {
 	fi
 	if [ -n "${REPLAY_DIR:-}" ]; then
 		rm -rf "$REPLAY_DIR"
+	fi
+	if [ -n "${NOBODY_DIR:-}" ]; then
+		rm -rf "$NOBODY_DIR"
 	fi
 }
 
@@ -184,9 +198,13 @@ replay_unprivileged() {
 	chmod 0777 "$REPLAY_DIR"
 	cp "$TOP/tests/fixtures/$2" "$REPLAY_DIR/in.pcap"
 	chmod 0644 "$REPLAY_DIR/in.pcap"
+	# A copy of the program where nobody can reach it: the checkout may be
+	# in a private folder (/root, a home folder) that nobody cannot enter.
+	cp "$BIN/$1/$1" "$REPLAY_DIR/$1"
+	chmod 0755 "$REPLAY_DIR/$1"
 	REPLAY_OUT="$REPLAY_DIR/out.pcap"
 	run setpriv --reuid=nobody --regid=nogroup --clear-groups \
-		"$BIN/$1/$1" --read "$REPLAY_DIR/in.pcap" --pcap "$REPLAY_OUT"
+		"$REPLAY_DIR/$1" --read "$REPLAY_DIR/in.pcap" --pcap "$REPLAY_OUT"
 	echo "$output"
 }
 
