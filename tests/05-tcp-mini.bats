@@ -511,7 +511,10 @@ chargen_stuck() {
 	start_tcp --pcap "$T/z.pcap"
 	# nc's stdout is a pipe nobody reads for 3 s: nc stops reading the
 	# socket, the kernel's receive window closes, echo must stop sending
-	# (and so stop reading) until it opens again.
+	# (and so stop reading) until it opens again.  A small receive buffer
+	# in this namespace makes sure the window closes within the 3 s,
+	# however the kernel would have grown it on a busy machine.
+	in_ns sysctl -qw net.ipv4.tcp_rmem="4096 32768 65536"
 	timeout 60 ip netns exec "$NS" nc -N 10.10.10.1 7 <"$T/in" |
 		(sleep 3; cat >"$T/out")
 	same_content "$T/in" "$T/out"
