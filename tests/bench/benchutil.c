@@ -118,6 +118,30 @@ void bench_no_more_args(int argc, char **argv)
 	}
 }
 
+void bench_server_options(int argc, char **argv, void (*usage)(FILE *out),
+			  const char **addr, unsigned long *port, double *seconds)
+{
+	int c;
+
+	while ((c = getopt(argc, argv, "a:p:t:h")) != -1) {
+		switch (c) {
+		case 'a':
+			*addr = optarg;
+			break;
+		case 'p':
+			*port = (unsigned long)bench_parse_uint("port (-p)", optarg,
+								1, 65535);
+			break;
+		case 't':
+			*seconds = bench_parse_seconds("lifetime (-t)", optarg, 86400.0);
+			break;
+		default:        /* -h, and mistakes */
+			bench_help_or_bad_option(c, usage);
+		}
+	}
+	bench_no_more_args(argc, argv);
+}
+
 /* --- time ------------------------------------------------------------------ */
 
 uint64_t bench_now_ns(void)

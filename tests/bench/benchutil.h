@@ -80,6 +80,12 @@ _Noreturn void bench_help_or_bad_option(int opt, void (*usage)(FILE *out));
 /* After getopt(): anything left over is a usage error. */
 void bench_no_more_args(int argc, char **argv);
 
+/* The options both servers (udpechod, tcpsrvd) take: -a ADDR to bind,
+ * -p PORT (1..65535), -t SECONDS of lifetime (at most a day), -h.  Sets
+ * what was given, leaves the rest; a mistake exits 2 with usage(). */
+void bench_server_options(int argc, char **argv, void (*usage)(FILE *out),
+			  const char **addr, unsigned long *port, double *seconds);
+
 /* --- time and bytes ------------------------------------------------------ */
 
 #define BENCH_NS_PER_S  1000000000ull

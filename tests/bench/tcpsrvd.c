@@ -176,26 +176,9 @@ int main(int argc, char **argv)
 	struct pollfd pfd[3];
 	struct sigaction sa;
 	uint64_t deadline;
-	int c, i;
+	int i;
 
-	while ((c = getopt(argc, argv, "a:p:t:h")) != -1) {
-		switch (c) {
-		case 'a':
-			addr = optarg;
-			break;
-		case 'p':
-			port = (unsigned long)bench_parse_uint("port (-p)", optarg,
-							       1, 65535);
-			break;
-		case 't':
-			seconds = bench_parse_seconds("lifetime (-t)", optarg,
-						      SECONDS_MAX);
-			break;
-		default:
-			bench_help_or_bad_option(c, usage);
-		}
-	}
-	bench_no_more_args(argc, argv);
+	bench_server_options(argc, argv, usage, &addr, &port, &seconds);
 	if (port == PORT_DISCARD || port == PORT_CHARGEN)
 		bench_usage_error("port (-p)", port == PORT_DISCARD ? "9" : "19",
 				  "9 and 19 are discard and chargen");

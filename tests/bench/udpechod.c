@@ -87,26 +87,9 @@ int main(int argc, char **argv)
 	static uint8_t buf[UDP_MAX + 1];   /* static: too big for the stack */
 	struct sigaction sa;
 	sigset_t block, wait_mask;
-	int c, fd;
+	int fd;
 
-	while ((c = getopt(argc, argv, "a:p:t:h")) != -1) {
-		switch (c) {
-		case 'a':
-			addr = optarg;
-			break;
-		case 'p':
-			port = (unsigned long)bench_parse_uint("port (-p)", optarg,
-							       1, 65535);
-			break;
-		case 't':
-			seconds = bench_parse_seconds("lifetime (-t)", optarg,
-						      SECONDS_MAX);
-			break;
-		default:        /* -h, and mistakes */
-			bench_help_or_bad_option(c, usage);
-		}
-	}
-	bench_no_more_args(argc, argv);
+	bench_server_options(argc, argv, usage, &addr, &port, &seconds);
 	memset(&local, 0, sizeof(local));
 	local.sin_family = AF_INET;
 	local.sin_port = htons((uint16_t)port);
