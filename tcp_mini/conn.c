@@ -256,15 +256,14 @@ size_t tcp_send(struct tcp_mini *st, struct tcp_conn *c, const uint8_t *data,
 /* RECEIVE, done: the application took n bytes from the receive ring. */
 void tcp_received(struct tcp_mini *st, struct tcp_conn *c, size_t n)
 {
-	uint32_t before = tcp_rcv_window(c), after;
+	uint32_t before = tcp_rcv_window(st, c), after;
 
-	(void)st;
 	ring_drop(&c->rcv, n);
 	if (c->fin_received)
 		return;		/* the peer sends no more: no window to offer */
 	/* RFC 9293 3.8.6.2.2: tell the peer once the window has opened by
 	 * a useful amount (or from below one segment), not for every byte. */
-	after = tcp_rcv_window(c);
+	after = tcp_rcv_window(st, c);
 	if (after >= before + 2u * c->mss || after >= before + c->rcv.cap / 2 ||
 	    (before < c->mss && after >= c->mss))
 		c->ack_due = true;

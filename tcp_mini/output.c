@@ -18,16 +18,17 @@
 /* The window to advertise: the free space in the receive ring, in units of
  * our window scale, and never less than what we already promised: the
  * right edge (RCV.NXT + RCV.WND) must not move left (RFC 9293 3.8.6.2.2). */
-uint32_t tcp_rcv_window(const struct tcp_conn *c)
+uint32_t tcp_rcv_window(const struct tcp_mini *st, const struct tcp_conn *c)
 {
 	uint32_t w = (uint32_t)ring_free(&c->rcv);
+	uint32_t share = st->wnd_share > 4u * c->mss ? st->wnd_share : 4u * c->mss;
 	uint32_t max = 65535u << c->rcv_wscale;
 	int32_t promised = seq_diff(c->rcv_adv, c->rcv_nxt);
 
 	if (w > max)
 		w = max;
-	if (c->wnd_cap && w > c->wnd_cap)
-		w = c->wnd_cap;			/* the device queue's share */
+	if (w > share)
+		w = share;			/* the device queue's share */
 	w &= ~((1u << c->rcv_wscale) - 1);	/* what the field can say */
 	if (promised > 0 && (uint32_t)promised > w)
 		w = (uint32_t)promised;
@@ -46,7 +47,7 @@ static bool send_segment(struct tcp_mini *st, struct tcp_conn *c, uint8_t flags,
 		.flags = flags,
 	};
 	size_t hlen = TCP_HDR_LEN;
-	uint32_t wnd = tcp_rcv_window(c);
+	uint32_t wnd = tcp_rcv_window(st, c);
 	uint8_t *seg;
 
 	if (flags & TCP_FLAG_SYN) {
@@ -108,6 +109,26 @@ static bool send_data(struct tcp_mini *st, struct tcp_conn *c, uint32_t n,
 	return true;
 }
 
+/* n bytes (and the FIN, if fin) from SND.UNA once more, without moving
+ * SND.NXT back: what was sent after them need not go again.  Nothing to
+ * send is not a failure. */
+static bool send_again(struct tcp_mini *st, struct tcp_conn *c, uint32_t n,
+		       bool fin, uint64_t now_ms, struct txq *tx)
+{
+	seq_t keep = c->snd_nxt;
+
+	if (n == 0 && !fin)
+		return true;
+	c->snd_nxt = c->snd_una;
+	if (!send_data(st, c, n, fin, now_ms, tx)) {
+		c->snd_nxt = keep;
+		return false;
+	}
+	if (seq_gt(keep, c->snd_nxt))
+		c->snd_nxt = keep;
+	return true;
+}
+
 bool tcp_output(struct tcp_mini *st, struct tcp_conn *c, uint64_t now_ms,
 		struct txq *tx)
 {
@@ -145,21 +166,13 @@ bool tcp_output(struct tcp_mini *st, struct tcp_conn *c, uint64_t now_ms,
 	}
 
 	data_end = seq_add(c->snd_una, (uint32_t)c->snd.len);
-	/* Fast retransmit: the one segment at SND.UNA, now. */
+	/* Fast retransmit: the one segment at SND.UNA, now (Karn: no RTT
+	 * sample from it). */
 	if (c->rexmit_one) {
-		seq_t keep = c->snd_nxt;
-
 		n = (uint32_t)(c->snd.len < c->mss ? c->snd.len : c->mss);
-		fin = c->fin_queued && n == c->snd.len;
-		if (n > 0 || fin) {
-			c->snd_nxt = c->snd_una;
-			c->timing = false;	/* Karn */
-			if (!send_data(st, c, n, fin, now_ms, tx)) {
-				c->snd_nxt = keep;
-				return false;
-			}
-			c->snd_nxt = seq_gt(keep, c->snd_nxt) ? keep : c->snd_nxt;
-		}
+		c->timing = false;
+		if (!send_again(st, c, n, c->fin_queued && n == c->snd.len, now_ms, tx))
+			return false;
 		c->rexmit_one = false;
 	}
 	/* The persist timer fired: the first byte(s) past the window at
@@ -167,23 +180,13 @@ bool tcp_output(struct tcp_mini *st, struct tcp_conn *c, uint64_t now_ms,
 	 * waiting for ever.  One byte into a shut window; what fits into a
 	 * small one. */
 	if (c->probe_due) {
-		seq_t keep = c->snd_nxt;
-
-		room = seq_diff(seq_add(c->snd_una, c->snd_wnd), c->snd_una);
-		n = room > 1 ? (uint32_t)room : 1;
+		n = c->snd_wnd > 1 ? c->snd_wnd : 1;
 		if (n > c->mss)
 			n = c->mss;
 		if (n > c->snd.len)
 			n = (uint32_t)c->snd.len;
-		if (n > 0) {
-			c->snd_nxt = c->snd_una;
-			if (!send_data(st, c, n, false, now_ms, tx)) {
-				c->snd_nxt = keep;
-				return false;
-			}
-			if (seq_gt(keep, c->snd_nxt))
-				c->snd_nxt = keep;
-		}
+		if (!send_again(st, c, n, false, now_ms, tx))
+			return false;
 		c->probe_due = false;
 	}
 	/* New data (or data again after a time-out), within the window. */

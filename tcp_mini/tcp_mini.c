@@ -62,6 +62,7 @@ void tcp_mini_init(struct tcp_mini *st, const uint8_t mac[6], uint32_t addr,
 	st->msl_ms = msl_s * 1000;
 	st->mem_used = 0;
 	st->half_open = 0;
+	st->wnd_share = TCP_RX_QUEUE_BYTES;
 	st->challenge_sec = 0;
 	st->challenge_count = 0;
 	st->client_slot = -1;
@@ -125,19 +126,18 @@ enum drop tcp_mini_input(struct tcp_mini *st, const uint8_t *frame, size_t len,
  * the connections already done have nothing left to send). */
 bool tcp_mini_flush(struct tcp_mini *st, uint64_t now_ms, struct txq *tx)
 {
-	uint32_t open = 0, share;
+	uint32_t open = 0;
 	size_t i;
 
 	/* Each connection's share of the device queue, for its window. */
 	for (i = 0; i < TCP_MAX_CONN; i++)
 		open += st->conn[i].state != TCP_CLOSED;
-	share = TCP_RX_QUEUE_BYTES / (open ? open : 1);
+	st->wnd_share = TCP_RX_QUEUE_BYTES / (open ? open : 1);
 	for (i = 0; i < TCP_MAX_CONN; i++) {
 		struct tcp_conn *c = &st->conn[i];
 
 		if (c->state == TCP_CLOSED)
 			continue;
-		c->wnd_cap = share > 4u * c->mss ? share : 4u * c->mss;
 		tcp_app_run(st, c);
 		if (c->state != TCP_CLOSED && !tcp_output(st, c, now_ms, tx)) {
 			ip_host_output(&st->host, now_ms, tx);

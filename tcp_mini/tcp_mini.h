@@ -156,7 +156,6 @@ struct tcp_conn {
 	seq_t recover;		/* ... this is acknowledged (RFC 6582) */
 	unsigned dup_acks_due;	/* out-of-order segments this batch: one
 				 * duplicate ACK each (RFC 5681 4.2) */
-	uint32_t wnd_cap;	/* our share of what the device queue holds */
 	bool probe_due;		/* zero window: one byte past it */
 	bool heard;		/* an ACK came since the last probe */
 	unsigned dup_acks;
@@ -188,6 +187,8 @@ struct tcp_mini {
 	uint32_t msl_ms;
 	size_t mem_used;	/* bytes of all rings */
 	unsigned half_open;	/* passive connections in SYN-RECEIVED */
+	uint32_t wnd_share;	/* each connection's share of what the device
+				 * queue holds, for its window (per batch) */
 	/* RFC 5961 7: at most this many challenge ACKs a second. */
 	uint64_t challenge_sec;
 	unsigned challenge_count;
@@ -252,7 +253,7 @@ bool tcp_output(struct tcp_mini *st, struct tcp_conn *c, uint64_t now_ms,
 void tcp_send_rst(struct tcp_mini *st, uint32_t raddr, uint16_t lport,
 		  uint16_t rport, seq_t seq, seq_t ack, bool with_ack,
 		  uint64_t now_ms, struct txq *tx);
-uint32_t tcp_rcv_window(const struct tcp_conn *c);
+uint32_t tcp_rcv_window(const struct tcp_mini *st, const struct tcp_conn *c);
 
 /* apps.c */
 void tcp_app_run(struct tcp_mini *st, struct tcp_conn *c);
