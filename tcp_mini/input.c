@@ -630,8 +630,8 @@ static enum drop conn_input(struct tcp_mini *st, struct tcp_conn *c,
 	return DROP_NONE;
 }
 
-enum drop tcp_input(struct tcp_mini *st, const uint8_t *pkt,
-		    const struct ipv4_hdr *ip, uint64_t now_ms, struct txq *tx)
+enum drop tcp_input(struct tcp_mini *st, const struct ipv4_hdr *ip,
+		    uint64_t now_ms, struct txq *tx)
 {
 	struct tcp_hdr s;
 	struct tcp_conn *c;
@@ -639,7 +639,6 @@ enum drop tcp_input(struct tcp_mini *st, const uint8_t *pkt,
 	seq_t min_iss = seq(0);
 	enum drop why;
 
-	(void)pkt;
 	why = tcp_parse(ip->payload, ip->payload_len, ip->src, ip->dst, &s);
 	if (why != DROP_NONE)
 		return why;

@@ -103,7 +103,7 @@ enum drop tcp_mini_input(struct tcp_mini *st, const uint8_t *frame, size_t len,
 	if (why == DROP_NONE && pkt) {
 		switch (ip.proto) {
 		case IPV4_PROTO_TCP:
-			why = tcp_input(st, pkt, &ip, now_ms, tx);
+			why = tcp_input(st, &ip, now_ms, tx);
 			break;
 		case IPV4_PROTO_UDP:
 			why = udp_host_input(&st->host, st->echo_port, pkt, &ip,

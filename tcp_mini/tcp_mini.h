@@ -244,8 +244,8 @@ void tcp_log(struct tcp_mini *st, const struct tcp_conn *c, const char *fmt, ...
 	__attribute__((format(printf, 3, 4)));
 
 /* input.c */
-enum drop tcp_input(struct tcp_mini *st, const uint8_t *pkt,
-		    const struct ipv4_hdr *ip, uint64_t now_ms, struct txq *tx);
+enum drop tcp_input(struct tcp_mini *st, const struct ipv4_hdr *ip,
+		    uint64_t now_ms, struct txq *tx);
 
 /* output.c */
 bool tcp_output(struct tcp_mini *st, struct tcp_conn *c, uint64_t now_ms,
