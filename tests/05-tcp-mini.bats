@@ -627,10 +627,10 @@ wait_pcap() {
 	# 1-byte probe.
 	run read_pcap -Snr "$T/o.pcap" "host 10.10.10.3"
 	echo "$output" | awk '
-		/10\.10\.10\.3\.40100 > .*ack 1003753, win 0,/ { shut = 1; next }
+		/10\.10\.10\.3\.40100 > .*ack 1003753, win 0,/ { shut = 1; seen++; next }
 		/10\.10\.10\.3\.40100 > .*ack 1003753, win 8000,/ { shut = 0; next }
 		shut && /10\.10\.10\.1\.19 > .*length ([2-9]|[1-9][0-9]+)$/ { bad++; print "sent into a shut window:", $0 }
-		END { exit bad > 0 }'
+		END { if (!seen) print "the shutting ACK is not in the capture"; exit bad > 0 || !seen }'
 }
 
 @test "tcp_mini: segments for no connection get RSTs per RFC 9293 3.10.7.1; RSTs get nothing" {
