@@ -7,6 +7,9 @@
 #   make sanitize   the same programs with ASan + UBSan, under build/san/
 #   make SHORTCUT=1 also build/shortcut/tun_echo/tun_echo, lesson 01's wrong
 #                   one-line checksum fix (make test builds it too)
+#   make start RUNG=01, make check RUNG=01
+#                   build it yourself: a learner's own rung, graded by its
+#                   tests (tests/build-it/README.md)
 #   make install    copy the programs to $(DESTDIR)$(PREFIX)/bin
 #   make clean
 
@@ -50,7 +53,8 @@ CORE_SAN_OBJ := $(CORE_SRC:%.c=build/san/obj/core/%.o) $(TCP_MINI_SRC:%.c=build/
 UNIT_OBJ     := $(UNIT_SRC:%.c=build/obj/%.o)
 UNIT_SAN_OBJ := $(UNIT_SRC:%.c=build/san/obj/%.o)
 
-.PHONY: all test demo bench sanitize install clean unit tools fuzz fuzz-regress fuzz-seeds
+.PHONY: all test demo bench sanitize install clean unit tools fuzz fuzz-regress fuzz-seeds \
+        start check mine-build
 .DELETE_ON_ERROR:
 # Keep intermediate objects (the sanitizer build's): faster rebuilds, and no
 # "rm ..." printed after the test summary.
@@ -138,6 +142,63 @@ install: all
 clean:
 	rm -rf build $(BINS) $(BENCH_TOOL) tests/bench/udpload tests/bench/udpechod \
 		tests/bench/tcpload tests/bench/tcpsrvd
+
+# --- build it yourself (tests/build-it/README.md) -----------------------
+#   make start RUNG=01      mine/01/: the files rung 1 teaches, with the
+#                           lesson's parts cut out (FORCE=1: start over,
+#                           keeping the old copy beside it)
+#   make check RUNG=01      rung 1 built from mine/01/, graded by its tests
+#   make check              which rungs you have passed
+start:
+	@bash tests/build-it/start.sh $(RUNG)
+
+check: all sanitize build/unit tools $(SHORTCUT_BIN)
+	@bash tests/build-it/check.sh $(RUNG)
+
+# The learner's build, which tests/build-it/check.sh asks for: the program
+# MINE_PROG, its unit tests and both with ASan+UBSan, under MINE_OUT, with
+# each project file in MINE_FILES replaced by the file of that name in MINE.
+# Every other object is the project's own.  A learner's file is compiled as
+# if it were in the project file's folder (-I), so its #includes work as
+# they are.
+ifneq ($(MINE_PROG),)
+MINE_OUT ?= build/mine
+MINE_SRC := $(MINE_PROG)/$(MINE_PROG).c $(if $(filter tcp_mini,$(MINE_PROG)),$(TCP_MINI_SRC)) \
+            $(LIB_SRC)
+# mine_obj SRC, PREFIX (obj/, obj/core/, san/obj/, san/obj/core/)
+mine_obj = $(if $(filter $(1),$(MINE_FILES)),$(MINE_OUT)/$(2)$(1:.c=.o),build/$(2)$(1:.c=.o))
+mine_core = $(if $(filter $(1),$(CORE_SRC)),$(subst obj/,obj/core/,$(2)),$(2))
+MINE_BIN     := $(MINE_OUT)/$(MINE_PROG)/$(MINE_PROG)
+MINE_SAN_BIN := $(MINE_OUT)/san/$(MINE_PROG)/$(MINE_PROG)
+
+$(MINE_BIN): $(foreach f,$(MINE_SRC),$(call mine_obj,$(f),obj/))
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^
+$(MINE_SAN_BIN): $(foreach f,$(MINE_SRC),$(call mine_obj,$(f),san/obj/))
+	@mkdir -p $(@D)
+	$(CC) $(SANFLAGS) $(LDFLAGS) -o $@ $^
+$(MINE_OUT)/unit: $(UNIT_OBJ) $(foreach f,$(CORE_SRC) $(TCP_MINI_SRC) $(LIB_SRC),\
+                  $(call mine_obj,$(f),$(call mine_core,$(f),obj/)))
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^
+$(MINE_OUT)/san/unit: $(UNIT_SAN_OBJ) $(foreach f,$(CORE_SRC) $(TCP_MINI_SRC) $(LIB_SRC),\
+                      $(call mine_obj,$(f),$(call mine_core,$(f),san/obj/)))
+	@mkdir -p $(@D)
+	$(CC) $(SANFLAGS) $(LDFLAGS) -o $@ $^
+
+define MINE_RULES
+$(MINE_OUT)/obj/$(1:.c=.o) $(MINE_OUT)/obj/core/$(1:.c=.o): $(MINE)/$(notdir $(1))
+	@mkdir -p $$(@D)
+	$$(CC) $$(WARN) $$(CFLAGS) $$(DEPFLAGS) -I$(dir $(1)) \
+		$$(if $$(findstring /obj/core/,$$@),-DTUNLAB_NO_MAIN) -c $$< -o $$@
+$(MINE_OUT)/san/obj/$(1:.c=.o) $(MINE_OUT)/san/obj/core/$(1:.c=.o): $(MINE)/$(notdir $(1))
+	@mkdir -p $$(@D)
+	$$(CC) $$(WARN) $$(SANFLAGS) $$(DEPFLAGS) -I$(dir $(1)) \
+		$$(if $$(findstring /obj/core/,$$@),-DTUNLAB_NO_MAIN) -c $$< -o $$@
+endef
+$(foreach f,$(MINE_FILES),$(eval $(call MINE_RULES,$(f))))
+
+mine-build: $(MINE_BIN) $(MINE_SAN_BIN) $(MINE_OUT)/unit $(MINE_OUT)/san/unit
+endif
 
 # --- fuzzing (clang + libFuzzer; see fuzz/README.md) --------------------
 #   make fuzz               each target FUZZ_SECONDS (default 10), then a table

@@ -61,6 +61,7 @@ static const char *const names[DROP_COUNT] = {
 	[DROP_IPV4_DF_TOO_BIG] = "ipv4_df_too_big",
 	[DROP_TX_QUEUE_FULL] = "tx_queue_full",
 	[DROP_REPLY_EXCEEDS_MTU] = "reply_exceeds_mtu",
+	[DROP_NOT_IMPLEMENTED] = "not_implemented",
 };
 
 const char *drop_name(enum drop why)

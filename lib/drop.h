@@ -101,6 +101,8 @@ enum drop {
 	/* The stack itself */
 	DROP_TX_QUEUE_FULL,	/* more replies than the out queue holds */
 	DROP_REPLY_EXCEEDS_MTU,	/* rung 4 fragments; until then, no reply */
+	DROP_NOT_IMPLEMENTED,	/* a learner's starter (make start): the
+				 * step that handles it is still a TODO */
 
 	DROP_COUNT		/* keep last: the number of reasons */
 };

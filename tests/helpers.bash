@@ -59,9 +59,23 @@ nobody_bin() {
 }
 
 teardown_ns() {
+	local i
 	if [ -n "${STACK_PID:-}" ]; then
+		# The test failed with the program still running: stop it with
+		# SIGTERM, so that it prints its counters for the failure's output
+		# (make check's scoreboard quotes them).
+		if [ -z "${BATS_TEST_COMPLETED:-}" ] && kill -TERM "$STACK_PID" 2>/dev/null; then
+			for i in $(seq 40); do
+				kill -0 "$STACK_PID" 2>/dev/null || break
+				sleep 0.05
+			done
+		fi
 		kill -KILL "$STACK_PID" 2>/dev/null || true
 		wait "$STACK_PID" 2>/dev/null || true
+	fi
+	if [ -z "${BATS_TEST_COMPLETED:-}" ] && [ -s "${ERR:-}" ]; then
+		echo "the program's counters:"
+		grep -E ': (in|drop) ' "$ERR" || echo "(none printed)"
 	fi
 	if [ -n "${NS:-}" ]; then
 		ip netns del "$NS" 2>/dev/null || true

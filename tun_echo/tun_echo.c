@@ -34,21 +34,22 @@
 #include "../lib/opts.h"
 #include "../lib/run.h"
 
-#ifndef TUN_ECHO_SHORTCUT
 /* Is every byte of the ICMP message but its checksum (bytes 2-3) zero? */
 static bool all_zero_but_checksum(const uint8_t *icmp, size_t len)
 {
+	/* build-it 01.2 begin: find the one reply that needs checksum 0xffff */
 	size_t i;
 
 	for (i = 0; i < len; i++)
 		if (icmp[i] != 0 && i != 2 && i != 3)
 			return false;
 	return true;
+	/* build-it 01.2 end; the starter has: (void)icmp, (void)len; return false; */
 }
-#endif
 
 enum drop tun_echo_input(const uint8_t *pkt, size_t len, struct txq *tx)
 {
+	/* build-it 01.1 begin: check the request, then turn it into a reply */
 	struct ipv4_hdr ip;
 	enum drop why;
 	uint8_t *out, *icmp;
@@ -97,7 +98,7 @@ enum drop tun_echo_input(const uint8_t *pkt, size_t len, struct txq *tx)
 	 * that it is valid C.  It adds 8 to the field as this machine reads a
 	 * short, and a carry out of 16 bits is lost: wrong for 8 checksums of
 	 * 65536 on a little-endian machine, for every one on a big-endian. */
-	(void)old_word;
+	(void)old_word, (void)all_zero_but_checksum;
 	memcpy(&hc, icmp + 2, 2);
 	hc = (uint16_t)(hc + 8);
 	memcpy(icmp + 2, &hc, 2);
@@ -105,6 +106,10 @@ enum drop tun_echo_input(const uint8_t *pkt, size_t len, struct txq *tx)
 
 	txq_push(tx, ip.total_len);
 	return DROP_NONE;
+	/* build-it 01.1 end; the starter has:
+	 *	(void)pkt, (void)len, (void)tx, (void)all_zero_but_checksum;
+	 *	return DROP_NOT_IMPLEMENTED;
+	 */
 }
 
 #ifndef TUNLAB_NO_MAIN	/* unit tests link the core without main() */

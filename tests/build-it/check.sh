@@ -1,0 +1,281 @@
+#!/usr/bin/env bash
+# check.sh - make check RUNG=NN: build rung NN with the learner's files from
+# mine/NN/ in place of the project's, run that rung's unit tests and bats
+# scenarios against it (plain, then ASan+UBSan), and print a scoreboard.
+# make check with no RUNG: which rungs are passed.
+#
+# usage: bash tests/build-it/check.sh [NN [options]]
+#   --src DIR       the learner's files (default mine/NN)
+#   --out DIR       where to build (default build/mine/NN)
+#   --plain-only    the scenarios against the plain build only
+#   --filter REGEX  only the scenarios whose names match (bats --filter)
+#   --results FILE  also write "ok|not ok<TAB>suite<TAB>name" per test
+#   --no-progress   don't record the result in mine/progress
+# Needs root for the scenarios (network namespaces), as make test does.
+set -uo pipefail
+cd "$(dirname "$0")/../.." || exit 1
+# shellcheck source=tests/build-it/rungs.sh
+. tests/build-it/rungs.sh
+
+PROGRESS=mine/progress
+
+# --- make check: where the learner is ----------------------------------
+show_progress() {
+	local r status
+	echo "build it yourself: your rungs (make start RUNG=NN, make check RUNG=NN)"
+	for r in $RUNGS; do
+		status="not started        (make start RUNG=$r)"
+		if [ -d "mine/$r" ]; then
+			status="started, not checked yet (make check RUNG=$r)"
+			if [ -f "$PROGRESS" ] && grep -q "^$r " "$PROGRESS"; then
+				status=$(grep "^$r " "$PROGRESS" | tail -n 1 | cut -d' ' -f2-)
+				if [ "$(sum_files "$r")" != "$(grep "^$r " "$PROGRESS" | tail -n 1 |
+					sed 's/.*files \([0-9a-f]*\).*/\1/')" ]; then
+					status="$status; changed since"
+				fi
+				status=${status% files *}
+			fi
+		fi
+		printf '  %s %-11s %s\n' "$r" "$(rung_prog "$r")" "$status"
+	done
+}
+
+# A checksum of the learner's files, to tell "passed" from "passed, then
+# changed".
+sum_files() {
+	cat "mine/$1"/*.c 2>/dev/null | cksum | cut -d' ' -f1
+}
+
+rung=${1:-}
+if [ -z "$rung" ]; then
+	show_progress
+	exit 0
+fi
+rung_check "$rung" || exit 2
+shift
+src=mine/$rung
+out=build/mine/$rung
+builds="plain san"
+filter=
+results=
+progress=1
+while [ $# -gt 0 ]; do
+	case $1 in
+	--src) src=$2; shift ;;
+	--out) out=$2; shift ;;
+	--plain-only) builds=plain ;;
+	--filter) filter=$2; shift ;;
+	--results) results=$2; shift ;;
+	--no-progress) progress= ;;
+	*) echo "check.sh: unknown option $1" >&2; exit 2 ;;
+	esac
+	shift
+done
+
+prog=$(rung_prog "$rung")
+lesson=$(rung_lesson "$rung")
+bats_file=$(rung_bats "$rung")
+files=$(rung_files "$rung")
+if [ ! -d "$src" ]; then
+	echo "$src/ does not exist yet: make start RUNG=$rung writes it."
+	exit 1
+fi
+for f in $files; do
+	if [ ! -f "$src/$(basename "$f")" ]; then
+		echo "$src/$(basename "$f") is missing (rung $rung needs each of:" \
+			"$(for g in $files; do printf '%s ' "$(basename "$g")"; done))"
+		echo "make start RUNG=$rung FORCE=1 writes a new set (the old is kept)."
+		exit 1
+	fi
+done
+
+# shellcheck source=tests/deps.sh
+. tests/deps.sh
+# shellcheck disable=SC2086
+need_tools $TEST_TOOLS
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+: >"$tmp/board"		# status<TAB>suite<TAB>name<TAB>detail, in order
+passed=0
+failed=0
+
+# record STATUS SUITE NAME DETAIL
+record() {
+	printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" >>"$tmp/board"
+	if [ "$1" = ok ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+	if [ "$1" = ok ]; then
+		printf '  ok    %s\n' "$3"
+	else
+		printf '  FAIL  %s\n' "$3"
+		[ -n "$4" ] && printf '        %s\n' "$4"
+	fi
+}
+
+# The one line of a failure's output most worth reading first: a sanitizer
+# report, then what a client or the kernel said, then a counter of the
+# program's, then the first line that is not bats' own bookkeeping.
+useful_line() {
+	local f=$1 line
+	for re in 'ERROR: (Address|Leak)Sanitizer|runtime error:' \
+		'packet loss|[Rr]efused|[Tt]imed out|[Uu]nreachable|not available|No route|[Rr]eset|differ|[Mm]ismatch|[0-9]+ bytes? (of|from)|[Rr]eceived [0-9]+ response|no .ready.|exited before|expected|found|not in' \
+		'drop [a-z_0-9]+ [0-9]+'; do
+		line=$(grep -m1 -E "$re" "$f" | sed 's/^[ \t]*//') || true
+		if [ -n "$line" ]; then
+			echo "${line:0:150}"
+			return
+		fi
+	done
+	line=$(grep -v -E '^\(in test file|^\(from function|^[ \t]*$|^`' "$f" | head -n 1 |
+		sed 's/^[ \t]*//')
+	[ -n "$line" ] || line=$(head -n 1 "$f")
+	echo "${line:0:150}"
+}
+
+# The program's counters from a failure's output, on one line.
+counters() {
+	grep -o -E 'drop [a-z_0-9]+ [0-9]+' "$1" | sort -u | head -n 4 | paste -sd, - |
+		sed 's/,/, /g'
+}
+
+echo "== make check RUNG=$rung: $prog, built from $src/"
+
+# --- build ---------------------------------------------------------------
+echo "build"
+# shellcheck disable=SC2086
+mine_files=$(echo $files)
+# Nothing left from an earlier build may stand in for this one.
+rm -f "$out/$prog/$prog" "$out/san/$prog/$prog" "$out/unit" "$out/san/unit"
+if make --no-print-directory MINE="$src" MINE_OUT="$out" MINE_PROG="$prog" \
+	MINE_FILES="$mine_files" mine-build >"$tmp/build.log" 2>&1; then
+	record ok build "it compiles, with -Wall -Wextra -Werror, plain and with ASan+UBSan" ""
+else
+	record "not ok" build "it compiles, with -Wall -Wextra -Werror, plain and with ASan+UBSan" \
+		"$(grep -m1 -E 'error|undefined reference' "$tmp/build.log")"
+	echo "the compiler said:"
+	grep -E -A3 'error|undefined reference' "$tmp/build.log" | head -n 30 | sed 's/^/    /'
+fi
+
+# --- unit tests ------------------------------------------------------------
+# run_unit LABEL BINARY: each "ok"/"not ok" line with the CHECK lines
+# printed before it (stderr, unbuffered) as its detail.
+run_unit() {
+	local label=$1 bin=$2 rc line detail=
+	echo "$label"
+	# shellcheck disable=SC2046
+	timeout 300 "$bin" $(rung_units "$rung") >"$tmp/unit.log" 2>&1
+	rc=$?
+	: >"$tmp/unit.detail"
+	while IFS= read -r line; do
+		case $line in
+		"ok "*" unit: "*)
+			record ok unit "unit: ${line#* unit: }" ""
+			: >"$tmp/unit.detail" ;;
+		"not ok "*" unit: "*)
+			record "not ok" unit "unit: ${line#* unit: }" "$(useful_line "$tmp/unit.detail")"
+			: >"$tmp/unit.detail" ;;
+		*" passed, "*" failed") ;;
+		*) echo "$line" >>"$tmp/unit.detail" ;;
+		esac
+	done <"$tmp/unit.log"
+	# A crash or a sanitizer report ends the run before its summary.
+	if [ $rc -gt 1 ] || ! grep -q ' passed, .* failed$' "$tmp/unit.log"; then
+		detail=$(useful_line "$tmp/unit.detail")
+		record "not ok" unit "unit: the unit tests ran to the end (exit status $rc)" "$detail"
+		grep -m3 -E 'ERROR|SUMMARY|runtime error|#[0-3] ' "$tmp/unit.detail" | sed 's/^/        /'
+	fi
+}
+
+if [ -x "$out/unit" ]; then
+	run_unit "unit tests" "$out/unit"
+	case " $builds " in
+	*" san "*) run_unit "unit tests (ASan+UBSan)" "$out/san/unit" ;;
+	esac
+fi
+
+# --- scenarios -------------------------------------------------------------
+# run_bats LABEL BIN-DIR: bats' TAP, each failure with its useful line and
+# the program's counters.
+run_bats() {
+	local label=$1 bin=$2 line name status= detail
+	echo "$label"
+	local args=(--tap)
+	[ -n "$filter" ] && args+=(--filter "$filter")
+	# Each scenario is bounded: a starter that never answers fails at the
+	# tests' own timeouts, and BATS_TEST_TIMEOUT catches anything else.
+	env TUNLAB_BIN="$PWD/$bin" BATS_TEST_TIMEOUT="${BATS_TEST_TIMEOUT:-300}" \
+		bats "${args[@]}" "$bats_file" >"$tmp/bats.log" 2>&1
+	flush() {
+		[ -n "$status" ] || return 0
+		if [ "$status" = ok ]; then
+			record ok scenario "$name" ""
+		else
+			detail=$(useful_line "$tmp/bats.detail")
+			local cnt
+			cnt=$(counters "$tmp/bats.detail")
+			[ -n "$cnt" ] && [[ "$detail" != *"$cnt"* ]] && detail="$detail  [$cnt]"
+			record "not ok" scenario "$name" "$detail"
+		fi
+		status=
+	}
+	while IFS= read -r line; do
+		case $line in
+		"ok "*)
+			flush
+			status=ok
+			name=$(sed -E 's/^ok [0-9]+ //; s/ # timeout after.*//' <<<"$line") ;;
+		"not ok "*)
+			flush
+			status="not ok"
+			name=$(sed -E 's/^not ok [0-9]+ //; s/ # timeout after.*//' <<<"$line")
+			: >"$tmp/bats.detail"
+			[[ $line == *"# timeout after"* ]] &&
+				echo "killed: still running after ${BATS_TEST_TIMEOUT:-300} s" >>"$tmp/bats.detail" ;;
+		"# "*) [ "$status" = "not ok" ] && echo "${line#\# }" >>"$tmp/bats.detail" ;;
+		esac
+	done <"$tmp/bats.log"
+	flush
+	if ! grep -q -E '^(not )?ok ' "$tmp/bats.log"; then
+		record "not ok" scenario "$label: bats ran no test" "$(head -n 1 "$tmp/bats.log")"
+	fi
+}
+
+if [ -x "$out/$prog/$prog" ]; then
+	if [ "$(id -u)" != 0 ]; then
+		echo "note: the scenarios need root (network namespaces): sudo make check RUNG=$rung"
+	fi
+	run_bats "scenarios ($bats_file, plain build)" "$out"
+	case " $builds " in
+	*" san "*) run_bats "scenarios (ASan+UBSan build: a sanitizer report fails the test)" "$out/san" ;;
+	esac
+fi
+
+# --- the score ---------------------------------------------------------------
+echo
+echo "$passed passed, $failed failed"
+if [ -n "$results" ]; then
+	cut -f1-3 "$tmp/board" >"$results"
+fi
+first=$(awk -F'\t' '$1 != "ok" { print $3; exit }' "$tmp/board")
+if [ -n "$first" ]; then
+	step=$(table "$rung" | awk -F'\t' -v n="$first" '$3 == n { print $1; exit }')
+	if [ -n "$step" ] && [ "$step" != - ]; then
+		title=$(rung_steps "$rung" | awk -F'\t' -v s="$rung.$step" '$1 == s { print $2 }')
+		echo "first failure: \"$first\""
+		echo "  read $lesson, \"Build it yourself\", step $step: $title"
+	else
+		echo "first failure: \"$first\""
+		echo "  read $lesson, \"Build it yourself\""
+	fi
+fi
+if [ -n "$progress" ] && [ "$src" = "mine/$rung" ]; then
+	mkdir -p mine
+	if [ "$failed" -eq 0 ]; then
+		verdict="passed: all $passed checks on $(date '+%Y-%m-%d %H:%M')"
+	else
+		verdict="started: $passed passed, $failed failed on $(date '+%Y-%m-%d %H:%M')"
+	fi
+	echo "$rung $verdict files $(sum_files "$rung")" >>"$PROGRESS"
+	[ "$failed" -eq 0 ] && echo "rung $rung passed.  make check shows every rung."
+fi
+[ "$failed" -eq 0 ]

@@ -1,0 +1,67 @@
+# rungs.sh - what "build it yourself" knows about each rung; sourced by
+# start.sh, check.sh and prove.sh (run from the project's top folder).
+
+RUNGS="01 02 03 04 05"
+
+# rung_check NN: is NN a rung?  Says which are, if not.
+rung_check() {
+	case " $RUNGS " in
+	*" $1 "*) return 0 ;;
+	esac
+	echo "RUNG must be one of: $RUNGS (for example: make start RUNG=01)" >&2
+	return 1
+}
+
+rung_prog() {
+	case $1 in
+	01) echo tun_echo ;;
+	02) echo icmp_reply ;;
+	03) echo tap_arp ;;
+	04) echo udp_echo ;;
+	05) echo tcp_mini ;;
+	esac
+}
+
+rung_lesson() {
+	ls lessons/"$1"-*.md
+}
+
+rung_bats() {
+	ls tests/"$1"-*.bats
+}
+
+# The unit tests of the rung: each name that contains one of these.
+rung_units() {
+	case $1 in
+	01) echo "tun_echo:" ;;
+	02) echo "icmp_reply: ipv4: icmp:" ;;
+	03) echo "tap_arp: arp:" ;;
+	04) echo "udp_echo: reasm: udp:" ;;
+	05) echo "tcp_mini:" ;;
+	esac
+}
+
+# The project's files that have parts of rung NN cut out: the files of
+# mine/NN/.  The markers in the source say which they are.
+rung_files() {
+	grep -l "build-it $1\.[0-9]* begin" -- */*.c | grep -v '^tests/' | sort
+}
+
+# rung_steps NN: "NN.K<TAB>title", one line per step, in order.
+rung_steps() {
+	# shellcheck disable=SC2046
+	awk -v mode=steps -v rung="$1" -f tests/build-it/cut.awk $(rung_files "$1") |
+		sort -t. -k2,2n | awk -F'\t' '!seen[$1]++'
+}
+
+# table NN: tests/build-it/NN.tests as "step<TAB>starter<TAB>name" lines.
+# The file has one line per test of the rung, "STEP STARTER NAME":
+#   STEP     the step of the lesson's "Build it yourself" that the test
+#            grades, or - for a test of what the starter keeps
+#   STARTER  fails or passes: what the untouched starter must do
+#   NAME     the test's name as the scoreboard prints it
+table() {
+	awk '/^[ \t]*(#|$)/ { next }
+	{ n = $0; sub(/^[^ ]+ +[^ ]+ +/, "", n); printf "%s\t%s\t%s\n", $1, $2, n }' \
+		tests/build-it/"$1".tests
+}
