@@ -41,6 +41,7 @@ enum drop icmp_host_error(struct icmp_host *st, uint8_t type, uint8_t code,
 			  enum drop why, const uint8_t *pkt,
 			  const struct ipv4_hdr *ip, uint64_t now_ms, struct txq *tx)
 {
+	/* build-it 02.4 begin: send an ICMP error, only where RFC 1122 allows one, rate-limited */
 	uint8_t *out;
 	size_t len;
 
@@ -59,11 +60,16 @@ enum drop icmp_host_error(struct icmp_host *st, uint8_t type, uint8_t code,
 			       out, PKT_BUF_SIZE);
 	txq_push(tx, len);
 	return why;
+	/* build-it 02.4 end; the starter has:
+	 *	(void)st, (void)type, (void)code, (void)why, (void)pkt, (void)ip, (void)now_ms, (void)tx;
+	 *	return DROP_NOT_IMPLEMENTED;
+	 */
 }
 
 enum drop icmp_host_accept(const struct icmp_host *st, const uint8_t *pkt,
 			   size_t len, struct ipv4_hdr *ip)
 {
+	/* build-it 02.2 begin: take only whole datagrams from a host to our address; demultiplex */
 	enum drop why = ipv4_parse(pkt, len, ip);
 
 	if (why != DROP_NONE)
@@ -73,11 +79,13 @@ enum drop icmp_host_accept(const struct icmp_host *st, const uint8_t *pkt,
 	if (ip->dst != st->addr)
 		return DROP_IPV4_NOT_FOR_US;	/* a host doesn't forward */
 	return DROP_NONE;
+	/* build-it 02.2 end; the starter has: (void)st, (void)pkt, (void)len, (void)ip; return DROP_NOT_IMPLEMENTED; */
 }
 
 enum drop icmp_host_icmp(struct icmp_host *st, const struct ipv4_hdr *ip,
 			 struct txq *tx)
 {
+	/* build-it 02.3 begin: answer an echo request with a reply of our own */
 	struct icmp_hdr icmp;
 	enum drop why;
 	uint8_t *out;
@@ -102,11 +110,13 @@ enum drop icmp_host_icmp(struct icmp_host *st, const struct ipv4_hdr *ip,
 	st->next_id++;
 	txq_push(tx, n);
 	return DROP_NONE;
+	/* build-it 02.3 end; the starter has: (void)st, (void)ip, (void)tx; return DROP_NOT_IMPLEMENTED; */
 }
 
 enum drop icmp_host_input(struct icmp_host *st, const uint8_t *pkt, size_t len,
 			  uint64_t now_ms, struct txq *tx)
 {
+	/* build-it 02.2 begin: take only whole datagrams from a host to our address; demultiplex */
 	struct ipv4_hdr ip;
 	enum drop why;
 
@@ -125,4 +135,8 @@ enum drop icmp_host_input(struct icmp_host *st, const uint8_t *pkt, size_t len,
 
 	/* 3 and 4: answer ICMP. */
 	return icmp_host_icmp(st, &ip, tx);
+	/* build-it 02.2 end; the starter has:
+	 *	(void)st, (void)pkt, (void)len, (void)now_ms, (void)tx;
+	 *	return DROP_NOT_IMPLEMENTED;
+	 */
 }

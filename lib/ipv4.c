@@ -12,6 +12,7 @@
 
 enum drop ipv4_parse(const uint8_t *buf, size_t len, struct ipv4_hdr *h)
 {
+	/* build-it 02.1 begin: check the IPv4 header field by field, checksum last */
 	size_t hlen;
 	uint16_t frag;
 
@@ -49,6 +50,7 @@ enum drop ipv4_parse(const uint8_t *buf, size_t len, struct ipv4_hdr *h)
 	if (cksum(buf, hlen) != 0)
 		return DROP_IPV4_BAD_CHECKSUM;
 	return DROP_NONE;
+	/* build-it 02.1 end; the starter has: (void)buf, (void)len, (void)h; return DROP_NOT_IMPLEMENTED; */
 }
 
 size_t ipv4_emit(const struct ipv4_hdr *h, uint8_t *buf, size_t cap)

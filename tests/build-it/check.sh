@@ -113,23 +113,22 @@ record() {
 }
 
 # The one line of a failure's output most worth reading first: a sanitizer
-# report, then what a client or the kernel said, then a counter of the
-# program's, then the first line that is not bats' own bookkeeping.
+# report; then what a client, the kernel or tcpdump said went wrong; then
+# the test's check that failed; then the first line that is not bats' own.
 useful_line() {
-	local f=$1 line
-	for re in 'ERROR: (Address|Leak)Sanitizer|runtime error:' \
-		'packet loss|[Rr]efused|[Tt]imed out|[Uu]nreachable|not available|No route|[Rr]eset|differ|[Mm]ismatch|[0-9]+ bytes? (of|from)|[Rr]eceived [0-9]+ response|no .ready.|exited before|expected|found|not in' \
-		'drop [a-z_0-9]+ [0-9]+'; do
+	local f=$1 line re
+	for re in 'ERROR: (Address|Leak)Sanitizer|runtime error:|crashed:' \
+		'[Ww]rong|[Bb]ad |[Rr]efused|[Tt]imed out|[Uu]nreachable|not available|No route|[Rr]eset by|differ|[Mm]ismatch| [1-9][0-9]*% packet loss|no .ready.|exited before|did not|[Ee]xpected|CHECK' \
+		"^\`.*' failed"; do
 		line=$(grep -m1 -E "$re" "$f" | sed 's/^[ \t]*//') || true
 		if [ -n "$line" ]; then
-			echo "${line:0:150}"
+			echo "${line:0:160}"
 			return
 		fi
 	done
-	line=$(grep -v -E '^\(in test file|^\(from function|^[ \t]*$|^`' "$f" | head -n 1 |
-		sed 's/^[ \t]*//')
-	[ -n "$line" ] || line=$(head -n 1 "$f")
-	echo "${line:0:150}"
+	line=$(grep -v -E '^\(in test file|^\(from function|^[ \t]*$|^the program.s counters' "$f" |
+		head -n 1 | sed 's/^[ \t]*//')
+	echo "${line:0:160}"
 }
 
 # The program's counters from a failure's output, on one line.
@@ -151,9 +150,10 @@ if make --no-print-directory MINE="$src" MINE_OUT="$out" MINE_PROG="$prog" \
 	record ok build "it compiles, with -Wall -Wextra -Werror, plain and with ASan+UBSan" ""
 else
 	record "not ok" build "it compiles, with -Wall -Wextra -Werror, plain and with ASan+UBSan" \
-		"$(grep -m1 -E 'error|undefined reference' "$tmp/build.log")"
+		"$(grep -m1 -E ': (fatal )?error:|undefined reference|No rule' "$tmp/build.log")"
 	echo "the compiler said:"
-	grep -E -A3 'error|undefined reference' "$tmp/build.log" | head -n 30 | sed 's/^/    /'
+	grep -E -A3 ': (fatal )?error:|undefined reference|No rule' "$tmp/build.log" | head -n 30 |
+		sed 's/^/    /'
 fi
 
 # --- unit tests ------------------------------------------------------------
@@ -256,15 +256,20 @@ echo "$passed passed, $failed failed"
 if [ -n "$results" ]; then
 	cut -f1-3 "$tmp/board" >"$results"
 fi
-first=$(awk -F'\t' '$1 != "ok" { print $3; exit }' "$tmp/board")
-if [ -n "$first" ]; then
-	step=$(table "$rung" | awk -F'\t' -v n="$first" '$3 == n { print $1; exit }')
-	if [ -n "$step" ] && [ "$step" != - ]; then
+# Where to read: the earliest step of the lesson that has a failing test.
+if [ "$failed" -gt 0 ]; then
+	first=$(table "$rung" | awk -F'\t' '
+		NR == FNR { step[$3] = $1; next }
+		$1 != "ok" { s = ($3 in step) ? step[$3] : "-"
+			if (s != "-" && (best == "" || s + 0 < best + 0)) { best = s; name = $3 }
+			if (any == "") any = $3 }
+		END { if (best != "") print best "\t" name; else print "-\t" any }' - "$tmp/board")
+	step=${first%%$'\t'*}
+	echo "first failing step: ${first#*$'\t'}"
+	if [ "$step" != - ]; then
 		title=$(rung_steps "$rung" | awk -F'\t' -v s="$rung.$step" '$1 == s { print $2 }')
-		echo "first failure: \"$first\""
 		echo "  read $lesson, \"Build it yourself\", step $step: $title"
 	else
-		echo "first failure: \"$first\""
 		echo "  read $lesson, \"Build it yourself\""
 	fi
 fi

@@ -59,7 +59,7 @@ static void eth_wire(void)
 	CHECK_EQ(eth_emit(f, eth_broadcast, OUR_MAC, ETH_TYPE_ARP, 28), 60);
 	CHECK(f[42] == 0 && f[59] == 0);		/* zero padding */
 	CHECK_EQ(eth_emit(f, eth_broadcast, OUR_MAC, ETH_TYPE_ARP, 50), 64);
-	CHECK_EQ(eth_parse(f, 60, &h), DROP_NONE);
+	REQUIRE_EQ(eth_parse(f, 60, &h), DROP_NONE);
 	CHECK_EQ(h.type, ETH_TYPE_ARP);
 	CHECK(memcmp(h.src, OUR_MAC, 6) == 0);
 	CHECK_EQ(h.payload_len, 46);
@@ -77,7 +77,7 @@ static void arp_wire(void)
 
 	memcpy(a.sha, PEER_MAC, 6);
 	CHECK_EQ(arp_emit(&a, b), 28);
-	CHECK_EQ(arp_parse(b, 28, &o), DROP_NONE);
+	REQUIRE_EQ(arp_parse(b, 28, &o), DROP_NONE);
 	CHECK_EQ(o.op, ARP_OP_REQUEST);
 	CHECK_EQ(o.spa, PEER);
 	CHECK_EQ(o.tpa, US);
@@ -158,18 +158,18 @@ static void core_answers_arp_and_ping(void)
 	txq_clear(&tx);
 	tap_arp_init(&st, OUR_MAC, US, 1500, 0, &tx);
 	CHECK_EQ(tx.n, 1);				/* gratuitous ARP */
-	CHECK_EQ(eth_parse(txq_pkt(&tx, 0), tx.len[0], &eth), DROP_NONE);
-	CHECK_EQ(arp_parse(eth.payload, eth.payload_len, &a), DROP_NONE);
+	REQUIRE_EQ(eth_parse(txq_pkt(&tx, 0), tx.len[0], &eth), DROP_NONE);
+	REQUIRE_EQ(arp_parse(eth.payload, eth.payload_len, &a), DROP_NONE);
 	CHECK(a.op == ARP_OP_REQUEST && a.spa == US && a.tpa == US);
 
 	txq_clear(&tx);
 	n = arp_frame(f, ARP_OP_REQUEST, eth_broadcast, US);
 	CHECK_EQ(tap_arp_input(&st, f, n, 10, &tx), DROP_NONE);
-	CHECK_EQ(tx.n, 1);
+	REQUIRE_EQ(tx.n, 1);
 	CHECK_EQ(tx.len[0], 60);
-	CHECK_EQ(eth_parse(txq_pkt(&tx, 0), tx.len[0], &eth), DROP_NONE);
+	REQUIRE_EQ(eth_parse(txq_pkt(&tx, 0), tx.len[0], &eth), DROP_NONE);
 	CHECK(memcmp(eth.dst, PEER_MAC, 6) == 0);
-	CHECK_EQ(arp_parse(eth.payload, eth.payload_len, &a), DROP_NONE);
+	REQUIRE_EQ(arp_parse(eth.payload, eth.payload_len, &a), DROP_NONE);
 	CHECK(a.op == ARP_OP_REPLY && a.spa == US && a.tpa == PEER);
 	CHECK(memcmp(a.sha, OUR_MAC, 6) == 0 && memcmp(a.tha, PEER_MAC, 6) == 0);
 
@@ -177,8 +177,8 @@ static void core_answers_arp_and_ping(void)
 	txq_clear(&tx);
 	n = echo_frame(f, OUR_MAC);
 	CHECK_EQ(tap_arp_input(&st, f, n, 20, &tx), DROP_NONE);
-	CHECK_EQ(tx.n, 1);
-	CHECK_EQ(eth_parse(txq_pkt(&tx, 0), tx.len[0], &eth), DROP_NONE);
+	REQUIRE_EQ(tx.n, 1);
+	REQUIRE_EQ(eth_parse(txq_pkt(&tx, 0), tx.len[0], &eth), DROP_NONE);
 	CHECK_EQ(eth.type, ETH_TYPE_IPV4);
 	CHECK(memcmp(eth.dst, PEER_MAC, 6) == 0);
 	CHECK_EQ(eth.payload[20], 0);			/* echo reply */
@@ -193,7 +193,7 @@ static void core_answers_arp_and_ping(void)
 	n = 60;
 	memcpy(f, OUR_MAC, 6);
 	CHECK_EQ(tap_arp_input(&st, f, n, 30, &tx), DROP_ETH_UNKNOWN_TYPE);
-	CHECK_EQ(tx.n, 0);
+	REQUIRE_EQ(tx.n, 0);
 }
 
 static void core_resolves_before_replying(void)
@@ -209,22 +209,22 @@ static void core_resolves_before_replying(void)
 	/* A ping from a peer we never heard ARP from: hold the reply, ask. */
 	n = echo_frame(f, OUR_MAC);
 	CHECK_EQ(tap_arp_input(&st, f, n, 100, &tx), DROP_NONE);
-	CHECK_EQ(tx.n, 1);
-	CHECK_EQ(eth_parse(txq_pkt(&tx, 0), tx.len[0], &eth), DROP_NONE);
+	REQUIRE_EQ(tx.n, 1);
+	REQUIRE_EQ(eth_parse(txq_pkt(&tx, 0), tx.len[0], &eth), DROP_NONE);
 	CHECK_EQ(eth.type, ETH_TYPE_ARP);
-	CHECK_EQ(arp_parse(eth.payload, eth.payload_len, &a), DROP_NONE);
+	REQUIRE_EQ(arp_parse(eth.payload, eth.payload_len, &a), DROP_NONE);
 	CHECK(a.op == ARP_OP_REQUEST && a.tpa == PEER);
 
 	/* A second ping while we wait is held too: no new request. */
 	txq_clear(&tx);
 	CHECK_EQ(tap_arp_input(&st, f, n, 150, &tx), DROP_NONE);
-	CHECK_EQ(tx.n, 0);
+	REQUIRE_EQ(tx.n, 0);
 
 	/* The answer comes: both held replies go out, in order, to the MAC. */
 	n = arp_frame(f, ARP_OP_REPLY, OUR_MAC, US);
 	CHECK_EQ(tap_arp_input(&st, f, n, 200, &tx), DROP_NONE);
-	CHECK_EQ(tx.n, 2);
-	CHECK_EQ(eth_parse(txq_pkt(&tx, 0), tx.len[0], &eth), DROP_NONE);
+	REQUIRE_EQ(tx.n, 2);
+	REQUIRE_EQ(eth_parse(txq_pkt(&tx, 0), tx.len[0], &eth), DROP_NONE);
 	CHECK_EQ(eth.type, ETH_TYPE_IPV4);
 	CHECK(memcmp(eth.dst, PEER_MAC, 6) == 0);
 	CHECK_EQ(st.drops[DROP_ARP_HOLD_FULL], 0);
@@ -265,7 +265,7 @@ static void own_address_is_never_learned(void)
 	arp_emit(&a, f + ETH_HDR_LEN);
 	eth_emit(f, eth_broadcast, PEER_MAC, ETH_TYPE_ARP, ARP_LEN);
 	CHECK_EQ(tap_arp_input(&st, f, 60, 0, &tx), DROP_ARP_BAD_SENDER);
-	CHECK_EQ(tx.n, 0);
+	REQUIRE_EQ(tx.n, 0);
 	CHECK(arp_cache_find(&st.link.arp, US, 0) == NULL);
 }
 
@@ -303,14 +303,14 @@ static void core_survives_every_prefix(void)
 	for (len = 0; len < ETH_HDR_LEN + ARP_LEN; len++) {
 		txq_clear(&tx);
 		CHECK(tap_arp_input(&st, f, len, 0, &tx) != DROP_NONE);
-		CHECK_EQ(tx.n, 0);
+		REQUIRE_EQ(tx.n, 0);
 	}
 	(void)n;
 	n = echo_frame(f, OUR_MAC);
 	for (len = 0; len < ETH_HDR_LEN + 36; len++) {
 		txq_clear(&tx);
 		CHECK(tap_arp_input(&st, f, len, 0, &tx) != DROP_NONE);
-		CHECK_EQ(tx.n, 0);
+		REQUIRE_EQ(tx.n, 0);
 	}
 }
 

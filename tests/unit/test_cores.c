@@ -55,12 +55,12 @@ static void tun_echo_reflects(void)
 	memset(b + n, 0xee, 10);		/* trailing junk is not copied */
 	txq_clear(&tx);
 	CHECK_EQ(tun_echo_input(b, n + 10, &tx), DROP_NONE);
-	CHECK_EQ(tx.n, 1);
+	REQUIRE_EQ(tx.n, 1);
 	CHECK_EQ(tx.len[0], n);
-	CHECK_EQ(ipv4_parse(txq_pkt(&tx, 0), tx.len[0], &ip), DROP_NONE);
+	REQUIRE_EQ(ipv4_parse(txq_pkt(&tx, 0), tx.len[0], &ip), DROP_NONE);
 	CHECK_EQ(ip.src, IPV4_ADDR(10, 10, 10, 77));	/* any address */
 	CHECK_EQ(ip.dst, PEER);
-	CHECK_EQ(icmp_parse(ip.payload, ip.payload_len, &icmp), DROP_NONE);
+	REQUIRE_EQ(icmp_parse(ip.payload, ip.payload_len, &icmp), DROP_NONE);
 	CHECK_EQ(icmp.type, ICMP_TYPE_ECHO_REPLY);
 	CHECK_EQ(icmp.id, 0x77);
 	CHECK(memcmp(txq_pkt(&tx, 0) + 24, b + 24, n - 24) == 0);
@@ -83,7 +83,7 @@ static void tun_echo_all_zero_reply(void)
 	CHECK_EQ(cksum_update16(0xf7ff, 0x0800, 0x0000), 0x0000);
 	txq_clear(&tx);
 	CHECK_EQ(tun_echo_input(b, 28, &tx), DROP_NONE);
-	CHECK_EQ(ipv4_parse(txq_pkt(&tx, 0), tx.len[0], &ip), DROP_NONE);
+	REQUIRE_EQ(ipv4_parse(txq_pkt(&tx, 0), tx.len[0], &ip), DROP_NONE);
 	CHECK_EQ(get16(ip.payload + 2), 0xffff);
 	CHECK_EQ(cksum(ip.payload, 8), 0);		/* it verifies */
 }
@@ -110,7 +110,7 @@ static void tun_echo_drops(void)
 	n = make(b, IPV4_PROTO_ICMP, US, 8);
 	for (len = 0; len < n; len++)		/* no prefix is answered */
 		CHECK(tun_echo_input(b, len, &tx) != DROP_NONE);
-	CHECK_EQ(tx.n, 0);
+	REQUIRE_EQ(tx.n, 0);
 }
 
 static void icmp_reply_answers_echo(void)
@@ -124,20 +124,20 @@ static void icmp_reply_answers_echo(void)
 	icmp_host_init(&st, US, 1500, 0);
 	txq_clear(&tx);
 	CHECK_EQ(icmp_host_input(&st, b, n, 0, &tx), DROP_NONE);
-	CHECK_EQ(tx.n, 1);
+	REQUIRE_EQ(tx.n, 1);
 	CHECK_EQ(tx.len[0], 1500);
-	CHECK_EQ(ipv4_parse(txq_pkt(&tx, 0), tx.len[0], &ip), DROP_NONE);
+	REQUIRE_EQ(ipv4_parse(txq_pkt(&tx, 0), tx.len[0], &ip), DROP_NONE);
 	CHECK_EQ(ip.src, US);
 	CHECK_EQ(ip.dst, PEER);
 	CHECK_EQ(ip.ttl, 64);
-	CHECK_EQ(icmp_parse(ip.payload, ip.payload_len, &icmp), DROP_NONE);
+	REQUIRE_EQ(icmp_parse(ip.payload, ip.payload_len, &icmp), DROP_NONE);
 	CHECK_EQ(icmp.type, ICMP_TYPE_ECHO_REPLY);
 	CHECK(memcmp(icmp.data, b + 28, 1472) == 0);
 
 	icmp_host_init(&st, US, 1400, 0);	/* --mtu below the request */
 	txq_clear(&tx);
 	CHECK_EQ(icmp_host_input(&st, b, n, 0, &tx), DROP_REPLY_EXCEEDS_MTU);
-	CHECK_EQ(tx.n, 0);
+	REQUIRE_EQ(tx.n, 0);
 }
 
 static void icmp_reply_drops(void)
@@ -169,7 +169,7 @@ static void icmp_reply_drops(void)
 	n = make(b, IPV4_PROTO_ICMP, US, 8);
 	for (len = 0; len < n; len++)
 		CHECK(icmp_host_input(&st, b, len, 0, &tx) != DROP_NONE);
-	CHECK_EQ(tx.n, 0);
+	REQUIRE_EQ(tx.n, 0);
 }
 
 static void icmp_reply_protocol_unreachable(void)
@@ -184,10 +184,10 @@ static void icmp_reply_protocol_unreachable(void)
 	icmp_host_init(&st, US, 1500, 0);
 	txq_clear(&tx);
 	CHECK_EQ(icmp_host_input(&st, b, n, 0, &tx), DROP_IPV4_PROTOCOL_UNREACHABLE);
-	CHECK_EQ(tx.n, 1);
-	CHECK_EQ(ipv4_parse(txq_pkt(&tx, 0), tx.len[0], &ip), DROP_NONE);
+	REQUIRE_EQ(tx.n, 1);
+	REQUIRE_EQ(ipv4_parse(txq_pkt(&tx, 0), tx.len[0], &ip), DROP_NONE);
 	CHECK_EQ(ip.dst, PEER);
-	CHECK_EQ(icmp_parse(ip.payload, ip.payload_len, &icmp), DROP_NONE);
+	REQUIRE_EQ(icmp_parse(ip.payload, ip.payload_len, &icmp), DROP_NONE);
 	CHECK_EQ(icmp.type, ICMP_TYPE_DEST_UNREACHABLE);
 	CHECK_EQ(icmp.code, ICMP_CODE_PROTOCOL_UNREACHABLE);
 	CHECK_EQ(icmp.data_len, 28);
@@ -203,13 +203,13 @@ static void icmp_reply_protocol_unreachable(void)
 	txq_clear(&tx);
 	CHECK_EQ(icmp_host_input(&st, b, n, 50, &tx), DROP_ICMP_ERROR_RATE_LIMITED);
 	CHECK_EQ(icmp_host_input(&st, b, n, 100, &tx), DROP_IPV4_PROTOCOL_UNREACHABLE);
-	CHECK_EQ(tx.n, 1);
+	REQUIRE_EQ(tx.n, 1);
 
 	/* Never about a non-first fragment: fragments are dropped first. */
 	set_frag(b, 10);
 	txq_clear(&tx);
 	CHECK_EQ(icmp_host_input(&st, b, n, 10000, &tx), DROP_IPV4_FRAGMENT);
-	CHECK_EQ(tx.n, 0);
+	REQUIRE_EQ(tx.n, 0);
 }
 
 const struct unit_test core_tests[] = {

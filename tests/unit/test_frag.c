@@ -186,7 +186,7 @@ static void frag_ping_4000(void)
 	for (i = 0; i < got.n && i < 3; i++) {
 		struct ipv4_hdr ip;
 
-		CHECK_EQ(ipv4_parse(piece(i), got.len[i], &ip), DROP_NONE);
+		REQUIRE_EQ(ipv4_parse(piece(i), got.len[i], &ip), DROP_NONE);
 		CHECK_EQ(ip.total_len, total[i]);
 		CHECK_EQ(got.len[i], total[i]);
 		CHECK_EQ(ip.frag_offset, offset[i]);
@@ -212,7 +212,7 @@ static void frag_options_copied_flag(void)
 	for (i = 0; i < got.n; i++) {
 		struct ipv4_hdr ip;
 
-		CHECK_EQ(ipv4_parse(piece(i), got.len[i], &ip), DROP_NONE);
+		REQUIRE_EQ(ipv4_parse(piece(i), got.len[i], &ip), DROP_NONE);
 		CHECK_EQ(ip.ihl, 8);
 		CHECK(got.len[i] <= 576);
 		CHECK_EQ(ip.frag_offset, i * 544);
@@ -246,7 +246,7 @@ static void frag_a_fragment_again(void)
 	CHECK_EQ(fragment(dgram, n, 576), DROP_NONE);
 	CHECK_EQ(got.n, 3);			/* 552 + 552 + 376 */
 	for (i = 0; i < got.n; i++) {
-		CHECK_EQ(ipv4_parse(piece(i), got.len[i], &ip), DROP_NONE);
+		REQUIRE_EQ(ipv4_parse(piece(i), got.len[i], &ip), DROP_NONE);
 		CHECK_EQ(ip.frag_offset, 1480 + i * 552);
 		CHECK(ip.mf);			/* the last too: more follow */
 	}
@@ -288,7 +288,7 @@ static void reasm_every_order(void)
 			CHECK_EQ(out_len, k < 3 ? 0 : n);
 		}
 		CHECK(memcmp(out, dgram, n) == 0);
-		CHECK_EQ(ipv4_parse(out, out_len, &ip), DROP_NONE);
+		REQUIRE_EQ(ipv4_parse(out, out_len, &ip), DROP_NONE);
 		CHECK(!ipv4_is_fragment(&ip));
 		CHECK_EQ(slots_used(r), 0);
 	}
@@ -503,12 +503,12 @@ static void reasm_first_options_count(void)
 	put16(dgram + 6, IPV4_FLAG_MF);
 	put16(dgram + 10, 0);
 	put16(dgram + 10, cksum(dgram, 32));
-	CHECK_EQ(ipv4_parse(dgram, n, &ip), DROP_NONE);
+	REQUIRE_EQ(ipv4_parse(dgram, n, &ip), DROP_NONE);
 	CHECK_EQ(reasm_add(r, dgram, &ip, 0, out, sizeof(out), &out_len), DROP_NONE);
 	/* ... and the rest up to 65515 bytes: 32 + 65515 > 65535, however
 	 * big the out buffer. */
 	fl = make_fragment(big, 12, IPV4_PROTO_UDP, 8, dgram, 65515 - 8, false);
-	CHECK_EQ(ipv4_parse(big, fl, &ip), DROP_NONE);
+	REQUIRE_EQ(ipv4_parse(big, fl, &ip), DROP_NONE);
 	CHECK_EQ(reasm_add(r, big, &ip, 0, got.buf, sizeof(got.buf), &out_len),
 		 DROP_REASM_TOO_BIG);
 	CHECK_EQ(out_len, 0);
@@ -519,7 +519,7 @@ static void reasm_first_options_count(void)
 	CHECK_EQ(fragment(dgram, n, 1500), DROP_NONE);
 	CHECK_EQ(add(r, piece(0), got.len[0], 0, &out_len), DROP_NONE);
 	CHECK_EQ(add(r, piece(1), got.len[1], 0, &out_len), DROP_NONE);
-	CHECK_EQ(ipv4_parse(piece(2), got.len[2], &ip), DROP_NONE);
+	REQUIRE_EQ(ipv4_parse(piece(2), got.len[2], &ip), DROP_NONE);
 	CHECK_EQ(reasm_add(r, piece(2), &ip, 0, out, n - 1, &out_len),
 		 DROP_REASM_TOO_BIG);
 	CHECK_EQ(out_len, 0);

@@ -41,7 +41,7 @@ static void parse_and_prefixes(void)
 	struct icmp_hdr h;
 	size_t n = make_request(b, 0), len;
 
-	CHECK_EQ(icmp_parse(b + 20, n - 20, &h), DROP_NONE);
+	REQUIRE_EQ(icmp_parse(b + 20, n - 20, &h), DROP_NONE);
 	CHECK_EQ(h.type, ICMP_TYPE_ECHO_REQUEST);
 	CHECK_EQ(h.id, 0xbeef);
 	CHECK_EQ(h.seq, 42);
@@ -79,17 +79,17 @@ static void echo_reply_is_built_fresh(void)
 	struct icmp_hdr echo, r;
 	size_t n = make_request(req, 8), m;
 
-	CHECK_EQ(ipv4_parse(req, n, &ip), DROP_NONE);
-	CHECK_EQ(icmp_parse(ip.payload, ip.payload_len, &echo), DROP_NONE);
+	REQUIRE_EQ(ipv4_parse(req, n, &ip), DROP_NONE);
+	REQUIRE_EQ(icmp_parse(ip.payload, ip.payload_len, &echo), DROP_NONE);
 	m = icmp_build_echo_reply(&ip, &echo, 99, rep, sizeof(rep));
 	CHECK_EQ(m, n - 8);			/* the options are gone */
-	CHECK_EQ(ipv4_parse(rep, m, &rip), DROP_NONE);
+	REQUIRE_EQ(ipv4_parse(rep, m, &rip), DROP_NONE);
 	CHECK_EQ(rip.ihl, 5);
 	CHECK_EQ(rip.ttl, 64);
 	CHECK_EQ(rip.id, 99);
 	CHECK_EQ(rip.src, US);
 	CHECK_EQ(rip.dst, PEER);
-	CHECK_EQ(icmp_parse(rip.payload, rip.payload_len, &r), DROP_NONE);
+	REQUIRE_EQ(icmp_parse(rip.payload, rip.payload_len, &r), DROP_NONE);
 	CHECK_EQ(r.type, ICMP_TYPE_ECHO_REPLY);
 	CHECK_EQ(r.id, 0xbeef);
 	CHECK_EQ(r.seq, 42);
@@ -108,14 +108,14 @@ static void error_quotes_header_and_8_bytes(void)
 	pkt[9] = IPV4_PROTO_UDP;		/* pretend it is UDP */
 	put16(pkt + 10, 0);
 	put16(pkt + 10, cksum(pkt, 24));
-	CHECK_EQ(ipv4_parse(pkt, n, &ip), DROP_NONE);
+	REQUIRE_EQ(ipv4_parse(pkt, n, &ip), DROP_NONE);
 	m = icmp_build_error(ICMP_TYPE_DEST_UNREACHABLE, ICMP_CODE_PROTOCOL_UNREACHABLE,
 			     US, pkt, &ip, 7, out, sizeof(out));
 	CHECK_EQ(m, 20 + 8 + 24 + 8);
-	CHECK_EQ(ipv4_parse(out, m, &eip), DROP_NONE);
+	REQUIRE_EQ(ipv4_parse(out, m, &eip), DROP_NONE);
 	CHECK_EQ(eip.src, US);
 	CHECK_EQ(eip.dst, PEER);
-	CHECK_EQ(icmp_parse(eip.payload, eip.payload_len, &e), DROP_NONE);
+	REQUIRE_EQ(icmp_parse(eip.payload, eip.payload_len, &e), DROP_NONE);
 	CHECK_EQ(e.type, ICMP_TYPE_DEST_UNREACHABLE);
 	CHECK_EQ(e.code, ICMP_CODE_PROTOCOL_UNREACHABLE);
 	CHECK_EQ(e.id, 0);

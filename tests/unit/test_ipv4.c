@@ -42,7 +42,7 @@ static void parse_good(void)
 	struct ipv4_hdr h;
 	size_t n = make_packet(b, 5);
 
-	CHECK_EQ(ipv4_parse(b, n, &h), DROP_NONE);
+	REQUIRE_EQ(ipv4_parse(b, n, &h), DROP_NONE);
 	CHECK_EQ(h.ihl, 5);
 	CHECK_EQ(h.total_len, 28);
 	CHECK_EQ(h.id, 0x1c46);
@@ -55,7 +55,7 @@ static void parse_good(void)
 	CHECK(!ipv4_is_fragment(&h));
 
 	n = make_packet(b, 15);			/* 40 bytes of options */
-	CHECK_EQ(ipv4_parse(b, n, &h), DROP_NONE);
+	REQUIRE_EQ(ipv4_parse(b, n, &h), DROP_NONE);
 	CHECK(h.payload == b + 60);
 	CHECK_EQ(h.payload_len, 8);
 }
@@ -77,7 +77,7 @@ static void every_truncated_prefix(void)
 			else
 				CHECK_EQ(why, DROP_IPV4_BAD_TOTAL_LENGTH);
 		}
-		CHECK_EQ(ipv4_parse(b, n, &h), DROP_NONE);
+		REQUIRE_EQ(ipv4_parse(b, n, &h), DROP_NONE);
 	}
 }
 
@@ -132,7 +132,7 @@ static void padding_is_not_payload(void)
 	size_t n = make_packet(b, 5);
 
 	memset(b + n, 0xee, 18);		/* Ethernet-style padding */
-	CHECK_EQ(ipv4_parse(b, n + 18, &h), DROP_NONE);
+	REQUIRE_EQ(ipv4_parse(b, n + 18, &h), DROP_NONE);
 	CHECK_EQ(h.payload_len, 8);
 }
 
@@ -144,17 +144,17 @@ static void fragments(void)
 
 	put16(b + 6, IPV4_FLAG_MF);		/* first fragment */
 	refresh_checksum(b, 20);
-	CHECK_EQ(ipv4_parse(b, n, &h), DROP_NONE);
+	REQUIRE_EQ(ipv4_parse(b, n, &h), DROP_NONE);
 	CHECK(h.mf && h.frag_offset == 0 && ipv4_is_fragment(&h));
 
 	put16(b + 6, 185);			/* last fragment at 1480 bytes */
 	refresh_checksum(b, 20);
-	CHECK_EQ(ipv4_parse(b, n, &h), DROP_NONE);
+	REQUIRE_EQ(ipv4_parse(b, n, &h), DROP_NONE);
 	CHECK(!h.mf && h.frag_offset == 1480 && ipv4_is_fragment(&h));
 
 	put16(b + 6, IPV4_FLAG_DF);		/* DF alone: not a fragment */
 	refresh_checksum(b, 20);
-	CHECK_EQ(ipv4_parse(b, n, &h), DROP_NONE);
+	REQUIRE_EQ(ipv4_parse(b, n, &h), DROP_NONE);
 	CHECK(h.df && !ipv4_is_fragment(&h));
 }
 
@@ -168,7 +168,7 @@ static void emit_round_trip(void)
 	uint8_t b[20];
 
 	CHECK_EQ(ipv4_emit(&in, b, sizeof(b)), 20);
-	CHECK_EQ(ipv4_parse(b, 20, &out), DROP_NONE);
+	REQUIRE_EQ(ipv4_parse(b, 20, &out), DROP_NONE);
 	CHECK_EQ(out.tos, 0x10);
 	CHECK_EQ(out.id, 77);
 	CHECK(out.df && !out.mf);

@@ -68,7 +68,7 @@ static void decodes_linux_syn(void)
 {
 	struct tcp_hdr h;
 
-	CHECK_EQ(tcp_parse(linux_syn, sizeof(linux_syn), PEER, US, &h), DROP_NONE);
+	REQUIRE_EQ(tcp_parse(linux_syn, sizeof(linux_syn), PEER, US, &h), DROP_NONE);
 	CHECK_EQ(h.src_port, 60606);
 	CHECK_EQ(h.dst_port, 7);
 	CHECK_EQ(h.seq, 0x4ae32b0fu);
@@ -105,7 +105,7 @@ static void round_trip(const struct tcp_hdr *h, size_t n, size_t want_hlen)
 	hlen = tcp_emit(h, US, PEER, b, n);
 	CHECK_EQ(hlen, want_hlen);
 	CHECK_EQ(b[hlen + n], 0xee);		/* nothing written past the end */
-	CHECK_EQ(tcp_parse(b, hlen + n, US, PEER, &back), DROP_NONE);
+	REQUIRE_EQ(tcp_parse(b, hlen + n, US, PEER, &back), DROP_NONE);
 	CHECK_EQ(back.src_port, h->src_port);
 	CHECK_EQ(back.dst_port, h->dst_port);
 	CHECK_EQ(back.seq, h->seq);
@@ -192,7 +192,7 @@ static void emit_parse_round_trips(void)
 
 		CHECK_EQ(tcp_emit(&h, US, PEER, b, 0), 28);
 		CHECK_EQ(b[27], 14);
-		CHECK_EQ(tcp_parse(b, 28, US, PEER, &back), DROP_NONE);
+		REQUIRE_EQ(tcp_parse(b, 28, US, PEER, &back), DROP_NONE);
 		CHECK_EQ(back.opts.wscale, 14);
 	}
 }
@@ -205,7 +205,7 @@ static void emit_refuses_over_65535(void)
 
 	CHECK_EQ(tcp_emit(&h, US, PEER, b, 65535 - 20 + 1), 0);
 	CHECK_EQ(tcp_emit(&h, US, PEER, b, 65535 - 20), 20);
-	CHECK_EQ(tcp_parse(b, 65535, US, PEER, &back), DROP_NONE);
+	REQUIRE_EQ(tcp_parse(b, 65535, US, PEER, &back), DROP_NONE);
 	/* 65536 bytes: the pseudo-header cannot say it, nothing verifies. */
 	CHECK_EQ(tcp_parse(b, 65536, US, PEER, &back), DROP_TCP_BAD_CHECKSUM);
 }
@@ -446,7 +446,7 @@ static void bad_flags(void)
 	memcpy(b, linux_syn, sizeof(b));
 	b[12] |= 0x0f;
 	fix_checksum(b, sizeof(b), PEER, US);
-	CHECK_EQ(tcp_parse(b, sizeof(b), PEER, US, &h), DROP_NONE);
+	REQUIRE_EQ(tcp_parse(b, sizeof(b), PEER, US, &h), DROP_NONE);
 	CHECK_EQ(h.data_off, 10);
 }
 

@@ -38,7 +38,7 @@ static void parse_emit(void)
 	size_t n = make_udp(b, 7, 100), len;
 
 	CHECK_EQ(n, 108);
-	CHECK_EQ(udp_parse(b, n, PEER, US, &h), DROP_NONE);
+	REQUIRE_EQ(udp_parse(b, n, PEER, US, &h), DROP_NONE);
 	CHECK_EQ(h.src_port, 40000);
 	CHECK_EQ(h.dst_port, 7);
 	CHECK_EQ(h.length, 108);
@@ -58,14 +58,14 @@ static void pseudo_header_checksum(void)
 	struct udp_hdr h;
 	size_t n = make_udp(b, 7, 33);		/* odd length */
 
-	CHECK_EQ(udp_parse(b, n, PEER, US, &h), DROP_NONE);
+	REQUIRE_EQ(udp_parse(b, n, PEER, US, &h), DROP_NONE);
 	/* Delivered to another address, the same bytes fail: the pseudo-
 	 * header is what catches a misdelivered datagram. */
 	CHECK_EQ(udp_parse(b, n, PEER, IPV4_ADDR(10, 10, 10, 3), &h), DROP_UDP_BAD_CHECKSUM);
 	b[20] ^= 1;
 	CHECK_EQ(udp_parse(b, n, PEER, US, &h), DROP_UDP_BAD_CHECKSUM);
 	put16(b + 6, 0);			/* zero: "no checksum", accepted */
-	CHECK_EQ(udp_parse(b, n, PEER, US, &h), DROP_NONE);
+	REQUIRE_EQ(udp_parse(b, n, PEER, US, &h), DROP_NONE);
 	/* The checksum over pseudo-header and datagram, from scratch. */
 	n = make_udp(b, 7, 33);
 	{
@@ -97,7 +97,7 @@ static void computed_zero_is_sent_as_ffff(void)
 	put16(data, (uint16_t)(0xffff - sum));
 	CHECK_EQ(udp_emit(&h, PEER, US, b, sizeof(b)), 10);
 	CHECK_EQ(get16(b + 6), 0xffff);
-	CHECK_EQ(udp_parse(b, 10, PEER, US, &h), DROP_NONE);
+	REQUIRE_EQ(udp_parse(b, 10, PEER, US, &h), DROP_NONE);
 }
 
 static struct udp_echo st;
@@ -148,11 +148,11 @@ static void core_echoes_and_refuses(void)
 	n = make_udp(u, 7, 100);
 	n = frame_ip(f, u, n, 1, 0);
 	CHECK_EQ(udp_echo_input(&st, f, n, 10, &tx), DROP_NONE);
-	CHECK_EQ(tx.n, 1);
-	CHECK_EQ(eth_parse(txq_pkt(&tx, 0), tx.len[0], &eth), DROP_NONE);
-	CHECK_EQ(ipv4_parse(eth.payload, eth.payload_len, &ip), DROP_NONE);
+	REQUIRE_EQ(tx.n, 1);
+	REQUIRE_EQ(eth_parse(txq_pkt(&tx, 0), tx.len[0], &eth), DROP_NONE);
+	REQUIRE_EQ(ipv4_parse(eth.payload, eth.payload_len, &ip), DROP_NONE);
 	CHECK(ip.src == US && ip.dst == PEER && ip.ttl == 64);
-	CHECK_EQ(udp_parse(ip.payload, ip.payload_len, ip.src, ip.dst, &h), DROP_NONE);
+	REQUIRE_EQ(udp_parse(ip.payload, ip.payload_len, ip.src, ip.dst, &h), DROP_NONE);
 	CHECK(h.src_port == 7 && h.dst_port == 40000 && h.data_len == 100);
 	CHECK_EQ(h.data[50], (uint8_t)(50 * 13 + 5));
 
@@ -160,10 +160,10 @@ static void core_echoes_and_refuses(void)
 	n = make_udp(u, 9, 10);			/* nobody on port 9 */
 	n = frame_ip(f, u, n, 2, 0);
 	CHECK_EQ(udp_echo_input(&st, f, n, 20, &tx), DROP_UDP_PORT_UNREACHABLE);
-	CHECK_EQ(tx.n, 1);
-	CHECK_EQ(eth_parse(txq_pkt(&tx, 0), tx.len[0], &eth), DROP_NONE);
-	CHECK_EQ(ipv4_parse(eth.payload, eth.payload_len, &ip), DROP_NONE);
-	CHECK_EQ(icmp_parse(ip.payload, ip.payload_len, &icmp), DROP_NONE);
+	REQUIRE_EQ(tx.n, 1);
+	REQUIRE_EQ(eth_parse(txq_pkt(&tx, 0), tx.len[0], &eth), DROP_NONE);
+	REQUIRE_EQ(ipv4_parse(eth.payload, eth.payload_len, &ip), DROP_NONE);
+	REQUIRE_EQ(icmp_parse(ip.payload, ip.payload_len, &icmp), DROP_NONE);
 	CHECK(icmp.type == ICMP_TYPE_DEST_UNREACHABLE && icmp.code == ICMP_CODE_PORT_UNREACHABLE);
 	CHECK_EQ(icmp.data_len, 28);		/* header + 8 bytes */
 }
@@ -180,11 +180,11 @@ static void core_no_error_for_broadcast_frame(void)
 	n = frame_ip(f, u, make_udp(u, 9, 10), 3, 0);
 	memcpy(f, eth_broadcast, 6);
 	CHECK_EQ(udp_echo_input(&st, f, n, 30, &tx), DROP_ICMP_ERROR_NOT_ALLOWED);
-	CHECK_EQ(tx.n, 0);
+	REQUIRE_EQ(tx.n, 0);
 	/* The same in a frame to our MAC: the error goes out. */
 	memcpy(f, OUR_MAC, 6);
 	CHECK_EQ(udp_echo_input(&st, f, n, 31, &tx), DROP_UDP_PORT_UNREACHABLE);
-	CHECK_EQ(tx.n, 1);
+	REQUIRE_EQ(tx.n, 1);
 	/* Source port 0: "no reply expected" (RFC 768). */
 	txq_clear(&tx);
 	n = make_udp(u, 7, 10);
@@ -192,7 +192,7 @@ static void core_no_error_for_broadcast_frame(void)
 	put16(u + 6, 0);			/* no checksum, so no need to redo it */
 	n = frame_ip(f, u, n, 4, 0);
 	CHECK_EQ(udp_echo_input(&st, f, n, 32, &tx), DROP_UDP_NO_SOURCE_PORT);
-	CHECK_EQ(tx.n, 0);
+	REQUIRE_EQ(tx.n, 0);
 }
 
 static void core_reassembles_and_fragments(void)
@@ -209,14 +209,14 @@ static void core_reassembles_and_fragments(void)
 	/* In as two fragments, the second first. */
 	CHECK_EQ(udp_echo_input(&st, f, frame_ip(f, u + 1480, n - 1480, 77, 185), 5, &tx),
 		 DROP_NONE);
-	CHECK_EQ(tx.n, 0);
+	REQUIRE_EQ(tx.n, 0);
 	CHECK_EQ(udp_echo_input(&st, f, frame_ip(f, u, 1480, 77, IPV4_FLAG_MF), 6, &tx),
 		 DROP_NONE);
 	/* Out as 3020 bytes of IP: fragments of 1500, 1500 and 40. */
-	CHECK_EQ(tx.n, 3);
+	REQUIRE_EQ(tx.n, 3);
 	for (i = 0; i < tx.n; i++) {
-		CHECK_EQ(eth_parse(txq_pkt(&tx, i), tx.len[i], &eth), DROP_NONE);
-		CHECK_EQ(ipv4_parse(eth.payload, eth.payload_len, &ip), DROP_NONE);
+		REQUIRE_EQ(eth_parse(txq_pkt(&tx, i), tx.len[i], &eth), DROP_NONE);
+		REQUIRE_EQ(ipv4_parse(eth.payload, eth.payload_len, &ip), DROP_NONE);
 		CHECK(ip.total_len <= 1500);
 		CHECK_EQ(ip.frag_offset, total);
 		CHECK_EQ(ip.mf, i + 1 < tx.n);
@@ -242,13 +242,13 @@ static void core_time_exceeded(void)
 	CHECK_EQ(udp_echo_input(&st, f, n, 1000, &tx), DROP_NONE);
 	next = udp_echo_tick(&st, 1000, &tx);
 	CHECK_EQ(next, 1000 + REASM_TIMEOUT_MS);
-	CHECK_EQ(tx.n, 0);
+	REQUIRE_EQ(tx.n, 0);
 	next = udp_echo_tick(&st, next, &tx);
 	CHECK_EQ(next, UINT64_MAX);
-	CHECK_EQ(tx.n, 1);
-	CHECK_EQ(eth_parse(txq_pkt(&tx, 0), tx.len[0], &eth), DROP_NONE);
-	CHECK_EQ(ipv4_parse(eth.payload, eth.payload_len, &ip), DROP_NONE);
-	CHECK_EQ(icmp_parse(ip.payload, ip.payload_len, &icmp), DROP_NONE);
+	REQUIRE_EQ(tx.n, 1);
+	REQUIRE_EQ(eth_parse(txq_pkt(&tx, 0), tx.len[0], &eth), DROP_NONE);
+	REQUIRE_EQ(ipv4_parse(eth.payload, eth.payload_len, &ip), DROP_NONE);
+	REQUIRE_EQ(icmp_parse(ip.payload, ip.payload_len, &icmp), DROP_NONE);
 	CHECK(icmp.type == ICMP_TYPE_TIME_EXCEEDED &&
 	      icmp.code == ICMP_CODE_REASSEMBLY_TIME_EXCEEDED);
 	CHECK_EQ(icmp.data_len, 28);		/* the first fragment's header + 8 */

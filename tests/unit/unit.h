@@ -27,6 +27,22 @@ extern int unit_failed_checks;
 	} \
 } while (0)
 
+/* The same, but the rest of the test depends on it: return at once, rather
+ * than go on to read what was never written (a learner's stub, say). */
+#define REQUIRE(cond) do { \
+	int n_ = unit_failed_checks; \
+	CHECK(cond); \
+	if (unit_failed_checks != n_) \
+		return; \
+} while (0)
+
+#define REQUIRE_EQ(a, b) do { \
+	int n_ = unit_failed_checks; \
+	CHECK_EQ(a, b); \
+	if (unit_failed_checks != n_) \
+		return; \
+} while (0)
+
 struct unit_test {
 	const char *name;
 	void (*fn)(void);

@@ -1,0 +1,151 @@
+#!/usr/bin/env bash
+# prove.sh - the grader can fail and can pass (make test runs it; TAP out).
+#
+# For each rung, through the same path as a learner's make check:
+#   1. the untouched starter compiles, and the tests its table
+#      (tests/build-it/NN.tests) says fail, fail; the others pass.  A test
+#      that passes on the starter and is not listed as testing what the
+#      starter keeps does not test the lesson's part: fix the test or the cut;
+#   2. the project's own source (markers taken out) passes every test, plain
+#      and with ASan+UBSan, and the tests run are exactly the table's;
+#   3. each deliberately wrong solution (tests/build-it/wrong/NN-*.sh) fails
+#      the test named to catch it.
+#
+# usage: bash tests/build-it/prove.sh [NN...]     default: every rung
+# Needs root, like make test.  Builds under build/prove/.
+set -uo pipefail
+cd "$(dirname "$0")/../.." || exit 1
+# shellcheck source=tests/build-it/rungs.sh
+. tests/build-it/rungs.sh
+
+n=0
+nfail=0
+ok() { n=$((n + 1)); echo "ok $n $*"; }
+not_ok() { n=$((n + 1)); nfail=$((nfail + 1)); echo "not ok $n $*"; }
+
+# swap FILE OLD NEW: OLD, which must be in FILE exactly once, becomes NEW.
+swap() {
+	local text rest
+	text=$(<"$1")
+	rest=${text#*"$2"}
+	if [ "$rest" = "$text" ] || [[ "$rest" == *"$2"* ]]; then
+		echo "# swap: not exactly once in $1: $2"
+		return 1
+	fi
+	printf '%s\n' "${text/"$2"/"$3"}" >"$1"
+}
+
+# project_copy NN DIR: the rung's files as the project has them, markers
+# taken out: a learner's finished work.
+project_copy() {
+	local f
+	rm -rf "$2"
+	mkdir -p "$2"
+	for f in $(rung_files "$1"); do
+		awk -v mode=strip -f tests/build-it/cut.awk "$f" >"$2/$(basename "$f")"
+	done
+}
+
+# show FILE: a log, indented, for a failure's reader.
+show() {
+	sed 's/^/#   /' "$1" | tail -n 40
+}
+
+# 0. Every marker in the source is well formed and paired.
+# shellcheck disable=SC2046
+if lint=$(awk -v mode=lint -f tests/build-it/cut.awk $(grep -l 'build-it' -- */*.c) 2>&1); then
+	ok "build-it: every marker in the source is paired and well formed"
+else
+	not_ok "build-it: every marker in the source is paired and well formed"
+	echo "$lint" | sed 's/^/#   /'
+fi
+
+rungs=${*:-$RUNGS}
+for r in $rungs; do
+	rung_check "$r" || exit 2
+	dir=build/prove/$r
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	table "$r" >"$dir/table"
+	if [ ! -s "$dir/table" ]; then
+		not_ok "build-it $r: tests/build-it/$r.tests lists the rung's tests"
+		continue
+	fi
+
+	# 1. The starter.
+	bash tests/build-it/start.sh "$r" --into "$dir/starter" >/dev/null
+	bash tests/build-it/check.sh "$r" --src "$dir/starter" --out "$dir/build-starter" \
+		--plain-only --no-progress --results "$dir/starter.results" >"$dir/starter.log" 2>&1
+	if ! grep -q $'^ok\tbuild\t' "$dir/starter.results" 2>/dev/null; then
+		not_ok "build-it $r: the untouched starter compiles"
+		show "$dir/starter.log"
+		continue
+	fi
+	ok "build-it $r: the untouched starter compiles"
+	# Each test against its line of the table.
+	if out=$(awk -F'\t' '
+		NR == FNR { want[$3] = $2; step[$3] = $1; next }
+		$2 == "build" { next }
+		{
+			seen[$3] = 1
+			if (!($3 in want)) { printf "# not in the table: %s\n", $3; bad = 1; next }
+			if (want[$3] == "fails" && $1 == "ok") {
+				printf "# passes on the starter, but the table says it tests step %s: %s\n", step[$3], $3
+				bad = 1
+			}
+			if (want[$3] == "passes" && $1 != "ok") {
+				printf "# fails on the starter, but the table says it tests what the starter keeps: %s\n", $3
+				bad = 1
+			}
+			if ($1 != "ok") nf++
+		}
+		END {
+			for (t in want) if (!(t in seen)) { printf "# in the table, not run: %s\n", t; bad = 1 }
+			if (nf == 0) { print "# the starter fails no test"; bad = 1 }
+			printf "# %d tests fail on the starter\n", nf
+			exit bad
+		}' "$dir/table" "$dir/starter.results"); then
+		ok "build-it $r: the starter fails the $(grep -c $'\tfails\t' "$dir/table") tests of the lesson's steps, and only those"
+		echo "$out"
+	else
+		not_ok "build-it $r: the starter fails the tests of the lesson's steps, and only those"
+		echo "$out"
+	fi
+
+	# 2. The project's own source.
+	project_copy "$r" "$dir/project"
+	if bash tests/build-it/check.sh "$r" --src "$dir/project" --out "$dir/build-project" \
+		--no-progress --results "$dir/project.results" >"$dir/project.log" 2>&1; then
+		ok "build-it $r: the project's own source passes make check ($(tail -n 3 "$dir/project.log" | grep -m1 passed))"
+	else
+		not_ok "build-it $r: the project's own source passes make check"
+		grep -E '^  FAIL|^        ' "$dir/project.log" | sed 's/^/#/' | head -n 30
+	fi
+
+	# 3. The wrong solutions.
+	for w in tests/build-it/wrong/"$r"-*.sh; do
+		[ -e "$w" ] || { not_ok "build-it $r: a deliberately wrong solution (tests/build-it/wrong/$r-*.sh)"; break; }
+		name=$(basename "$w" .sh)
+		file= catches= what=
+		# shellcheck disable=SC1090
+		. "$w"		# sets file, what, catches and defines wrong()
+		project_copy "$r" "$dir/$name"
+		if ! wrong "$dir/$name/$file"; then
+			not_ok "build-it $r: $name applies to $file"
+			continue
+		fi
+		bash tests/build-it/check.sh "$r" --src "$dir/$name" --out "$dir/build-$name" \
+			--plain-only --no-progress --filter "^$(sed 's/[][\\.*^$(){}+?|]/\\&/g' <<<"$catches")\$" \
+			--results "$dir/$name.results" >"$dir/$name.log" 2>&1
+		if grep -qxF $'not ok\tscenario\t'"$catches" "$dir/$name.results" ||
+			grep -qxF $'not ok\tunit\t'"$catches" "$dir/$name.results"; then
+			ok "build-it $r: $what fails \"$catches\""
+			grep -A1 -F "FAIL  $catches" "$dir/$name.log" | tail -n 1 | sed 's/^ */#   /'
+		else
+			not_ok "build-it $r: $what fails \"$catches\""
+			show "$dir/$name.log"
+		fi
+	done
+done
+echo "# build-it: $((n - nfail)) passed, $nfail failed"
+[ "$nfail" -eq 0 ]
