@@ -25,7 +25,9 @@ MAC=02:00:0a:0a:0a:01
 	run in_ns arping -c 3 -w 5 -I tap0 10.10.10.1
 	echo "$output"
 	[ "$status" -eq 0 ]
-	[ "$(grep -c 'reply from 10.10.10.1 \[02:00:0A:0A:0A:01\]' <<<"$output")" -eq 3 ]
+	# "Unicast": each reply came to the asker's MAC, not to broadcast
+	# (arping says "Broadcast reply" for one every host had to read).
+	[ "$(grep -c 'Unicast reply from 10.10.10.1 \[02:00:0A:0A:0A:01\]' <<<"$output")" -eq 3 ]
 	stop_stack
 }
 

@@ -258,18 +258,22 @@ if [ -n "$results" ]; then
 fi
 # Where to read: the earliest step of the lesson that has a failing test.
 if [ "$failed" -gt 0 ]; then
-	first=$(table "$rung" | awk -F'\t' '
-		NR == FNR { step[$3] = $1; next }
+	table "$rung" >"$tmp/table"
+	first=$(awk -F'\t' -v table="$tmp/table" '
+		FILENAME == table { step[$3] = $1; next }
 		$1 != "ok" { s = ($3 in step) ? step[$3] : "-"
 			if (s != "-" && (best == "" || s + 0 < best + 0)) { best = s; name = $3 }
 			if (any == "") any = $3 }
-		END { if (best != "") print best "\t" name; else print "-\t" any }' - "$tmp/board")
+		END { if (best != "") print best "\t" name; else print "-\t" any }' \
+		"$tmp/table" "$tmp/board")
 	step=${first%%$'\t'*}
-	echo "first failing step: ${first#*$'\t'}"
 	if [ "$step" != - ]; then
 		title=$(rung_steps "$rung" | awk -F'\t' -v s="$rung.$step" '$1 == s { print $2 }')
-		echo "  read $lesson, \"Build it yourself\", step $step: $title"
+		echo "first step with a failing test: step $step, $title"
+		echo "  (for one: \"${first#*$'\t'}\")"
+		echo "  read $lesson, \"Build it yourself\", step $step"
 	else
+		echo "first failure: \"${first#*$'\t'}\""
 		echo "  read $lesson, \"Build it yourself\""
 	fi
 fi

@@ -12,11 +12,47 @@
 #      the test named to catch it.
 #
 # usage: bash tests/build-it/prove.sh [NN...]     default: every rung
+#        bash tests/build-it/prove.sh --steps NN
+#            by hand, when the cuts or the tests change: make check with
+#            steps 1..K done, for each K, and so the step after which each
+#            test passes: what the STEP column of NN.tests must say.
+#            Prints the table's lines and how the file differs.
 # Needs root, like make test.  Builds under build/prove/.
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
 # shellcheck source=tests/build-it/rungs.sh
 . tests/build-it/rungs.sh
+
+if [ "${1:-}" = --steps ]; then
+	r=${2:?--steps needs a rung}
+	rung_check "$r" || exit 2
+	dir=build/prove/$r/steps
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	last=$(rung_steps "$r" | tail -n 1 | cut -f1 | cut -d. -f2)
+	for k in $(seq 0 "$last"); do
+		bash tests/build-it/start.sh "$r" --into "$dir/upto$k" --upto "$k" >/dev/null
+		bash tests/build-it/check.sh "$r" --src "$dir/upto$k" --out "$dir/build$k" \
+			--plain-only --no-progress --results "$dir/$k.results" >"$dir/$k.log" 2>&1
+		echo "# steps 1..$k done: $(grep -c '^ok' "$dir/$k.results") pass," \
+			"$(grep -c '^not ok' "$dir/$k.results") fail"
+	done
+	# A test's step: the first K from which it passes for good.
+	for k in $(seq 0 "$last"); do
+		awk -F'\t' -v k="$k" '$2 != "build" { print k "\t" $1 "\t" $3 }' "$dir/$k.results"
+	done | awk -F'\t' -v last="$last" '
+		{ if (!($3 in order)) order[$3] = ++n; name[order[$3]] = $3
+		  if ($2 == "ok") { if (!($3 in from)) from[$3] = $1 } else delete from[$3] }
+		END { for (i = 1; i <= n; i++) { t = name[i]
+			if (!(t in from)) print "? fails even with every step done: " t
+			else if (from[t] == 0) print "- passes " t
+			else print from[t] " fails " t } }' | sort -s -k1,1 >"$dir/table.new"
+	cat "$dir/table.new"
+	echo "# against tests/build-it/$r.tests (< the file, > what the runs say):"
+	table "$r" | awk -F'\t' '{ print $1 " " $2 " " $3 }' | sort -s -k1,1 |
+		diff - "$dir/table.new" && echo "# no difference"
+	exit 0
+fi
 
 n=0
 nfail=0

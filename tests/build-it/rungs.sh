@@ -35,7 +35,7 @@ rung_units() {
 	case $1 in
 	01) echo "tun_echo:" ;;
 	02) echo "icmp_reply: ipv4: icmp:" ;;
-	03) echo "tap_arp: arp:" ;;
+	03) echo "tap_arp: arp: arp cache:" ;;
 	04) echo "udp_echo: reasm: udp:" ;;
 	05) echo "tcp_mini:" ;;
 	esac

@@ -3,7 +3,8 @@
 # files rung NN teaches, with each part the lesson asks for cut out and
 # replaced by a TODO and a stub that compiles and fails cleanly.
 #
-# usage: bash tests/build-it/start.sh NN [--into DIR]
+# usage: bash tests/build-it/start.sh NN [--into DIR] [--upto K]
+#   --upto K  steps 1..K left done (tests/build-it/prove.sh --steps uses it)
 #   FORCE=1   start over: an existing folder is moved aside, never deleted
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -17,9 +18,16 @@ if [ -z "$rung" ]; then
 fi
 rung_check "$rung" || exit 2
 into=mine/$rung
-if [ "${2:-}" = --into ]; then
-	into=${3:?--into needs a folder}
-fi
+upto=0
+shift
+while [ $# -gt 0 ]; do
+	case $1 in
+	--into) into=${2:?--into needs a folder}; shift ;;
+	--upto) upto=${2:?--upto needs a step}; shift ;;	# steps 1..K done
+	*) echo "start.sh: unknown option $1" >&2; exit 2 ;;
+	esac
+	shift
+done
 
 lesson=$(rung_lesson "$rung")
 files=$(rung_files "$rung")
@@ -36,7 +44,7 @@ if [ -e "$into" ]; then
 fi
 mkdir -p "$into"
 for f in $files; do
-	awk -v mode=starter -v rung="$rung" -v lesson="$lesson" \
+	awk -v mode=starter -v rung="$rung" -v lesson="$lesson" -v upto="$upto" \
 		-f tests/build-it/cut.awk "$f" >"$into/$(basename "$f")"
 done
 

@@ -107,7 +107,7 @@ static void cache_expiry_and_update(void)
 	memset(&cache, 0, sizeof(cache));
 	CHECK(arp_cache_find(&cache, PEER, 0) == NULL);
 	e = arp_cache_alloc(&cache, PEER, 0);
-	CHECK(e != NULL);
+	REQUIRE(e != NULL);
 	arp_entry_resolve(e, PEER_MAC, 1000);
 	CHECK(arp_cache_find(&cache, PEER, 1000 + ARP_ENTRY_TTL_MS - 1) == e);
 	arp_entry_resolve(e, OUR_MAC, 5000);		/* updated: new MAC, new life */
@@ -125,15 +125,13 @@ static void cache_full(void)
 	memset(&cache, 0, sizeof(cache));
 	for (i = 0; i < ARP_CACHE_SIZE; i++) {
 		e = arp_cache_alloc(&cache, IPV4_ADDR(10, 0, 0, 1) + i, 0);
-		CHECK(e != NULL);
-		if (e)
-			arp_entry_resolve(e, PEER_MAC, i);	/* entry i expires first */
+		REQUIRE(e != NULL);
+		arp_entry_resolve(e, PEER_MAC, i);	/* entry i expires first */
 	}
 	/* Full: the entry closest to expiry (10.0.0.1) makes room. */
 	e = arp_cache_alloc(&cache, IPV4_ADDR(10, 0, 1, 0), 100);
-	CHECK(e != NULL);
-	if (e)
-		arp_entry_resolve(e, PEER_MAC, 100);
+	REQUIRE(e != NULL);
+	arp_entry_resolve(e, PEER_MAC, 100);
 	CHECK(arp_cache_find(&cache, IPV4_ADDR(10, 0, 0, 1), 100) == NULL);
 	CHECK(arp_cache_find(&cache, IPV4_ADDR(10, 0, 0, 2), 100) != NULL);
 	CHECK(arp_cache_find(&cache, IPV4_ADDR(10, 0, 1, 0), 100) != NULL);
@@ -305,13 +303,54 @@ static void core_survives_every_prefix(void)
 		CHECK(tap_arp_input(&st, f, len, 0, &tx) != DROP_NONE);
 		REQUIRE_EQ(tx.n, 0);
 	}
-	(void)n;
+	/* The whole request is answered: the prefixes were refused for being
+	 * short, not because nothing ever is. */
+	txq_clear(&tx);
+	CHECK_EQ(tap_arp_input(&st, f, n, 0, &tx), DROP_NONE);
+	CHECK_EQ(tx.n, 1);
 	n = echo_frame(f, OUR_MAC);
 	for (len = 0; len < ETH_HDR_LEN + 36; len++) {
 		txq_clear(&tx);
 		CHECK(tap_arp_input(&st, f, len, 0, &tx) != DROP_NONE);
 		REQUIRE_EQ(tx.n, 0);
 	}
+	(void)n;
+}
+
+/* The Ethernet layer alone (lib/eth_host.c): frames to our MAC or to
+ * broadcast are taken, IPv4 is handed up with where it came to, the rest
+ * is dropped by reason and nothing is sent. */
+static void eth_host_filters(void)
+{
+	static const uint8_t OTHER_MAC[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x99 };
+	static struct eth_host h;
+	uint64_t drops[DROP_COUNT] = { 0 };
+	const uint8_t *ip;
+	uint8_t f[128];
+	size_t n, ip_len;
+	bool bcast;
+
+	eth_host_init(&h, OUR_MAC, US, drops);
+	txq_clear(&tx);
+	n = echo_frame(f, OUR_MAC);
+	CHECK_EQ(eth_host_input(&h, f, n, 0, &tx, &ip, &ip_len, &bcast), DROP_NONE);
+	CHECK(ip == f + ETH_HDR_LEN);
+	CHECK_EQ(ip_len, n - ETH_HDR_LEN);
+	CHECK(!bcast);
+	n = echo_frame(f, eth_broadcast);
+	CHECK_EQ(eth_host_input(&h, f, n, 0, &tx, &ip, &ip_len, &bcast), DROP_NONE);
+	CHECK(ip == f + ETH_HDR_LEN);
+	CHECK(bcast);
+	n = echo_frame(f, OTHER_MAC);
+	CHECK_EQ(eth_host_input(&h, f, n, 0, &tx, &ip, &ip_len, &bcast), DROP_ETH_NOT_FOR_US);
+	CHECK(ip == NULL);
+	n = echo_frame(f, OUR_MAC);
+	put16(f + 12, 0x86dd);		/* IPv6 */
+	CHECK_EQ(eth_host_input(&h, f, n, 0, &tx, &ip, &ip_len, &bcast), DROP_ETH_UNKNOWN_TYPE);
+	CHECK(ip == NULL);
+	CHECK_EQ(eth_host_input(&h, f, ETH_HDR_LEN - 1, 0, &tx, &ip, &ip_len, &bcast),
+		 DROP_ETH_TRUNCATED);
+	CHECK_EQ(tx.n, 0);
 }
 
 const struct unit_test arp_tests[] = {
@@ -325,5 +364,6 @@ const struct unit_test arp_tests[] = {
 	{ "arp cache: held packets are bounded, oldest dropped", hold_is_bounded },
 	{ "tap_arp: its own address is never learned", own_address_is_never_learned },
 	{ "tap_arp: no prefix of a frame is answered", core_survives_every_prefix },
+	{ "tap_arp: the Ethernet filter: our MAC or broadcast, then ARP or IPv4", eth_host_filters },
 	{ NULL, NULL },
 };
