@@ -317,6 +317,7 @@ void tcp_abort(struct tcp_mini *st, struct tcp_conn *c, enum tcp_end end)
  */
 void tcp_rtt_sample(struct tcp_conn *c, uint32_t r_ms)
 {
+	/* build-it 05.1 begin: the retransmission timer: RFC 6298's estimator, backing off, giving up */
 	uint32_t r = r_ms * 1000, rto, delta;
 
 	if (!c->rtt_valid) {
@@ -334,6 +335,7 @@ void tcp_rtt_sample(struct tcp_conn *c, uint32_t r_ms)
 	if (rto > TCP_RTO_MAX_MS)
 		rto = TCP_RTO_MAX_MS;
 	c->rto_ms = rto;
+	/* build-it 05.1 end; the starter has: (void)c, (void)r_ms; */
 }
 
 /* (5.1) "Every time a packet containing data is sent (including a
@@ -348,6 +350,7 @@ void tcp_timer_start(struct tcp_conn *c, uint64_t now_ms)
 /* The retransmission timer of c went off. */
 static void rto_expired(struct tcp_mini *st, struct tcp_conn *c, uint64_t now_ms)
 {
+	/* build-it 05.1 begin: the retransmission timer: RFC 6298's estimator, backing off, giving up */
 	bool syn = c->state == TCP_SYN_SENT || c->state == TCP_SYN_RECEIVED;
 	/* The persist timer (RFC 9293 3.8.6.1): data waits and the peer's
 	 * window is shut (or too small to send into, and nothing is in
@@ -384,6 +387,10 @@ static void rto_expired(struct tcp_mini *st, struct tcp_conn *c, uint64_t now_ms
 	/* (5.6) "Start the retransmission timer": the output step does, as
 	 * it sends. */
 	(void)now_ms;
+	/* build-it 05.1 end; the starter has:
+	 *	(void)st, (void)now_ms;
+	 *	c->rto_at = 0;	/* never fires again: nothing is sent twice */
+	 */
 }
 
 /* All timers due by now_ms; returns the next deadline. */

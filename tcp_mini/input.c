@@ -221,6 +221,7 @@ static uint32_t rcv_wnd_now(const struct tcp_conn *c)
 /* "first, check sequence number": the four cases of RFC 9293's table. */
 static bool acceptable(const struct tcp_conn *c, seq_t sq, uint32_t len)
 {
+	/* build-it 05.3 begin: segment arrival: RFC 9293 3.10.7.4's checks, first to eighth */
 	uint32_t wnd = rcv_wnd_now(c);
 	seq_t end = seq_add(c->rcv_nxt, wnd);
 
@@ -236,6 +237,7 @@ static bool acceptable(const struct tcp_conn *c, seq_t sq, uint32_t len)
 		return false;
 	return seq_in(sq, c->rcv_nxt, end) ||
 	       seq_in(seq_add(sq, len - 1), c->rcv_nxt, end);
+	/* build-it 05.3 end; the starter has: (void)c, (void)sq, (void)len; return false; */
 }
 
 /* Both FINs sent and acknowledged: TIME-WAIT, for 2 MSL (RFC 9293
@@ -252,6 +254,7 @@ static void enter_time_wait(struct tcp_mini *st, struct tcp_conn *c, uint64_t no
 static enum drop ack_input(struct tcp_mini *st, struct tcp_conn *c,
 			   const struct tcp_hdr *s, uint64_t now_ms)
 {
+	/* build-it 05.4 begin: the fifth check: what SEG.ACK says (SND.UNA, the window, RTT, our FIN) */
 	seq_t ack = seq(s->ack);
 	uint32_t wnd = (uint32_t)s->window << c->snd_wscale;
 
@@ -348,6 +351,7 @@ static enum drop ack_input(struct tcp_mini *st, struct tcp_conn *c,
 		}
 	}
 	return DROP_NONE;
+	/* build-it 05.4 end; the starter has: (void)st, (void)c, (void)s, (void)now_ms, (void)enter_time_wait; return DROP_NOT_IMPLEMENTED; */
 }
 
 /* Data past a hole (sq > RCV.NXT, within the window): written into the
@@ -426,6 +430,7 @@ static enum drop conn_input(struct tcp_mini *st, struct tcp_conn *c,
 			    const struct ipv4_hdr *ip, struct tcp_hdr *s,
 			    uint64_t now_ms, struct txq *tx)
 {
+	/* build-it 05.3 begin: segment arrival: RFC 9293 3.10.7.4's checks, first to eighth */
 	seq_t sq = seq(s->seq);
 	uint32_t wnd, trim, n;
 	enum drop why;
@@ -628,6 +633,12 @@ static enum drop conn_input(struct tcp_mini *st, struct tcp_conn *c,
 		}
 	}
 	return DROP_NONE;
+	/* build-it 05.3 end; the starter has:
+	 *	(void)st, (void)c, (void)ip, (void)s, (void)now_ms, (void)tx;
+	 *	(void)acceptable, (void)ack_input, (void)rcv_wnd_now, (void)challenge_allowed;
+	 *	(void)keep_out_of_order, (void)fill_from_out_of_order, (void)enter_time_wait;
+	 *	return DROP_NOT_IMPLEMENTED;
+	 */
 }
 
 enum drop tcp_input(struct tcp_mini *st, const struct ipv4_hdr *ip,

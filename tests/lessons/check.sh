@@ -86,7 +86,8 @@
 #       (make demo shows the commands it runs that way).
 #   <!-- check: code PATH -->
 #       just before a ```c block: its lines must appear in PATH, in order
-#       and contiguous, ignoring blank lines and differences in blanks; a
+#       and contiguous, ignoring blank lines, differences in blanks and the
+#       "build it yourself" markers (tests/build-it/cut.awk); a
 #       line that starts with "..." is an elision (each piece between
 #       elisions is found in turn).
 #   A ```c block that is not the project's code (a wrong version on
@@ -483,7 +484,7 @@ check_code() {	# BODY FILE LABEL
 			}
 			pos = found + np[k]
 		}
-	}' "$TOP/$src" "$body"); then
+	}' <(awk -v mode=strip -f "$TOP/tests/build-it/cut.awk" "$TOP/$src") "$body"); then
 		tap_ok "$label: excerpt matches $src"
 	else
 		tap_fail "$label: excerpt does not match $src"
