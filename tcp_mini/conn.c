@@ -389,7 +389,7 @@ static void rto_expired(struct tcp_mini *st, struct tcp_conn *c, uint64_t now_ms
 	(void)now_ms;
 	/* build-it 05.1 end; the starter has:
 	 *	(void)st, (void)now_ms;
-	 *	c->rto_at = 0;	/* never fires again: nothing is sent twice */
+	 *	c->rto_at = 0;
 	 */
 }
 

@@ -231,7 +231,7 @@ bool tcp_output(struct tcp_mini *st, struct tcp_conn *c, uint64_t now_ms,
 	return true;
 	/* build-it 05.2 end; the starter has:
 	 *	(void)st, (void)c, (void)now_ms, (void)tx, (void)send_again;
-	 *	return true;	/* nothing to send, as far as it knows */
+	 *	return true;
 	 */
 }
 
