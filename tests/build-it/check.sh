@@ -24,9 +24,9 @@ show_progress() {
 	local r status
 	echo "build it yourself: your rungs (make start RUNG=NN, make check RUNG=NN)"
 	for r in $RUNGS; do
-		status="not started        (make start RUNG=$r)"
+		status="not started: make start RUNG=$r"
 		if [ -d "mine/$r" ]; then
-			status="started, not checked yet (make check RUNG=$r)"
+			status="started, not checked yet: make check RUNG=$r"
 			if [ -f "$PROGRESS" ] && grep -q "^$r " "$PROGRESS"; then
 				status=$(grep "^$r " "$PROGRESS" | tail -n 1 | cut -d' ' -f2-)
 				if [ "$(sum_files "$r")" != "$(grep "^$r " "$PROGRESS" | tail -n 1 |
