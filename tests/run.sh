@@ -6,7 +6,11 @@
 #   2. runs the C unit tests, plain and under ASan+UBSan;
 #   3. runs the bats scenarios against the plain build, then against the
 #      sanitizer build (build/san), where any sanitizer report fails the test;
-#   4. ends with "N passed, N failed" and a non-zero status on any failure.
+#   4. proves the "build it yourself" grader (tests/build-it/prove.sh): per
+#      rung, the untouched starter fails, the project's code passes through
+#      make check's path, a deliberately wrong solution is caught;
+#   5. checks the lessons (tests/lessons/check.sh) and the checker itself;
+#   6. ends with "N passed, N failed" and a non-zero status on any failure.
 #
 # usage: bash tests/run.sh [LESSON]     e.g. "01" runs only tests/01-*.bats
 set -uo pipefail
@@ -61,6 +65,14 @@ elif command -v bats >/dev/null 2>&1; then
 else
 	echo "not ok - bats is not installed: apt-get install bats"
 	failed=$((failed + 1))
+fi
+
+# make start / make check, for the rung of each scenario file that ran.
+rungs=$(for f in "${files[@]}"; do b=$(basename "$f"); case $b in 0[1-9]-*) echo "${b%%-*}" ;; esac; done)
+if [ -n "$rungs" ]; then
+	# shellcheck disable=SC2086
+	count "build it yourself: starters, the project's code, wrong solutions" \
+		bash tests/build-it/prove.sh $rungs
 fi
 
 # The lessons' captured sessions, C excerpts and drop reasons, against the

@@ -21,19 +21,18 @@ PROGRESS=mine/progress
 
 # --- make check: where the learner is ----------------------------------
 show_progress() {
-	local r status
+	local r status line
 	echo "build it yourself: your rungs (make start RUNG=NN, make check RUNG=NN)"
 	for r in $RUNGS; do
 		status="not started: make start RUNG=$r"
 		if [ -d "mine/$r" ]; then
 			status="started, not checked yet: make check RUNG=$r"
-			if [ -f "$PROGRESS" ] && grep -q "^$r " "$PROGRESS"; then
-				status=$(grep "^$r " "$PROGRESS" | tail -n 1 | cut -d' ' -f2-)
-				if [ "$(sum_files "$r")" != "$(grep "^$r " "$PROGRESS" | tail -n 1 |
-					sed 's/.*files \([0-9a-f]*\).*/\1/')" ]; then
-					status="$status; changed since"
-				fi
+			line=$(grep "^$r " "$PROGRESS" 2>/dev/null | tail -n 1)
+			if [ -n "$line" ]; then
+				status=${line#* }
 				status=${status% files *}
+				[ "$(sum_files "$r")" = "${line##* files }" ] ||
+					status="$status (your files changed since)"
 			fi
 		fi
 		printf '  %s %-11s %s\n' "$r" "$(rung_prog "$r")" "$status"

@@ -23,6 +23,11 @@ cd "$(dirname "$0")/../.." || exit 1
 # shellcheck source=tests/build-it/rungs.sh
 . tests/build-it/rungs.sh
 
+# A scenario of a starter (or of a wrong solution) that waits on a peer that
+# never answers is stopped after this many seconds (check.sh's own limit,
+# for a learner, is 300).
+LIMIT=${BATS_TEST_TIMEOUT:-120}
+
 if [ "${1:-}" = --steps ]; then
 	r=${2:?--steps needs a rung}
 	rung_check "$r" || exit 2
@@ -32,7 +37,7 @@ if [ "${1:-}" = --steps ]; then
 	last=$(rung_steps "$r" | tail -n 1 | cut -f1 | cut -d. -f2)
 	for k in $(seq 0 "$last"); do
 		bash tests/build-it/start.sh "$r" --into "$dir/upto$k" --upto "$k" >/dev/null
-		bash tests/build-it/check.sh "$r" --src "$dir/upto$k" --out "$dir/build$k" \
+		BATS_TEST_TIMEOUT=$LIMIT bash tests/build-it/check.sh "$r" --src "$dir/upto$k" --out "$dir/build$k" \
 			--plain-only --no-progress --results "$dir/$k.results" >"$dir/$k.log" 2>&1
 		echo "# steps 1..$k done: $(grep -c '^ok' "$dir/$k.results") pass," \
 			"$(grep -c '^not ok' "$dir/$k.results") fail"
@@ -110,7 +115,7 @@ for r in $rungs; do
 
 	# 1. The starter.
 	bash tests/build-it/start.sh "$r" --into "$dir/starter" >/dev/null
-	bash tests/build-it/check.sh "$r" --src "$dir/starter" --out "$dir/build-starter" \
+	BATS_TEST_TIMEOUT=$LIMIT bash tests/build-it/check.sh "$r" --src "$dir/starter" --out "$dir/build-starter" \
 		--plain-only --no-progress --results "$dir/starter.results" >"$dir/starter.log" 2>&1
 	if ! grep -q $'^ok\tbuild\t' "$dir/starter.results" 2>/dev/null; then
 		not_ok "build-it $r: the untouched starter compiles"
@@ -170,7 +175,7 @@ for r in $rungs; do
 			not_ok "build-it $r: $name applies to $file"
 			continue
 		fi
-		bash tests/build-it/check.sh "$r" --src "$dir/$name" --out "$dir/build-$name" \
+		BATS_TEST_TIMEOUT=$LIMIT bash tests/build-it/check.sh "$r" --src "$dir/$name" --out "$dir/build-$name" \
 			--plain-only --no-progress --filter "^$(sed 's/[][\\.*^$(){}+?|]/\\&/g' <<<"$catches")\$" \
 			--results "$dir/$name.results" >"$dir/$name.log" 2>&1
 		if grep -qxF $'not ok\tscenario\t'"$catches" "$dir/$name.results" ||
