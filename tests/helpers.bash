@@ -74,6 +74,10 @@ teardown_ns() {
 		wait "$STACK_PID" 2>/dev/null || true
 	fi
 	if [ -z "${BATS_TEST_COMPLETED:-}" ] && [ -s "${ERR:-}" ]; then
+		if grep -q -E 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$ERR"; then
+			echo "the program's sanitizer report (first lines):"
+			grep -m1 -B2 -A12 -E 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$ERR"
+		fi
 		echo "the program's counters:"
 		grep -E ': (in|drop) ' "$ERR" || echo "(none printed)"
 	fi

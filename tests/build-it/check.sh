@@ -93,22 +93,36 @@ done
 # shellcheck disable=SC2086
 need_tools $TEST_TOOLS
 
+# As make test has them: a sanitizer report ends the program (or the unit
+# test) and shows its stack.
+export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0"
+export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 : >"$tmp/board"		# status<TAB>suite<TAB>name<TAB>detail, in order
 passed=0
 failed=0
 
-# record STATUS SUITE NAME DETAIL
+# record STATUS SUITE NAME DETAIL: DETAIL may have several lines; the
+# board keeps the first.
 record() {
-	printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" >>"$tmp/board"
+	printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "${4%%$'\n'*}" >>"$tmp/board"
 	if [ "$1" = ok ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 	if [ "$1" = ok ]; then
 		printf '  ok    %s\n' "$3"
 	else
 		printf '  FAIL  %s\n' "$3"
-		[ -n "$4" ] && printf '        %s\n' "$4"
+		[ -n "$4" ] && printf '%s\n' "$4" | sed 's/^/        /'
 	fi
+}
+
+# A sanitizer report's first lines after its headline: the first frames of
+# the stack, where it happened (in the learner's file, most often).
+sanitizer_frames() {
+	grep -q -E 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$1" || return 0
+	grep -m3 -E '^[ \t]*#[0-9]+ ' "$1" |
+		sed 's/^[ \t]*//; s/^\(#[0-9]*\) 0x[0-9a-f]* in /\1 /; s/ (.*+0x[0-9a-f]*)$//' | cut -c1-150
 }
 
 # The one line of a failure's output most worth reading first: a sanitizer
@@ -159,7 +173,7 @@ fi
 # run_unit LABEL BINARY: each "ok"/"not ok" line with the CHECK lines
 # printed before it (stderr, unbuffered) as its detail.
 run_unit() {
-	local label=$1 bin=$2 rc line detail=
+	local label=$1 bin=$2 rc line detail= frames
 	echo "$label"
 	# shellcheck disable=SC2046
 	timeout 300 "$bin" $(rung_units "$rung") >"$tmp/unit.log" 2>&1
@@ -171,7 +185,10 @@ run_unit() {
 			record ok unit "unit: ${line#* unit: }" ""
 			: >"$tmp/unit.detail" ;;
 		"not ok "*" unit: "*)
-			record "not ok" unit "unit: ${line#* unit: }" "$(useful_line "$tmp/unit.detail")"
+			detail=$(useful_line "$tmp/unit.detail")
+			frames=$(sanitizer_frames "$tmp/unit.detail")
+			[ -n "$frames" ] && detail="$detail"$'\n'"$frames"
+			record "not ok" unit "unit: ${line#* unit: }" "$detail"
 			: >"$tmp/unit.detail" ;;
 		*" passed, "*" failed") ;;
 		*) echo "$line" >>"$tmp/unit.detail" ;;
@@ -196,7 +213,7 @@ fi
 # run_bats LABEL BIN-DIR: bats' TAP, each failure with its useful line and
 # the program's counters.
 run_bats() {
-	local label=$1 bin=$2 line name status= detail
+	local label=$1 bin=$2 line name status= detail frames
 	echo "$label"
 	local args=(--tap)
 	[ -n "$filter" ] && args+=(--filter "$filter")
@@ -213,6 +230,8 @@ run_bats() {
 			local cnt
 			cnt=$(counters "$tmp/bats.detail")
 			[ -n "$cnt" ] && [[ "$detail" != *"$cnt"* ]] && detail="$detail  [$cnt]"
+			frames=$(sanitizer_frames "$tmp/bats.detail")
+			[ -n "$frames" ] && detail="$detail"$'\n'"$frames"
 			record "not ok" scenario "$name" "$detail"
 		fi
 		status=
