@@ -56,8 +56,11 @@ rung_steps() {
 
 # table NN: tests/build-it/NN.tests as "step<TAB>starter<TAB>name" lines.
 # The file has one line per test of the rung, "STEP STARTER NAME":
-#   STEP     the step of the lesson's "Build it yourself" that the test
-#            grades, or - for a test of what the starter keeps
+#   STEP     the step of the lesson's "Build it yourself" after which the
+#            test passes (it needs that step and those before it; make
+#            check points to the lowest step with a failing test), or -
+#            for a test of what the starter keeps (prove.sh --steps NN
+#            computes this column)
 #   STARTER  fails or passes: what the untouched starter must do
 #   NAME     the test's name as the scoreboard prints it
 table() {
