@@ -45,6 +45,14 @@ setup_ns() {
 	ip netns exec "$NS" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
 		net.ipv6.conf.default.disable_ipv6=1 \
 		net.ipv4.ping_group_range="0 2147483647"
+	# Under make check (tests/build-it/check.sh sets TUNLAB_GRADING), a
+	# learner's stack that does not answer yet should fail a test in
+	# seconds, not in the kernel's minutes: the kernel's clients here give
+	# up a connect after 2 SYN retries (7 s, not 127) and unacknowledged
+	# data after 5 retransmissions (about 13 s, not 15 minutes).
+	if [ -n "${TUNLAB_GRADING:-}" ]; then
+		ip netns exec "$NS" sysctl -qw net.ipv4.tcp_syn_retries=2 net.ipv4.tcp_retries2=5
+	fi
 }
 
 # nobody_bin PROGRAM: the path of a copy of the program that user nobody
