@@ -96,7 +96,7 @@ static struct reasm_slot *new_slot(struct reasm *r, const struct ipv4_hdr *ip,
 static enum drop check_place(const struct reasm_slot *s,
 			     const struct ipv4_hdr *ip)
 {
-	/* build-it 04.2 begin: reassembly: is the fragment's place possible? */
+	/* build-it 04.2 begin: reassembly: place each fragment, keep its bytes, see when all are in */
 	size_t end = (size_t)ip->frag_offset + ip->payload_len;
 
 	/* An empty fragment fills nothing; no sender makes one. */
@@ -134,7 +134,7 @@ static enum drop check_place(const struct reasm_slot *s,
 static enum drop check_overlap(const struct reasm_slot *s,
 			       const struct ipv4_hdr *ip)
 {
-	/* build-it 04.3 begin: reassembly: new bytes, a duplicate, or an overlap? */
+	/* build-it 04.3 begin: reassembly: new bytes, an exact duplicate, or an overlap? */
 	size_t off = ip->frag_offset, end = off + ip->payload_len;
 	size_t first_block = off / 8, last_block = (end - 1) / 8;
 	size_t b, held = 0;
@@ -148,7 +148,10 @@ static enum drop check_overlap(const struct reasm_slot *s,
 	    memcmp(s->data + off, ip->payload, ip->payload_len) == 0)
 		return DROP_REASM_DUPLICATE;
 	return DROP_REASM_OVERLAP;
-	/* build-it 04.3 end; the starter has: (void)s, (void)ip, (void)block_seen; return DROP_NOT_IMPLEMENTED; */
+	/* build-it 04.3 end; the starter has:
+	 *	(void)s, (void)ip, (void)block_seen;
+	 *	return DROP_NONE;
+	 */
 }
 
 /* Step 3: keep the bytes, mark their blocks, learn what the fragment says
@@ -156,7 +159,7 @@ static enum drop check_overlap(const struct reasm_slot *s,
 static void store(struct reasm_slot *s, const uint8_t *pkt,
 		  const struct ipv4_hdr *ip)
 {
-	/* build-it 04.4 begin: reassembly: keep the bytes, and know when the datagram is whole */
+	/* build-it 04.2 begin: reassembly: place each fragment, keep its bytes, see when all are in */
 	size_t off = ip->frag_offset, end = off + ip->payload_len, b;
 
 	memcpy(s->data + off, ip->payload, ip->payload_len);
@@ -179,14 +182,14 @@ static void store(struct reasm_slot *s, const uint8_t *pkt,
 		memcpy(s->first + hlen, ip->payload, quote);
 		s->first_len = hlen + quote;
 	}
-	/* build-it 04.4 end; the starter has: (void)s, (void)pkt, (void)ip, (void)mark_seen; */
+	/* build-it 04.2 end; the starter has: (void)s, (void)pkt, (void)ip, (void)mark_seen; */
 }
 
 /* RFC 815's test: the last fragment is in and no hole is left before it.
  * Rounding up counts the last fragment's final, partial block too. */
 static bool is_complete(const struct reasm_slot *s)
 {
-	/* build-it 04.4 begin: reassembly: keep the bytes, and know when the datagram is whole */
+	/* build-it 04.2 begin: reassembly: place each fragment, keep its bytes, see when all are in */
 	size_t b;
 
 	if (!s->have_last)
@@ -195,7 +198,7 @@ static bool is_complete(const struct reasm_slot *s)
 		if (!block_seen(s, b))
 			return false;
 	return true;
-	/* build-it 04.4 end; the starter has: (void)s; return false; */
+	/* build-it 04.2 end; the starter has: (void)s; return false; */
 }
 
 /* Write the whole datagram: the first fragment's header, now describing a
