@@ -57,3 +57,7 @@ rung_steps "$rung" | while IFS=$'\t' read -r id title; do
 	echo "  step ${id#*.}: $title"
 done
 echo "each is a TODO(lesson $rung, step K) in the files.  Then: make check RUNG=$rung"
+# Under sudo, the copy belongs to the learner, not to root.
+if [ -n "${SUDO_UID:-}" ] && [ "$(stat -c %u .)" = "$SUDO_UID" ]; then
+	chown -R "$SUDO_UID:${SUDO_GID:-$SUDO_UID}" mine 2>/dev/null || true
+fi
