@@ -151,6 +151,29 @@ useful_line() {
 	echo "${line:0:160}"
 }
 
+# A unit test's "CHECK_EQ(..., DROP_X) failed: 57 != 8" with the numbers
+# named: "(not_implemented != ipv4_not_for_us)".  The names' order is
+# lib/drop.h's enum; their spelling, lib/drop.c's.
+name_drops() {
+	local line
+	while IFS= read -r line; do
+		if [[ $line == *DROP_*"failed: "*" != "* ]]; then
+			line="$line $(awk -v l="$line" '
+				FILENAME ~ /drop\.h$/ && /^[ \t]*DROP_[A-Z0-9_]+/ {
+					sub(/^[ \t]*/, ""); sub(/[ ,=].*/, ""); num[$0] = n++; next }
+				FILENAME ~ /drop\.c$/ && /\[DROP_[A-Z0-9_]+\] = "/ {
+					k = $0; sub(/^[^[]*\[/, "", k); sub(/\].*/, "", k)
+					v = $0; sub(/^[^"]*"/, "", v); sub(/".*/, "", v)
+					name[num[k]] = v }
+				END { split(l, p, "failed: "); split(p[2], ab, " != ")
+					if ((ab[1] + 0) in name && (ab[2] + 0) in name)
+						printf "(%s != %s)", name[ab[1] + 0], name[ab[2] + 0] }' \
+				lib/drop.h lib/drop.c)"
+		fi
+		echo "$line"
+	done
+}
+
 # The program's counters from a failure's output, on one line.
 counters() {
 	grep -o -E 'drop [a-z_0-9]+ [0-9]+' "$1" | sort -u | head -n 4 | paste -sd, - |
@@ -192,7 +215,7 @@ run_unit() {
 			record ok unit "unit: ${line#* unit: }" ""
 			: >"$tmp/unit.detail" ;;
 		"not ok "*" unit: "*)
-			detail=$(useful_line "$tmp/unit.detail")
+			detail=$(useful_line "$tmp/unit.detail" | name_drops)
 			frames=$(sanitizer_frames "$tmp/unit.detail")
 			[ -n "$frames" ] && detail="$detail"$'\n'"$frames"
 			record "not ok" unit "unit: ${line#* unit: }" "$detail"
