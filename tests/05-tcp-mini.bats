@@ -591,7 +591,7 @@ wait_pcap() {
 	! echo "$output" | grep -q '10.10.10.1.7 > 10.10.10.3.40200: Flags \[R'
 }
 
-@test "tcp_mini: an old ACK, reordered, never changes the send window (SND.WL1/WL2)" {
+@test "tcp_mini: an old ACK (below SND.UNA), reordered, never changes the send window" {
 	require_tool tcpdump tcpdump
 	# Our ISN fixed at 1000000; the ghost's is 1000.  No MSS option in the
 	# ghost's SYN: segments of 536 bytes; no window scale.

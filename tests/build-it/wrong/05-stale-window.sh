@@ -1,9 +1,12 @@
 # Rung 05, deliberately wrong: the send window taken from every acceptable
-# ACK, without RFC 9293's SND.WL1/SND.WL2 test.  In order, nothing shows;
-# an old segment that arrives late shrinks the window with stale news.
+# segment that acknowledges no less than SND.UNA, without RFC 9293's
+# SND.WL1/SND.WL2 test.  In order, nothing shows; when two data segments
+# acknowledging the same arrive swapped, the older one's window, stale
+# news, replaces the newer.  Only the unit test that swaps them catches it
+# (a kernel peer does not reorder on a TAP device).
 file=input.c
 what="a window update without the WL1/WL2 check"
-catches="tcp_mini: an old ACK, reordered, never changes the send window (SND.WL1/WL2)"
+catches="unit: tcp_mini: an old reordered ACK never shrinks SND.WND (WL1/WL2)"
 wrong() {
 	swap "$1" '	if (seq_le(c->snd_una, ack) &&
 	    (seq_lt(c->snd_wl1, seq(s->seq)) ||
