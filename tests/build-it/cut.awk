@@ -50,7 +50,8 @@ function leading(s) {
 # Print the TODO and the stub lines kept in stub[1..nstub].
 function emit_stub(   i, k, min, t, n) {
 	split(cur, k, ".")
-	print cur_indent "/* TODO(lesson " k[1] ", step " k[2] "): " cur_title "."
+	print cur_indent "/* TODO(lesson " k[1] ", step " k[2] "): " cur_title \
+		(cur_title ~ /[.?!]$/ ? "" : ".")
 	print cur_indent " * Read " lesson ", \"Build it yourself\", step " k[2] ". */"
 	# The stub's lines keep their indentation relative to each other.
 	min = -1
