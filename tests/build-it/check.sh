@@ -190,8 +190,10 @@ mine_files=$(echo $files)
 rm -f "$out/$prog/$prog" "$out/san/$prog/$prog" "$out/unit" "$out/san/unit"
 if make --no-print-directory MINE="$src" MINE_OUT="$out" MINE_PROG="$prog" \
 	MINE_FILES="$mine_files" mine-build >"$tmp/build.log" 2>&1; then
+	built=1
 	record ok build "it compiles, with -Wall -Wextra -Werror, plain and with ASan+UBSan" ""
 else
+	built=
 	record "not ok" build "it compiles, with -Wall -Wextra -Werror, plain and with ASan+UBSan" \
 		"$(grep -m1 -E ': (fatal )?error:|undefined reference|No rule' "$tmp/build.log")"
 	echo "the compiler said:"
@@ -232,7 +234,8 @@ run_unit() {
 	fi
 }
 
-if [ -x "$out/unit" ]; then
+# Nothing to test until both builds are made.
+if [ -n "$built" ]; then
 	run_unit "unit tests" "$out/unit"
 	case " $builds " in
 	*" san "*) run_unit "unit tests (ASan+UBSan)" "$out/san/unit" ;;
@@ -288,7 +291,7 @@ run_bats() {
 	fi
 }
 
-if [ -x "$out/$prog/$prog" ]; then
+if [ -n "$built" ]; then
 	if [ "$(id -u)" != 0 ]; then
 		echo "note: the scenarios need root (network namespaces): sudo make check RUNG=$rung"
 	fi
