@@ -110,11 +110,7 @@ MAC=02:00:0a:0a:0a:01
 	# An echo request from 10.10.10.50, which nobody on the link owns.
 	in_ns "$CRAFT" -e -s 10.10.10.50 echo
 	# 3 requests one second apart, then it gives up: at most 10 s.
-	local i
-	for i in $(seq 100); do
-		grep -q 'drop arp_resolve_failed' "$ERR" && break
-		sleep 0.1
-	done
+	wait_for 10 grep -q 'drop arp_resolve_failed' "$ERR" || true
 	stop_stack
 	[ "$(grep -c 'out .*ARP request who-has 10.10.10.50 tell 10.10.10.1' "$ERR")" -eq 3 ]
 	[ "$(drops arp_resolve_failed)" -eq 1 ]

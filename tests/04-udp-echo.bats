@@ -158,11 +158,7 @@ frags_echoed() {
 	start_udp_echo --trace
 	in_ns "$CRAFT" -e -I 0x301 frag:012	# the last fragment never comes
 	# RFC 1122 3.3.2: time exceeded, code 1, once the timer runs out.
-	local i
-	for i in $(seq 400); do			# at most 40 s
-		grep -q 'ICMP time exceeded (fragment reassembly)' "$ERR" && break
-		sleep 0.1
-	done
+	wait_for 40 grep -q 'ICMP time exceeded (fragment reassembly)' "$ERR" || true
 	stop_stack
 	grep -q 'out .*10.10.10.1 > 10.10.10.2 ICMP time exceeded (fragment reassembly)' "$ERR"
 	grep -q ' drop reasm_timeout$' "$ERR"

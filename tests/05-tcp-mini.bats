@@ -77,37 +77,35 @@ chargen_expected() {
 	}' | head -c "$1"
 }
 
+# listening PORT: a kernel socket listens on PORT.
+listening() {
+	in_ns ss -Hltn "sport = :$1" | grep -q .
+}
+
 # wait_listen PORT: the kernel's nc -l is listening (at most 5 s).
 wait_listen() {
-	local i
-	for i in $(seq 100); do
-		in_ns ss -Hltn "sport = :$1" | grep -q . && return 0
-		sleep 0.05
-	done
+	wait_for 5 listening "$1" && return 0
 	echo "nothing listening on port $1" >&2
 	return 1
+}
+
+# established PORT COUNT: at least COUNT kernel sockets connected to the
+# stack's PORT.
+established() {
+	[ "$(in_ns ss -Htn state established "dport = :$1" | grep -c .)" -ge "$2" ]
 }
 
 # wait_established PORT [COUNT]: COUNT (default 1) kernel sockets connected
 # to the stack's PORT (at most 10 s).
 wait_established() {
-	local i
-	for i in $(seq 200); do
-		[ "$(in_ns ss -Htn state established "dport = :$1" | grep -c .)" -ge "${2:-1}" ] &&
-			return 0
-		sleep 0.05
-	done
+	wait_for 10 established "$1" "${2:-1}" && return 0
 	echo "no established connection to port $1" >&2
 	return 1
 }
 
 # wait_trace PATTERN: a line matching PATTERN in the stack's stderr (10 s).
 wait_trace() {
-	local i
-	for i in $(seq 200); do
-		grep -qE "$1" "$ERR" && return 0
-		sleep 0.05
-	done
+	wait_for 10 grep -qE "$1" "$ERR" && return 0
 	echo "no trace line matching: $1" >&2
 	return 1
 }
@@ -555,13 +553,14 @@ ghost_peer() {
 	in_ns "$CRAFT" -e -s 10.10.10.3 arp
 }
 
+# pcap_has FILE FILTER COUNT: at least COUNT packets in FILE match FILTER.
+pcap_has() {
+	[ "$(read_pcap -Snr "$1" "$2" | grep -c .)" -ge "$3" ]
+}
+
 # wait_pcap FILE FILTER COUNT: at least COUNT packets match (at most 10 s).
 wait_pcap() {
-	local i
-	for i in $(seq 100); do
-		[ "$(read_pcap -Snr "$1" "$2" | grep -c .)" -ge "$3" ] && return 0
-		sleep 0.1
-	done
+	wait_for 10 pcap_has "$1" "$2" "$3" && return 0
 	echo "fewer than $3 packets match: $2" >&2
 	read_pcap -Snr "$1" >&2
 	return 1

@@ -66,17 +66,29 @@ nobody_bin() {
 	echo "$NOBODY_DIR/$1"
 }
 
-teardown_ns() {
+# wait_for SECONDS COMMAND...: run COMMAND every 0.05 s until it succeeds
+# (status 0) or SECONDS have passed (status 1).  Its output is dropped.
+wait_for() {
 	local i
+	for i in $(seq $(($1 * 20))); do
+		"${@:2}" >/dev/null 2>&1 && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+# gone PID: the process has ended.
+gone() {
+	! kill -0 "$1" 2>/dev/null
+}
+
+teardown_ns() {
 	if [ -n "${STACK_PID:-}" ]; then
 		# The test failed with the program still running: stop it with
 		# SIGTERM, so that it prints its counters for the failure's output
 		# (make check's scoreboard quotes them).
 		if [ -z "${BATS_TEST_COMPLETED:-}" ] && kill -TERM "$STACK_PID" 2>/dev/null; then
-			for i in $(seq 40); do
-				kill -0 "$STACK_PID" 2>/dev/null || break
-				sleep 0.05
-			done
+			wait_for 2 gone "$STACK_PID" || true
 		fi
 		kill -KILL "$STACK_PID" 2>/dev/null || true
 		wait "$STACK_PID" 2>/dev/null || true
@@ -140,13 +152,9 @@ kernel_side() {
 # Stop the program with a signal (SIGTERM unless given) and insist on exit
 # status 0 within 10 s and no sanitizer report.
 stop_stack() {
-	local sig=${1:-TERM} i rc
+	local sig=${1:-TERM} rc
 	kill -"$sig" "$STACK_PID"
-	for i in $(seq 200); do
-		kill -0 "$STACK_PID" 2>/dev/null || break
-		sleep 0.05
-	done
-	if kill -0 "$STACK_PID" 2>/dev/null; then
+	if ! wait_for 10 gone "$STACK_PID"; then
 		echo "the program did not exit within 10 s of SIG$sig" >&2
 		return 1
 	fi
@@ -192,14 +200,11 @@ tap_up_before_start() {
 # capture FILE FILTER...: tcpdump on tap0 in the background, until
 # stop_capture; returns once tcpdump is listening (at most 10 s).
 capture() {
-	local file=$1 i
+	local file=$1
 	shift
 	ip netns exec "$NS" tcpdump --immediate-mode -U -nei tap0 -w "$file" "$@" 2>"$file.log" &
 	CAPTURE_PID=$!
-	for i in $(seq 200); do
-		grep -q 'listening on' "$file.log" 2>/dev/null && return 0
-		sleep 0.05
-	done
+	wait_for 10 grep -q 'listening on' "$file.log" && return 0
 	echo "tcpdump did not start" >&2
 	return 1
 }
