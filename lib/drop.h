@@ -31,6 +31,11 @@ enum drop {
 	DROP_ICMP_NOT_ECHO_REQUEST, /* replies, errors, timestamps: not answered */
 	DROP_ICMP_ERROR_RATE_LIMITED, /* an error was due but the bucket was empty */
 	DROP_ICMP_ERROR_NOT_ALLOWED, /* RFC 1122 3.2.2 forbids an error about it */
+	DROP_ICMP_ERROR_NO_CONNECTION, /* an ICMP error quoting no connection
+				 * of ours (tcp_mini): ignored */
+	DROP_ICMP_ERROR_OUT_OF_WINDOW, /* quotes a sequence number we have
+				 * nothing in flight at (RFC 5927):
+				 * ignored, maybe forged */
 
 	/* Ethernet (lib/eth.c) */
 	DROP_ETH_TRUNCATED,	/* shorter than the 14-byte header: a runt */
@@ -79,6 +84,12 @@ enum drop {
 				 * (all 8 ranges in use): duplicate ACK sent */
 	DROP_TCP_RETRIES_EXCEEDED, /* no answer after the last retransmission:
 				    * connection aborted (own drop) */
+	DROP_TCP_PAST_WINDOW,	/* data past the right edge of the window we
+				 * offered: cut off (what lay inside is kept) */
+	DROP_TCP_DATA_IGNORED,	/* data after the peer's FIN, or in TIME-WAIT:
+				 * RFC 9293 3.10.7.4 says ignore it */
+	DROP_TCP_ACK_TOO_OLD,	/* acknowledges less than SND.UNA - MAX.SND.WND
+				 * (RFC 5961 5.2): dropped, an ACK sent */
 
 	/* IPv4 reassembly (lib/reasm.c) */
 	DROP_REASM_BAD_LENGTH,	/* empty, not a multiple of 8 with MF, past the

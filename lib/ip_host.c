@@ -19,8 +19,32 @@ void ip_host_init(struct ip_host *h, const uint8_t mac[6], uint32_t addr,
 	icmp_host_init(&h->ip, addr, IPV4_MAX_LEN, now_ms);
 	reasm_init(&h->reasm);
 	h->mtu = mtu;
+	h->icmp_errors_up = false;
 	txq_clear(&h->ipq);
 	eth_host_announce(&h->link, tx);
+}
+
+/* An ICMP error a transport protocol can act on (RFC 1122 3.2.2: "the
+ * ICMP message MUST be passed to the transport layer"): a verified
+ * checksum, one of the three errors about a datagram we sent, and a quote
+ * long enough to say which (an IPv4 header, options and all, and the
+ * first 8 bytes after it: RFC 792's minimum, the ports and, for TCP, the
+ * sequence number). */
+static bool icmp_error_for_rung(const struct ipv4_hdr *ip)
+{
+	struct icmp_hdr icmp;
+	size_t ihl;
+
+	if (icmp_parse(ip->payload, ip->payload_len, &icmp) != DROP_NONE)
+		return false;
+	if (icmp.type != ICMP_TYPE_DEST_UNREACHABLE &&
+	    icmp.type != ICMP_TYPE_TIME_EXCEEDED &&
+	    icmp.type != ICMP_TYPE_PARAMETER_PROBLEM)
+		return false;
+	if (icmp.data_len < IPV4_HDR_LEN + 8 || icmp.data[0] >> 4 != 4)
+		return false;
+	ihl = (size_t)(icmp.data[0] & 0x0f) * 4;
+	return ihl >= IPV4_HDR_LEN && icmp.data_len >= ihl + 8;
 }
 
 enum drop ip_host_input(struct ip_host *h, const uint8_t *frame, size_t len,
@@ -57,8 +81,10 @@ enum drop ip_host_input(struct ip_host *h, const uint8_t *frame, size_t len,
 			return why;
 	}
 
-	/* 4. ICMP is the host's own; the rest goes up to the rung. */
-	if (ip->proto == IPV4_PROTO_ICMP)
+	/* 4. ICMP is the host's own, but for the errors a rung asked for;
+	 * the rest goes up to the rung. */
+	if (ip->proto == IPV4_PROTO_ICMP &&
+	    !(h->icmp_errors_up && icmp_error_for_rung(ip)))
 		return icmp_host_icmp(&h->ip, ip, &h->ipq);
 	*pkt = p;
 	return DROP_NONE;

@@ -43,6 +43,9 @@ struct ip_host {
 	uint64_t drops[DROP_COUNT];	/* dropped on its own: ARP give-ups,
 					 * reassembly timeouts and evictions;
 					 * the rung's core reports them */
+	bool icmp_errors_up;	/* the rung takes ICMP errors (tcp_mini:
+				 * they may end a connect); else they are
+				 * counted here as icmp_not_echo_request */
 	uint8_t whole[IPV4_MAX_LEN];	/* the datagram reassembly completed */
 };
 
@@ -54,7 +57,10 @@ void ip_host_init(struct ip_host *h, const uint8_t mac[6], uint32_t addr,
 /* One frame in.  ARP, ICMP and broken or foreign datagrams are dealt with
  * here (the return value says why a frame was dropped).  A whole datagram
  * for another protocol comes back for the rung: DROP_NONE with *pkt set to
- * it (header included) and *ip parsed; otherwise *pkt is NULL. */
+ * it (header included) and *ip parsed; otherwise *pkt is NULL.  So does an
+ * ICMP error (destination unreachable, time exceeded, parameter problem)
+ * if icmp_errors_up is set: its checksum verified, and quoting at least an
+ * IPv4 header and 8 bytes (ip->proto is then IPV4_PROTO_ICMP). */
 enum drop ip_host_input(struct ip_host *h, const uint8_t *frame, size_t len,
 			uint64_t now_ms, struct txq *tx, const uint8_t **pkt,
 			struct ipv4_hdr *ip);

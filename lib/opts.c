@@ -13,7 +13,7 @@
 
 #include "ipv4.h"
 
-enum { LONG_MTU = 256, LONG_LOSS, LONG_SEED, LONG_USER, LONG_MSL };
+enum { LONG_MTU = 256, LONG_LOSS, LONG_SEED, LONG_USER, LONG_MSL, LONG_SYN_TIMEOUT };
 
 static void usage(const struct prog *p, FILE *out)
 {
@@ -36,12 +36,19 @@ static void usage(const struct prog *p, FILE *out)
 		"  -r, --read FILE       replay packets from a pcap file instead of a\n"
 		"                        device (no root needed); output goes to --pcap\n"
 		"      --loss PCT        drop PCT percent of packets each way (0-100)\n"
-		"      --seed N          seed for --loss and anything random\n"
+		"      --seed N          seed for --loss (default 1) and, when given, for what\n"
+		"                        is random; without it, the TCP ISN key and ephemeral\n"
+		"                        port come from getrandom()\n"
 		"      --user NAME       drop root privileges to NAME once the device is open\n");
 	if (p->extra & OPT_MSL)
 		fprintf(out, "      --msl S           maximum segment lifetime (default 30)\n");
 	if (p->extra & OPT_CONNECT)
-		fprintf(out, "  -c, --connect H:P     connect to H:P, copy stdin and stdout\n");
+		fprintf(out, "  -c, --connect H:P     connect to H:P: stdin to it, it to stdout, as nc\n"
+			     "                        ('ready' goes to stderr); from a random port unless\n"
+			     "                        --seed, so it exits without waiting out TIME-WAIT:\n"
+			     "                        the next run is a new connection\n"
+			     "      --syn-timeout S   give up a --connect after S seconds of SYNs (default\n"
+			     "                        180, as RFC 9293 3.8.3 asks; less departs from it)\n");
 	fprintf(out,
 		"  -h, --help            this text\n"
 		"  -V, --version         the version\n\n"
@@ -89,6 +96,23 @@ static void connect_parse(const struct prog *p, const char *s, struct opts *o)
 	}
 	bad(p, "--connect wants A.B.C.D:PORT (an IPv4 address, a port 1-65535), not '%s'%s",
 	    s, "");
+}
+
+/* RFC 1122 4.2.3.10: "A TCP implementation MUST reject as an error a local
+ * OPEN call for an invalid remote IP address (e.g., a broadcast or
+ * multicast address)."  A connection has one host at each end: 0.0.0.0,
+ * loopback, multicast (224/4), 240/4 and 255.255.255.255 are none, and
+ * neither is the broadcast address of our own subnet (a /24: the kernel
+ * side of the lessons is 10.10.10.2/24), known only once --addr is. */
+static void connect_check(const struct prog *p, struct opts *o)
+{
+	uint32_t a = o->connect_addr;
+
+	if (!ipv4_is_host_source(a) ||
+	    ((a & 0xffffff00u) == (o->addr & 0xffffff00u) && (a & 0xff) == 0xff))
+		bad(p, "%s value is '%s': not the address of one host (broadcast, "
+		    "multicast and 0.0.0.0 are not: RFC 1122 4.2.3.10)", "--connect",
+		    o->connect);
 }
 
 /* An integer in [lo, hi], or exit 2 naming the option. */
@@ -152,6 +176,7 @@ void opts_parse(const struct prog *p, int argc, char **argv, struct opts *o)
 		{ "user", required_argument, NULL, LONG_USER },
 		{ "msl", required_argument, NULL, LONG_MSL },
 		{ "connect", required_argument, NULL, 'c' },
+		{ "syn-timeout", required_argument, NULL, LONG_SYN_TIMEOUT },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -166,6 +191,7 @@ void opts_parse(const struct prog *p, int argc, char **argv, struct opts *o)
 	o->port = p->default_port;
 	o->msl = 30;
 	o->seed = 1;
+	o->syn_timeout = 180;	/* RFC 9293 3.8.3: at least 3 minutes */
 
 	opterr = 0;	/* we print our own messages */
 	while ((c = getopt_long(argc, argv, ":d:a:m:p:tw:r:c:hV", longs, NULL)) != -1) {
@@ -176,7 +202,7 @@ void opts_parse(const struct prog *p, int argc, char **argv, struct opts *o)
 		    (c == 'm' && !(p->extra & OPT_MAC)) ||
 		    (c == 'p' && !(p->extra & OPT_PORT)) ||
 		    (c == LONG_MSL && !(p->extra & OPT_MSL)) ||
-		    (c == 'c' && !(p->extra & OPT_CONNECT)))
+		    ((c == 'c' || c == LONG_SYN_TIMEOUT) && !(p->extra & OPT_CONNECT)))
 			bad(p, "--%s is not an option of %s", long_name(longs, c), p->name);
 		switch (c) {
 		case 'd':
@@ -222,6 +248,7 @@ void opts_parse(const struct prog *p, int argc, char **argv, struct opts *o)
 			break;
 		case LONG_SEED:
 			o->seed = number(p, "--seed", optarg, 0, UINT64_MAX);
+			o->seed_given = true;
 			break;
 		case LONG_USER:
 			o->user = optarg;
@@ -232,6 +259,9 @@ void opts_parse(const struct prog *p, int argc, char **argv, struct opts *o)
 		case 'c':
 			o->connect = optarg;
 			connect_parse(p, optarg, o);
+			break;
+		case LONG_SYN_TIMEOUT:
+			o->syn_timeout = (unsigned)number(p, "--syn-timeout", optarg, 1, 3600);
 			break;
 		case 'h':
 			usage(p, stdout);
@@ -254,4 +284,6 @@ void opts_parse(const struct prog *p, int argc, char **argv, struct opts *o)
 	}
 	if (optind < argc)
 		bad(p, "unexpected argument '%s'%s", argv[optind], "");
+	if (o->connect)
+		connect_check(p, o);
 }

@@ -1,5 +1,5 @@
 /*
- * opts.h - the command-line options every rung shares (../shared/CONTRACT.md).
+ * opts.h - the command-line options every rung shares (docs/CONTRACT.md).
  *
  * Each program describes itself in a struct prog and says which of the
  * rung-specific options it takes; opts_parse() does the rest, exiting with
@@ -20,7 +20,7 @@
 #define OPT_MAC		0x02	/* -m, --mac */
 #define OPT_PORT	0x04	/* -p, --port */
 #define OPT_MSL		0x08	/* --msl */
-#define OPT_CONNECT	0x10	/* -c, --connect */
+#define OPT_CONNECT	0x10	/* -c, --connect, --syn-timeout */
 
 struct prog {
 	const char *name;	/* "tun_echo" */
@@ -41,11 +41,13 @@ struct opts {
 	const char *read_path;	/* --read: replay instead of a device */
 	const char *user;	/* --user */
 	double loss;		/* percent, 0..100 */
-	uint64_t seed;
+	uint64_t seed;		/* 1 unless --seed */
+	bool seed_given;	/* --seed: secrets from the seed too, to repeat a run */
 	unsigned msl;		/* seconds */
 	const char *connect;	/* A.B.C.D:PORT as given, or NULL */
 	uint32_t connect_addr;	/* ... parsed: host order */
 	uint16_t connect_port;
+	unsigned syn_timeout;	/* --syn-timeout: seconds of SYNs (180) */
 };
 
 void opts_parse(const struct prog *p, int argc, char **argv, struct opts *o);

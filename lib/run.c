@@ -251,6 +251,12 @@ static int drop_privileges(const char *name)
 	return 0;
 }
 
+/* Where the ready line goes: stdout, unless stdout is the core's data. */
+static FILE *ready_out(const struct core *c)
+{
+	return c->ready_on_stderr ? stderr : stdout;
+}
+
 static int replay(struct runner *r)
 {
 	char err[256];
@@ -273,8 +279,8 @@ static int replay(struct runner *r)
 		pcap_close(&in);
 		return 1;
 	}
-	printf("ready replay %s\n", r->o->read_path);
-	fflush(stdout);
+	fprintf(ready_out(r->c), "ready replay %s\n", r->o->read_path);
+	fflush(ready_out(r->c));
 
 	while (!stop_signal &&
 	       (got = pcap_read(&in, r->rx, sizeof(r->rx), &len, &ts_us, err,
@@ -446,9 +452,9 @@ int run(const struct prog *p, const struct opts *o, struct core *c)
 			mtu = 1500;
 		r.start_us = clock_us(CLOCK_REALTIME);
 		c->start(c->state, mtu, clock_us(CLOCK_MONOTONIC) / 1000, &r.tx);
-		printf("ready %s%s%s\n", o->dev, c->ready_detail ? " " : "",
-		       c->ready_detail ? c->ready_detail : "");
-		fflush(stdout);
+		fprintf(ready_out(c), "ready %s%s%s\n", o->dev, c->ready_detail ? " " : "",
+			c->ready_detail ? c->ready_detail : "");
+		fflush(ready_out(c));
 		end_batch(&r, r.start_us, clock_us(CLOCK_MONOTONIC) / 1000);
 		rc = device_loop(&r, &wait_mask);
 	}

@@ -44,6 +44,9 @@ struct core {
 	uint64_t (*tick)(void *state, uint64_t now_ms, struct txq *tx);
 	/* What follows "ready <dev>" on the ready line, e.g. "10.10.10.1". */
 	const char *ready_detail;
+	/* The ready line (and replay's) goes to stderr, not stdout: for
+	 * tcp_mini --connect, whose stdout carries the peer's bytes only. */
+	bool ready_on_stderr;
 	/* Optional: drops the core counted itself, DROP_COUNT of them, for
 	 * packets it held and never sent (waiting for ARP, say).  Added to
 	 * the summary. */

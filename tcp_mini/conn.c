@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../lib/bytes.h"
+
 static const char *const state_names[] = {
 	[TCP_CLOSED] = "CLOSED",
 	[TCP_LISTEN] = "LISTEN",
@@ -79,24 +81,28 @@ void tcp_set_state(struct tcp_mini *st, struct tcp_conn *c, enum tcp_state s)
 
 /* --- the table -------------------------------------------------------- */
 
+/* Is c the connection of this four-tuple?  (Our address is the host's.) */
+static bool same_tuple(const struct tcp_conn *c, uint32_t raddr, uint16_t rport,
+		       uint16_t lport)
+{
+	return c->state != TCP_CLOSED && c->raddr == raddr && c->rport == rport &&
+	       c->lport == lport;
+}
+
 /* The connection a segment from raddr:rport to our lport belongs to.  A
  * linear search: 128 slots; the last one found is tried first, since a
  * batch of segments mostly belongs to one busy connection. */
 struct tcp_conn *tcp_find(struct tcp_mini *st, uint32_t raddr, uint16_t rport,
 			  uint16_t lport)
 {
-	struct tcp_conn *c = &st->conn[st->last_hit];
 	size_t i;
 
-	if (c->state != TCP_CLOSED && c->raddr == raddr && c->rport == rport &&
-	    c->lport == lport)
-		return c;
+	if (same_tuple(&st->conn[st->last_hit], raddr, rport, lport))
+		return &st->conn[st->last_hit];
 	for (i = 0; i < TCP_MAX_CONN; i++) {
-		c = &st->conn[i];
-		if (c->state != TCP_CLOSED && c->raddr == raddr &&
-		    c->rport == rport && c->lport == lport) {
+		if (same_tuple(&st->conn[i], raddr, rport, lport)) {
 			st->last_hit = i;
-			return c;
+			return &st->conn[i];
 		}
 	}
 	return NULL;
@@ -122,19 +128,23 @@ struct tcp_conn *tcp_alloc(struct tcp_mini *st, enum drop *why)
 void tcp_free(struct tcp_mini *st, struct tcp_conn *c)
 {
 	tcp_set_state(st, c, TCP_CLOSED);
-	st->mem_used -= c->snd.cap + c->rcv.cap;
-	ring_free_buf(&c->snd);
-	ring_free_buf(&c->rcv);
 	if (st->client_slot >= 0 && &st->conn[st->client_slot] == c) {
 		st->client_end = c->end == END_NONE ? END_CLOSED : c->end;
+		st->client_error = c->soft_error;
 		st->client_slot = -1;
-		/* What came in before the end still goes to stdout. */
+		/* What came in before the end still goes to stdout: the
+		 * ring moves to client_rest before the rings are freed
+		 * below (freeing first lost what stdout had not taken yet).
+		 * Only a reset flushes it (RFC 9293 3.10.7.4, second check). */
 		if (c->rcv.len > 0 && c->end != END_RESET) {
-			st->client_rest = c->rcv;
 			st->mem_used -= c->rcv.cap;
+			st->client_rest = c->rcv;
 			memset(&c->rcv, 0, sizeof(c->rcv));
 		}
 	}
+	st->mem_used -= c->snd.cap + c->rcv.cap;
+	ring_free_buf(&c->snd);
+	ring_free_buf(&c->rcv);
 }
 
 /* Both rings at their starting size, or smaller when many connections
@@ -185,31 +195,48 @@ void tcp_ring_grow(struct tcp_mini *st, struct ring *r)
  * them unguessable from outside, so that nobody can forge a segment into
  * a connection they cannot see (the attack of RFC 6528 section 1).
  *
- * F here is a few rounds of a 64-bit mixer keyed from --seed: enough to
- * make the numbers look random and repeat under the same seed.  It is not
- * a cryptographic hash; Linux uses SipHash with a secret from its random
- * pool, which is what a stack facing the Internet needs.
+ * RFC 6528 section 3 (and RFC 9293 3.4.1, MUST-9): F "MUST NOT be
+ * computable from the outside, or an attacker could still guess at
+ * sequence numbers from the ISN used for some other connection".  Two
+ * things make it so.  F is a pseudorandom function: SipHash-2-4
+ * (lib/siphash.c), which is what Linux uses for this too; a plain mixer
+ * would let a few observed ISNs give the key away.  And the key is secret:
+ * 128 bits from getrandom() at start (tcp_mini.c), unless --seed asks for
+ * a run that repeats, in which case anyone who knows the seed can compute
+ * every ISN, as a test wants.
  */
-static uint64_t mix64(uint64_t x)
+void tcp_mini_set_key(struct tcp_mini *st, const uint8_t key[SIPHASH_KEY_LEN])
 {
-	x ^= x >> 30;
-	x *= 0xbf58476d1ce4e5b9ull;
-	x ^= x >> 27;
-	x *= 0x94d049bb133111ebull;
-	x ^= x >> 31;
-	return x;
+	memcpy(st->isn_key, key, SIPHASH_KEY_LEN);
+}
+
+/* --seed's key: the seed's 8 bytes, then zeros.  Not a secret, and not
+ * meant to be: SipHash spreads any key over its output just the same. */
+void tcp_mini_key_from_seed(uint64_t seed, uint8_t key[SIPHASH_KEY_LEN])
+{
+	int i;
+
+	memset(key, 0, SIPHASH_KEY_LEN);
+	for (i = 0; i < 8; i++)
+		key[i] = (uint8_t)(seed >> (8 * i));
 }
 
 seq_t tcp_isn(struct tcp_mini *st, uint32_t raddr, uint16_t lport,
 	      uint16_t rport, uint64_t now_ms)
 {
-	uint64_t f;
+	uint8_t id[12];		/* the connection's identity, RFC 6528's order */
+	uint32_t f;
 
 	if (st->isn_fixed)
 		return seq(st->isn_base);
-	f = mix64(st->key[0] ^ (((uint64_t)st->host.ip.addr << 32) | raddr));
-	f = mix64(f ^ st->key[1] ^ (((uint64_t)lport << 16) | rport));
-	return seq((uint32_t)(now_ms * 250) + (uint32_t)f);
+	put32(id, st->host.ip.addr);
+	put16(id + 4, lport);
+	put32(id + 6, raddr);
+	put16(id + 10, rport);
+	f = (uint32_t)siphash24(st->isn_key, id, sizeof(id));
+	/* M, RFC 6528's "4 microsecond timer": 250 ticks a millisecond,
+	 * wrapping at 2^32 (every 4.77 hours). */
+	return seq((uint32_t)(now_ms * 250) + f);
 }
 
 /* --- user calls (RFC 9293 3.10.1-3.10.6) ------------------------------ */
@@ -235,6 +262,7 @@ struct tcp_conn *tcp_open(struct tcp_mini *st, uint32_t raddr, uint16_t rport,
 	c->snd_nxt = c->iss;
 	c->snd_max = c->iss;
 	c->rcv_wscale = TCP_OUR_WSCALE;	/* offered; kept if the peer agrees */
+	c->recover = c->iss;		/* RFC 6582 3.2: recover starts at ISS */
 	c->syn_due = true;
 	c->state = TCP_CLOSED;
 	tcp_set_state(st, c, TCP_SYN_SENT);
@@ -256,16 +284,13 @@ size_t tcp_send(struct tcp_mini *st, struct tcp_conn *c, const uint8_t *data,
 /* RECEIVE, done: the application took n bytes from the receive ring. */
 void tcp_received(struct tcp_mini *st, struct tcp_conn *c, size_t n)
 {
-	uint32_t before = tcp_rcv_window(st, c), after;
-
 	ring_drop(&c->rcv, n);
 	if (c->fin_received)
 		return;		/* the peer sends no more: no window to offer */
-	/* RFC 9293 3.8.6.2.2: tell the peer once the window has opened by
-	 * a useful amount (or from below one segment), not for every byte. */
-	after = tcp_rcv_window(st, c);
-	if (after >= before + 2u * c->mss || after >= before + c->rcv.cap / 2 ||
-	    (before < c->mss && after >= c->mss))
+	/* A window update, if the right edge can now move far enough to be
+	 * worth a segment (tcp_rcv_edge_to_offer, output.c: RFC 9293
+	 * 3.8.6.2.2's receiver-side silly window avoidance). */
+	if (seq_gt(tcp_rcv_edge_to_offer(st, c), c->rcv_adv))
 		c->ack_due = true;
 }
 
@@ -279,6 +304,11 @@ void tcp_close(struct tcp_mini *st, struct tcp_conn *c)
 		tcp_free(st, c);	/* nothing was said yet */
 		return;
 	case TCP_SYN_RECEIVED:
+		/* "queue for processing after entering ESTABLISHED state":
+		 * our SYN holds ISS, so the FIN's number is not known before
+		 * the SYN is acknowledged (input.c's handshake_done). */
+		c->close_pending = true;
+		return;
 	case TCP_ESTABLISHED:
 		tcp_set_state(st, c, TCP_FIN_WAIT_1);
 		break;
@@ -338,36 +368,37 @@ void tcp_rtt_sample(struct tcp_conn *c, uint32_t r_ms)
 	/* build-it 05.1 end; the starter has: (void)c, (void)r_ms; */
 }
 
-/* (5.1) "Every time a packet containing data is sent (including a
- * retransmission), if the timer is not running, start it running so that
- * it will expire after RTO seconds." */
-void tcp_timer_start(struct tcp_conn *c, uint64_t now_ms)
+/* Set c's one timer: what it waits for, and when (ms) it fires. */
+void tcp_timer_set(struct tcp_conn *c, enum tcp_timer t, uint64_t at_ms)
 {
-	if (c->rto_at == 0)
-		c->rto_at = now_ms + c->rto_ms;
+	c->timer = t;
+	c->timer_at = t == TIMER_IDLE ? 0 : at_ms;
 }
 
-/* The retransmission timer of c went off. */
-static void rto_expired(struct tcp_mini *st, struct tcp_conn *c, uint64_t now_ms)
+/* Give up on a connection whose peer has stopped answering. */
+static void give_up(struct tcp_mini *st, struct tcp_conn *c, const char *what)
+{
+	st->host.drops[DROP_TCP_RETRIES_EXCEEDED]++;
+	tcp_log(st, c, "gave up after %u %s", c->retries - 1, what);
+	tcp_abort(st, c, END_TIMED_OUT);	/* the client says "timed out" */
+}
+
+/* The retransmission timer went off: what was sent has not been
+ * acknowledged in time. */
+static void retransmit_expired(struct tcp_mini *st, struct tcp_conn *c,
+			       uint64_t now_ms)
 {
 	/* build-it 05.1 begin: the retransmission timer: RFC 6298's estimator, backing off, giving up */
 	bool syn = c->state == TCP_SYN_SENT || c->state == TCP_SYN_RECEIVED;
-	/* The persist timer (RFC 9293 3.8.6.1): data waits and the peer's
-	 * window is shut (or too small to send into, and nothing is in
-	 * flight whose ACK could open it).  A peer that answers each probe
-	 * is alive, however long its reader sleeps: that resets the count. */
-	bool persist = !syn && c->snd.len > 0 &&
-		       (c->snd_wnd == 0 || seq_eq(c->snd_una, c->snd_max));
 
-	c->rto_at = 0;
-	if (persist && c->heard)
-		c->retries = 0;
-	c->heard = false;
-	if (++c->retries > (syn ? TCP_SYN_RETRIES : TCP_MAX_RETRIES)) {
-		/* Bounded: the peer is gone.  The client says "timed out". */
-		st->host.drops[DROP_TCP_RETRIES_EXCEEDED]++;
-		tcp_log(st, c, "gave up after %u tries", c->retries - 1);
-		tcp_abort(st, c, END_TIMED_OUT);
+	tcp_timer_set(c, TIMER_IDLE, 0);
+	c->retries++;
+	/* Bounded: the peer is gone.  An active open keeps trying for
+	 * --syn-timeout (RFC 9293 3.8.3: at least 3 minutes by default);
+	 * an answer to someone else's SYN, or data, for so many tries. */
+	if (c->state == TCP_SYN_SENT ? now_ms - c->syn_first_ms >= st->syn_timeout_ms :
+	    c->retries > (syn ? TCP_SYNACK_RETRIES : TCP_MAX_RETRIES)) {
+		give_up(st, c, "tries");
 		return;
 	}
 	/* (5.5) "The host MUST set RTO <- RTO * 2 ("back off the timer")";
@@ -375,22 +406,52 @@ static void rto_expired(struct tcp_mini *st, struct tcp_conn *c, uint64_t now_ms
 	c->rto_ms = c->rto_ms * 2 > TCP_RTO_MAX_MS ? TCP_RTO_MAX_MS : c->rto_ms * 2;
 	/* Karn's rule: a segment sent twice gives no RTT sample. */
 	c->timing = false;
-	if (syn)
+	if (syn) {
 		c->syn_due = true;
-	else if (persist)
-		c->probe_due = true;	/* a byte past the window: output.c */
-	else
-		/* (5.4) "Retransmit the earliest segment that has not been
-		 * acknowledged": we go back to SND.UNA and send again from
-		 * there (go-back-N; with no SACK we can't know what arrived). */
-		c->snd_nxt = c->snd_una;
+		c->syn_timed_out = true;	/* RFC 6298 5.7, at the handshake */
+		return;
+	}
+	/* (5.4) "Retransmit the earliest segment that has not been
+	 * acknowledged": we go back to SND.UNA and send again from there
+	 * (go-back-N; with no SACK we can't know what arrived). */
+	c->snd_nxt = c->snd_una;
+	/* RFC 6582 3.2 step 4: "record the highest sequence number
+	 * transmitted in the variable recover, and exit the fast recovery
+	 * procedure": duplicate ACKs of what was sent before the time-out
+	 * must not start a fast retransmit now. */
+	c->recover = c->snd_max;
+	c->recovering = false;
+	c->dupacks_seen = 0;
+	/* RFC 5681: one segment in flight, then slow start again, instead
+	 * of the whole window in one burst. */
+	cc_on_rto(c);
 	/* (5.6) "Start the retransmission timer": the output step does, as
 	 * it sends. */
-	(void)now_ms;
 	/* build-it 05.1 end; the starter has:
-	 *	(void)st, (void)now_ms;
-	 *	c->rto_at = 0;
+	 *	(void)st, (void)now_ms, (void)give_up, (void)syn;
+	 *	tcp_timer_set(c, TIMER_IDLE, 0);
 	 */
+}
+
+/* The persist timer went off (RFC 9293 3.8.6.1): data or our FIN waits
+ * and the peer's window is shut (or too small to send into, and nothing
+ * is in flight whose ACK could open it).  A probe asks for the window
+ * again, so that a lost window update cannot leave both sides waiting for
+ * ever.  A peer that answers each probe is alive, however long its reader
+ * sleeps (RFC 1122 4.2.2.17): only probes that go unanswered count. */
+static void persist_expired(struct tcp_mini *st, struct tcp_conn *c)
+{
+	tcp_timer_set(c, TIMER_IDLE, 0);
+	if (c->answered)
+		c->retries = 0;
+	c->answered = false;
+	if (++c->retries > TCP_MAX_PROBES) {
+		give_up(st, c, "window probes");
+		return;
+	}
+	if (c->persist_shift < 16)
+		c->persist_shift++;	/* the next probe later: output.c */
+	c->probe_due = true;
 }
 
 /* All timers due by now_ms; returns the next deadline. */
@@ -404,19 +465,30 @@ uint64_t tcp_timers(struct tcp_mini *st, uint64_t now_ms)
 
 		if (c->state == TCP_CLOSED)
 			continue;
-		if (c->tw_at && c->tw_at <= now_ms) {
-			/* 2*MSL in TIME-WAIT: no old duplicate can be left. */
-			tcp_free(st, c);
-			continue;
+		if (c->timer != TIMER_IDLE && c->timer_at <= now_ms) {
+			switch (c->timer) {
+			case TIMER_TIME_WAIT:
+				/* 2*MSL: no old duplicate can be left. */
+				tcp_free(st, c);
+				break;
+			case TIMER_RETRANSMIT:
+				/* Sent, and then the peer shut its window:
+				 * sending again cannot help, probing can. */
+				if (c->snd_wnd == 0 && c->state > TCP_SYN_RECEIVED)
+					persist_expired(st, c);
+				else
+					retransmit_expired(st, c, now_ms);
+				break;
+			case TIMER_PERSIST:
+				persist_expired(st, c);
+				break;
+			case TIMER_IDLE:
+				break;
+			}
 		}
-		if (c->rto_at && c->rto_at <= now_ms)
-			rto_expired(st, c, now_ms);
-		if (c->state == TCP_CLOSED)
-			continue;
-		if (c->tw_at && c->tw_at < next)
-			next = c->tw_at;
-		if (c->rto_at && c->rto_at < next)
-			next = c->rto_at;
+		if (c->state != TCP_CLOSED && c->timer != TIMER_IDLE &&
+		    c->timer_at < next)
+			next = c->timer_at;
 	}
 	return next;
 }

@@ -15,24 +15,44 @@
  */
 #include "tcp_mini.h"
 
-/* The window to advertise: the free space in the receive ring, in units of
- * our window scale, and never less than what we already promised: the
- * right edge (RCV.NXT + RCV.WND) must not move left (RFC 9293 3.8.6.2.2). */
-uint32_t tcp_rcv_window(const struct tcp_mini *st, const struct tcp_conn *c)
+/*
+ * The right edge of the receive window we would offer now.  It is bounded
+ * three ways: by the receive ring's free space (a window is a promise to
+ * hold what the peer sends: never promise space the ring does not have),
+ * by this connection's share of the device queue, and by what the window
+ * field can carry.  It is a whole number of window-scale units past
+ * RCV.NXT, so that the field says it exactly.
+ *
+ * And it moves only in useful steps: receiver-side silly window avoidance
+ * (RFC 1122 4.2.3.3, RFC 9293 3.8.6.2.2) keeps the right edge where it is
+ * until it can move by at least min(half the ring, one MSS).  Otherwise a
+ * reader that takes 10 bytes at a time would make us offer 10-byte
+ * windows, and the peer would fill them with 10-byte segments.  lwIP's
+ * tcp_update_rcv_ann_wnd has the same shape.
+ *
+ * The edge never moves left either (RFC 9293 3.8.6.2.2): when the share
+ * shrinks, the old edge stays, and the window closes as data fills it.
+ */
+seq_t tcp_rcv_edge_to_offer(const struct tcp_mini *st, const struct tcp_conn *c)
 {
-	uint32_t w = (uint32_t)ring_free(&c->rcv);
+	uint32_t space = (uint32_t)ring_free(&c->rcv);
 	uint32_t share = st->wnd_share > 4u * c->mss ? st->wnd_share : 4u * c->mss;
 	uint32_t max = 65535u << c->rcv_wscale;
-	int32_t promised = seq_diff(c->rcv_adv, c->rcv_nxt);
+	uint32_t step = (uint32_t)c->rcv.cap / 2 < c->mss ? (uint32_t)c->rcv.cap / 2 : c->mss;
+	/* (A FIN takes a number past a shut window: RCV.NXT may be one
+	 * past the advertised edge.) */
+	seq_t adv = seq_lt(c->rcv_adv, c->rcv_nxt) ? c->rcv_nxt : c->rcv_adv;
+	seq_t edge;
 
-	if (w > max)
-		w = max;
-	if (w > share)
-		w = share;			/* the device queue's share */
-	w &= ~((1u << c->rcv_wscale) - 1);	/* what the field can say */
-	if (promised > 0 && (uint32_t)promised > w)
-		w = (uint32_t)promised;
-	return w;
+	if (space > share)
+		space = share;			/* the device queue's share */
+	if (space > max)
+		space = max;
+	space &= ~((1u << c->rcv_wscale) - 1);	/* what the field can say */
+	edge = seq_add(c->rcv_nxt, space);
+	if (!seq_gt(edge, adv) || (uint32_t)seq_diff(edge, adv) < step)
+		return adv;			/* not worth moving yet */
+	return edge;
 }
 
 /* Build and queue one segment of c: flags, sequence number sq, and len
@@ -47,7 +67,8 @@ static bool send_segment(struct tcp_mini *st, struct tcp_conn *c, uint8_t flags,
 		.flags = flags,
 	};
 	size_t hlen = TCP_HDR_LEN;
-	uint32_t wnd = tcp_rcv_window(st, c);
+	seq_t edge = tcp_rcv_edge_to_offer(st, c);
+	uint32_t wnd = (uint32_t)seq_diff(edge, c->rcv_nxt);
 	uint8_t *seg;
 
 	if (flags & TCP_FLAG_SYN) {
@@ -60,13 +81,14 @@ static bool send_segment(struct tcp_mini *st, struct tcp_conn *c, uint8_t flags,
 		hlen += h.opts.has_wscale ? 8 : 4;
 		/* "The Window field in a SYN ... is never scaled." */
 		h.window = (uint16_t)(wnd > 65535 ? 65535 : wnd);
-		wnd = h.window;
+		edge = seq_add(c->rcv_nxt, h.window);
 	} else {
-		/* Round up: a promise not a multiple of the scale is kept. */
-		uint32_t field = (wnd + (1u << c->rcv_wscale) - 1) >> c->rcv_wscale;
-
-		h.window = (uint16_t)(field > 65535 ? 65535 : field);
-		wnd = (uint32_t)h.window << c->rcv_wscale;
+		/* RFC 7323 2.3: SEG.WND = RCV.WND >> Rcv.Wind.Shift.  The
+		 * edge is a whole number of units past RCV.NXT when it moves;
+		 * when it stays, the shift rounds the window down, never up
+		 * past what the ring holds. */
+		wnd >>= c->rcv_wscale;
+		h.window = (uint16_t)(wnd > 65535 ? 65535 : wnd);
 	}
 	seg = ip_host_tx_payload(&st->host, tx, hlen + len);
 	if (!seg)
@@ -74,7 +96,7 @@ static bool send_segment(struct tcp_mini *st, struct tcp_conn *c, uint8_t flags,
 	ring_peek(&c->snd, off, seg + hlen, len);	/* the one copy */
 	if (flags & TCP_FLAG_ACK) {
 		h.ack = c->rcv_nxt.v;
-		c->rcv_adv = seq_add(c->rcv_nxt, wnd);
+		c->rcv_adv = edge;
 		c->ack_due = false;	/* this segment carries it */
 	}
 	tcp_emit(&h, st->host.ip.addr, c->raddr, seg, len);
@@ -105,7 +127,6 @@ static bool send_data(struct tcp_mini *st, struct tcp_conn *c, uint32_t n,
 	c->snd_nxt = seq_add(c->snd_nxt, n + fin);
 	if (seq_gt(c->snd_nxt, c->snd_max))
 		c->snd_max = c->snd_nxt;
-	tcp_timer_start(c, now_ms);
 	return true;
 }
 
@@ -129,12 +150,75 @@ static bool send_again(struct tcp_mini *st, struct tcp_conn *c, uint32_t n,
 	return true;
 }
 
+/* Our SYN (SYN-SENT) or SYN-ACK (SYN-RECEIVED): sequence number ISS. */
+static bool send_syn(struct tcp_mini *st, struct tcp_conn *c, uint64_t now_ms,
+		     struct txq *tx)
+{
+	uint64_t at = now_ms + c->rto_ms;
+
+	if (!send_segment(st, c, c->state == TCP_SYN_SENT ? TCP_FLAG_SYN :
+			  TCP_FLAG_SYN | TCP_FLAG_ACK, c->iss, 0, 0, now_ms, tx))
+		return false;
+	if (!c->syn_sent_once) {
+		c->syn_sent_once = true;
+		c->syn_first_ms = now_ms;
+		c->timing = true;
+		c->rtt_seq = seq_add(c->iss, 1);
+		c->rtt_start_ms = now_ms;
+	} else {
+		/* Sent again (the timer, or the peer's SYN again): Karn's
+		 * rule, no RTT sample from it. */
+		c->syn_resent = true;
+		c->timing = false;
+	}
+	c->syn_due = false;
+	c->ack_due = false;
+	c->snd_nxt = seq_add(c->iss, 1);
+	if (seq_gt(c->snd_nxt, c->snd_max))
+		c->snd_max = c->snd_nxt;
+	if (c->timer != TIMER_RETRANSMIT) {
+		/* An active open gives up at --syn-timeout, to the ms. */
+		if (c->state == TCP_SYN_SENT &&
+		    at > c->syn_first_ms + st->syn_timeout_ms)
+			at = c->syn_first_ms + st->syn_timeout_ms;
+		tcp_timer_set(c, TIMER_RETRANSMIT, at);
+	}
+	return true;
+}
+
+/* After the output step: the one timer, running for what c waits for.
+ * Something in flight into an open window: the retransmission timer (RFC
+ * 6298 5.1: started if not running, so it is not restarted here).
+ * Something waiting, or probing, with nothing the peer could acknowledge
+ * to open its window: the persist timer (RFC 9293 3.8.6.1).  Nothing:
+ * no timer (5.2). */
+static void arm_timer(struct tcp_conn *c, seq_t data_end, uint64_t now_ms)
+{
+	bool in_flight = seq_lt(c->snd_una, c->snd_max);
+	bool waiting = seq_lt(c->snd_nxt, data_end) ||
+		       (c->fin_queued && seq_le(c->snd_nxt, c->fin_seq));
+	enum tcp_timer want = TIMER_IDLE;
+	uint64_t wait;
+
+	if (in_flight && c->snd_wnd > 0)
+		want = TIMER_RETRANSMIT;
+	else if (in_flight || waiting)
+		want = TIMER_PERSIST;
+	if (want != TIMER_PERSIST)
+		c->persist_shift = 0;
+	if (want == c->timer)
+		return;
+	wait = want == TIMER_RETRANSMIT ? c->rto_ms :
+	       (uint64_t)c->rto_ms << c->persist_shift;
+	tcp_timer_set(c, want, now_ms + (wait < TCP_RTO_MAX_MS ? wait : TCP_RTO_MAX_MS));
+}
+
 bool tcp_output(struct tcp_mini *st, struct tcp_conn *c, uint64_t now_ms,
 		struct txq *tx)
 {
 	/* build-it 05.2 begin: the sender: SYN, data within the window, FIN, ACK, and again after a loss */
 	seq_t data_end, right;
-	uint32_t avail, n;
+	uint32_t avail, n, wnd;
 	int32_t room;
 	bool fin;
 
@@ -146,82 +230,74 @@ bool tcp_output(struct tcp_mini *st, struct tcp_conn *c, uint64_t now_ms,
 	case TCP_SYN_RECEIVED:
 		if (!c->syn_due && !c->ack_due)
 			return true;
-		/* Our SYN, or SYN-ACK: sequence number ISS. */
-		if (c->retries == 0) {
-			c->timing = true;
-			c->rtt_seq = seq_add(c->iss, 1);
-			c->rtt_start_ms = now_ms;
-		}
-		if (!send_segment(st, c, c->state == TCP_SYN_SENT ? TCP_FLAG_SYN :
-				  TCP_FLAG_SYN | TCP_FLAG_ACK, c->iss, 0, 0, now_ms, tx))
-			return false;
-		c->syn_due = false;
-		c->ack_due = false;
-		c->snd_nxt = seq_add(c->iss, 1);
-		if (seq_gt(c->snd_nxt, c->snd_max))
-			c->snd_max = c->snd_nxt;
-		tcp_timer_start(c, now_ms);
-		return true;
+		return send_syn(st, c, now_ms, tx);
 	default:
 		break;
 	}
 
 	data_end = seq_add(c->snd_una, (uint32_t)c->snd.len);
-	/* Fast retransmit: the one segment at SND.UNA, now (Karn: no RTT
-	 * sample from it). */
-	if (c->rexmit_one) {
-		n = (uint32_t)(c->snd.len < c->mss ? c->snd.len : c->mss);
-		c->timing = false;
-		if (!send_again(st, c, n, c->fin_queued && n == c->snd.len, now_ms, tx))
+	if (c->state != TCP_TIME_WAIT) {
+		/* Fast retransmit: the one segment at SND.UNA, now (Karn: no
+		 * RTT sample from it). */
+		if (c->rexmit_one) {
+			n = (uint32_t)(c->snd.len < c->mss ? c->snd.len : c->mss);
+			c->timing = false;
+			if (!send_again(st, c, n, c->fin_queued && n == c->snd.len,
+					now_ms, tx))
+				return false;
+			c->rexmit_one = false;
+		}
+		/* The persist timer fired: the first byte(s) at SND.UNA, one
+		 * byte into a shut window, what fits into a small one; or our
+		 * FIN, if it is all that waits. */
+		if (c->probe_due) {
+			n = c->snd_wnd > 1 ? c->snd_wnd : 1;
+			if (n > c->mss)
+				n = c->mss;
+			if (n > c->snd.len)
+				n = (uint32_t)c->snd.len;
+			if (!send_again(st, c, n, c->fin_queued && n == c->snd.len,
+					now_ms, tx))
+				return false;
+			c->probe_due = false;
+		}
+		/* New data (or data again after a time-out), as far as the
+		 * peer's window and the congestion window both allow. */
+		wnd = c->snd_wnd < cc_window(c) ? c->snd_wnd : cc_window(c);
+		right = seq_add(c->snd_una, wnd);
+		while (seq_lt(c->snd_nxt, data_end)) {
+			avail = (uint32_t)seq_diff(data_end, c->snd_nxt);
+			room = seq_diff(right, c->snd_nxt);
+			if (room <= 0)
+				break;
+			n = avail < c->mss ? avail : c->mss;
+			if (n > (uint32_t)room)
+				n = (uint32_t)room;
+			/* Sender-side silly window avoidance (RFC 9293
+			 * 3.8.6.2.1): a small segment only if it is all we
+			 * have, or the window is at least half the largest
+			 * the peer ever offered. */
+			if (n < c->mss && n < avail && n < c->max_snd_wnd / 2)
+				break;
+			fin = c->fin_queued && n == avail;
+			if (!send_data(st, c, n, fin, now_ms, tx))
+				return false;
+		}
+		/* The FIN alone, once every byte before it has gone, and if
+		 * the window has room for it: a FIN takes a sequence number
+		 * too, and one into a shut window waits for the persist
+		 * timer, as data does. */
+		if (c->fin_queued && seq_eq(c->snd_nxt, c->fin_seq) &&
+		    seq_lt(c->fin_seq, seq_add(c->snd_una, c->snd_wnd)) &&
+		    !send_data(st, c, 0, true, now_ms, tx))
 			return false;
-		c->rexmit_one = false;
+		arm_timer(c, data_end, now_ms);
 	}
-	/* The persist timer fired: the first byte(s) past the window at
-	 * SND.UNA, so that a lost window update cannot leave both sides
-	 * waiting for ever.  One byte into a shut window; what fits into a
-	 * small one. */
-	if (c->probe_due) {
-		n = c->snd_wnd > 1 ? c->snd_wnd : 1;
-		if (n > c->mss)
-			n = c->mss;
-		if (n > c->snd.len)
-			n = (uint32_t)c->snd.len;
-		if (!send_again(st, c, n, false, now_ms, tx))
-			return false;
-		c->probe_due = false;
-	}
-	/* New data (or data again after a time-out), within the window. */
-	right = seq_add(c->snd_una, c->snd_wnd);
-	while (seq_lt(c->snd_nxt, data_end)) {
-		avail = (uint32_t)seq_diff(data_end, c->snd_nxt);
-		room = seq_diff(right, c->snd_nxt);
-		if (room <= 0)
-			break;
-		n = avail < c->mss ? avail : c->mss;
-		if (n > (uint32_t)room)
-			n = (uint32_t)room;
-		/* Sender-side silly window avoidance (RFC 9293 3.8.6.2.1):
-		 * a small segment only if it is all we have, or the window
-		 * is at least half the largest the peer ever offered. */
-		if (n < c->mss && n < avail && n < c->max_snd_wnd / 2)
-			break;
-		fin = c->fin_queued && n == avail;
-		if (!send_data(st, c, n, fin, now_ms, tx))
-			return false;
-	}
-	/* The FIN alone, once every byte before it has gone. */
-	if (c->fin_queued && seq_eq(c->snd_nxt, c->fin_seq) &&
-	    !send_data(st, c, 0, true, now_ms, tx))
-		return false;
-	/* Data waits for a window that stays shut: arm the persist timer
-	 * (the same timer: when nothing is in flight it is not running). */
-	if (seq_lt(c->snd_nxt, data_end) && c->rto_at == 0)
-		c->rto_at = now_ms + c->rto_ms;
 	/* Duplicate ACKs for out-of-order data: as many as such segments
 	 * came (at most 8 a batch), each the same "I still want RCV.NXT". */
-	if (c->dup_acks_due > 8)
-		c->dup_acks_due = 8;
-	for (; c->dup_acks_due > 0; c->dup_acks_due--)
+	if (c->dupacks_to_send > 8)
+		c->dupacks_to_send = 8;
+	for (; c->dupacks_to_send > 0; c->dupacks_to_send--)
 		if (!send_segment(st, c, TCP_FLAG_ACK, c->snd_nxt, 0, 0, now_ms, tx))
 			return false;
 	/* Nothing above carried the ACK that input asked for. */
@@ -231,6 +307,7 @@ bool tcp_output(struct tcp_mini *st, struct tcp_conn *c, uint64_t now_ms,
 	return true;
 	/* build-it 05.2 end; the starter has:
 	 *	(void)st, (void)c, (void)now_ms, (void)tx, (void)send_again;
+	 *	(void)send_syn, (void)arm_timer;
 	 *	return true;
 	 */
 }

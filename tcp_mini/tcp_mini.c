@@ -8,8 +8,10 @@
  *   - three servers: echo on --port (default 7, RFC 862), discard on 9
  *     (RFC 863), chargen on 19 (RFC 864);
  *   - a client: --connect A.B.C.D:PORT copies stdin to the connection and
- *     the connection to stdout, like nc; a half-close at the end of stdin;
- *     exit 0 once both directions are closed, 1 if refused or timed out;
+ *     the connection to stdout, like nc (client.c); a half-close at the
+ *     end of stdin; exit 0 once both directions are closed and stdout has
+ *     every byte, 1 if refused, reset, unreachable (ICMP: icmp_err.c) or
+ *     timed out;
  *   - every state of RFC 9293's diagram, both opens, both closes, RST;
  *   - MSS and window scaling (RFC 7323) so the window can pass 64 KB;
  *     retransmission with RFC 6298's timer, fast retransmit with NewReno's
@@ -40,6 +42,7 @@
 #include <unistd.h>
 
 #include "../lib/opts.h"
+#include "../lib/random.h"
 #include "../lib/run.h"
 #include "../lib/udp_host.h"
 
@@ -47,6 +50,7 @@ void tcp_mini_init(struct tcp_mini *st, const uint8_t mac[6], uint32_t addr,
 		   uint16_t echo_port, int mtu, uint64_t seed, unsigned msl_s,
 		   uint64_t now_ms, struct txq *tx)
 {
+	uint8_t key[SIPHASH_KEY_LEN];
 	size_t i;
 
 	for (i = 0; i < TCP_MAX_CONN; i++)	/* rings left from a last run */
@@ -54,17 +58,19 @@ void tcp_mini_init(struct tcp_mini *st, const uint8_t mac[6], uint32_t addr,
 			tcp_free(st, &st->conn[i]);
 	memset(st->conn, 0, sizeof(st->conn));
 	ip_host_init(&st->host, mac, addr, mtu, now_ms, tx);
+	st->host.icmp_errors_up = true;	/* ICMP errors to us: icmp_err.c */
 	st->last_hit = 0;
 	st->echo_port = echo_port;
 	st->mss_ours = mtu - IPV4_HDR_LEN - TCP_HDR_LEN;
-	st->key[0] = seed * 0x9e3779b97f4a7c15ull + 1;
-	st->key[1] = (seed ^ 0xd1b54a32d192ed03ull) * 0x9e3779b97f4a7c15ull;
+	/* The ISN key from the seed, so that unit tests and the fuzzer
+	 * repeat; main() replaces it with a secret one (start()). */
+	tcp_mini_key_from_seed(seed, key);
+	tcp_mini_set_key(st, key);
 	st->msl_ms = msl_s * 1000;
 	st->mem_used = 0;
 	st->half_open = 0;
 	st->wnd_share = TCP_RX_QUEUE_BYTES;
-	st->challenge_sec = 0;
-	st->challenge_count = 0;
+	st->syn_timeout_ms = TCP_SYN_TIMEOUT_MS;
 	st->client_slot = -1;
 	st->stdin_eof = false;
 	st->client_end = END_NONE;
@@ -96,6 +102,7 @@ enum drop tcp_mini_input(struct tcp_mini *st, const uint8_t *frame, size_t len,
 {
 	const uint8_t *pkt;
 	struct ipv4_hdr ip;
+	struct icmp_hdr icmp;
 	enum drop why;
 
 	/* Ethernet, ARP, IPv4, reassembly, ICMP: rungs 2-4 (lib/ip_host.c). */
@@ -108,6 +115,12 @@ enum drop tcp_mini_input(struct tcp_mini *st, const uint8_t *frame, size_t len,
 		case IPV4_PROTO_UDP:
 			why = udp_host_input(&st->host, st->echo_port, pkt, &ip,
 					     now_ms, tx);
+			break;
+		case IPV4_PROTO_ICMP:	/* an error, checked: ip_host_input */
+			why = icmp_parse(ip.payload, ip.payload_len, &icmp);
+			if (why == DROP_NONE)
+				why = tcp_icmp_error(st, icmp.type, icmp.code,
+						     icmp.data, icmp.data_len);
 			break;
 		default:
 			why = ip_host_unreachable(&st->host,
@@ -159,9 +172,9 @@ uint64_t tcp_mini_tick(struct tcp_mini *st, uint64_t now_ms, struct txq *tx)
 #ifndef TUNLAB_NO_MAIN	/* unit tests link the core without main() */
 static struct tcp_mini st;
 static struct opts opts;
-static uint32_t connect_addr;
-static uint16_t connect_port;
-static bool said_end;
+static uint64_t port_seed;	/* picks --connect's local port */
+static uint8_t isn_key[SIPHASH_KEY_LEN];	/* the secret one, if any */
+static bool isn_key_secret;
 
 /* The adapters the loop calls. */
 static void start(void *state, int mtu, uint64_t now_ms, struct txq *tx)
@@ -170,14 +183,19 @@ static void start(void *state, int mtu, uint64_t now_ms, struct txq *tx)
 
 	tcp_mini_init(state, opts.mac, opts.addr, opts.port, mtu, opts.seed,
 		      opts.msl, now_ms, tx);
+	if (isn_key_secret)
+		tcp_mini_set_key(&st, isn_key);
 	/* For the tests of sequence-number wraparound: every ISN this value
 	 * (say 0xffff0000, 64 KB before 2^32).  Not for normal use. */
 	if (isn) {
 		st.isn_fixed = true;
 		st.isn_base = (uint32_t)strtoul(isn, NULL, 0);
 	}
-	if (opts.connect && !tcp_mini_connect(&st, connect_addr, connect_port,
-					      opts.seed, now_ms))
+	/* RFC 9293 3.8.3: a SYN is tried for at least 3 minutes, unless
+	 * --syn-timeout says less. */
+	st.syn_timeout_ms = opts.syn_timeout * 1000;
+	if (opts.connect && !tcp_mini_connect(&st, opts.connect_addr,
+					      opts.connect_port, port_seed, now_ms))
 		st.client_end = END_REFUSED;
 }
 
@@ -207,103 +225,6 @@ static const char *take_log(void *state)
 	return s->log;
 }
 
-static struct tcp_conn *client_conn(void)
-{
-	return st.client_slot >= 0 ? &st.conn[st.client_slot] : NULL;
-}
-
-/* What is waiting for stdout: the connection's receive ring, or what it
- * left behind when it ended. */
-static struct ring *client_out(void)
-{
-	struct tcp_conn *c = client_conn();
-
-	return c ? &c->rcv : &st.client_rest;
-}
-
-/* --connect: read stdin while the send ring has room and the connection
- * can send; write stdout while the receive ring holds data. */
-static int poll_fds(void *state, struct pollfd *pfd, int max)
-{
-	struct tcp_conn *c = client_conn();
-	int n = 0;
-
-	(void)state;
-	if (max < 2)
-		return 0;
-	if (c && !st.stdin_eof && !c->fin_queued && ring_free(&c->snd) > 0 &&
-	    (c->state == TCP_ESTABLISHED || c->state == TCP_CLOSE_WAIT))
-		pfd[n++] = (struct pollfd){ .fd = STDIN_FILENO, .events = POLLIN };
-	if (client_out()->len > 0)
-		pfd[n++] = (struct pollfd){ .fd = STDOUT_FILENO, .events = POLLOUT };
-	return n;
-}
-
-static void ready(void *state, const struct pollfd *pfd, int n,
-		  uint64_t now_ms, struct txq *tx)
-{
-	struct tcp_conn *c = client_conn();
-	uint8_t *p;
-	ssize_t got;
-	size_t room;
-	int i;
-
-	(void)state;
-	(void)now_ms;
-	(void)tx;
-	for (i = 0; i < n; i++) {
-		if (c && pfd[i].fd == STDIN_FILENO && pfd[i].revents) {
-			room = ring_space(&c->snd, &p);
-			got = read(STDIN_FILENO, p, room);
-			if (got > 0)
-				ring_commit(&c->snd, (size_t)got);
-			else if (got == 0 || (errno != EAGAIN && errno != EINTR))
-				st.stdin_eof = true;	/* CLOSE in apps.c */
-		}
-		if (pfd[i].fd == STDOUT_FILENO && pfd[i].revents) {
-			struct ring *out = client_out();
-
-			room = ring_data(out, &p);
-			/* At most a pipe's worth, so the write can't block. */
-			got = write(STDOUT_FILENO, p, room < 65536 ? room : 65536);
-			if (got < 0 && errno != EAGAIN && errno != EINTR)
-				got = (ssize_t)out->len;	/* stdout is gone */
-			if (got > 0 && c)
-				tcp_received(&st, c, (size_t)got);
-			else if (got > 0)
-				ring_drop(out, (size_t)got);
-		}
-	}
-}
-
-/* --connect: done when both directions are closed (TIME-WAIT, or CLOSED
- * after LAST-ACK) and stdout has everything; or when it failed. */
-static int finished(void *state)
-{
-	struct tcp_conn *c = client_conn();
-	enum tcp_end end = st.client_end;
-
-	(void)state;
-	if (!opts.connect)
-		return -1;
-	if (c && !(c->state == TCP_TIME_WAIT && c->rcv.len == 0))
-		return -1;
-	if (st.client_rest.len > 0)
-		return -1;		/* stdout first */
-	if (c)
-		end = END_CLOSED;
-	if (!said_end && end != END_CLOSED) {
-		char peer[16];
-
-		ipv4_addr_format(connect_addr, peer);
-		fprintf(stderr, "tcp_mini: %s:%u: %s\n", peer, connect_port,
-			end == END_REFUSED ? "connection refused" :
-			end == END_TIMED_OUT ? "timed out" : "connection reset by peer");
-	}
-	said_end = true;
-	return end == END_CLOSED ? 0 : 1;
-}
-
 int main(int argc, char **argv)
 {
 	static const struct prog prog = {
@@ -317,16 +238,34 @@ int main(int argc, char **argv)
 	char addr[16], mac[18], ready_line[64];
 	struct core core = { .state = &st, .start = start, .input = input,
 			     .tick = tick, .own_drops = st.host.drops,
-			     .flush = flush, .take_log = take_log,
-			     .finished = finished };
+			     .flush = flush, .take_log = take_log };
 
 	opts_parse(&prog, argc, argv, &opts);
-	if (opts.connect) {
-		connect_addr = opts.connect_addr;
-		connect_port = opts.connect_port;
-		core.poll_fds = poll_fds;
-		core.ready = ready;
+	/* RFC 6528's secret key: 128 bits from the kernel, so that one ISN
+	 * seen tells nothing about another's (conn.c).  Unless the run is to
+	 * repeat: --seed, or TUNLAB_TCP_ISN fixing every ISN. */
+	if (!opts.seed_given && !getenv("TUNLAB_TCP_ISN")) {
+		if (!random_bytes(isn_key, sizeof(isn_key))) {
+			fprintf(stderr, "tcp_mini: no random bytes for the ISN key: %s "
+				"(--seed N makes the key from N instead)\n", strerror(errno));
+			return 1;
+		}
+		isn_key_secret = true;
 	}
+	/* RFC 6056: the local port of a connect should be hard to guess, so
+	 * that an attacker off the path must guess it as well as the ISN to
+	 * forge a segment; and a new one each run keeps a new connection off
+	 * the four numbers the peer may still hold in TIME-WAIT from the last
+	 * run.  --seed, given, picks it instead, so that a run can repeat. */
+	port_seed = opts.seed;
+	if (opts.connect && !opts.seed_given &&
+	    !random_bytes(&port_seed, sizeof(port_seed))) {
+		fprintf(stderr, "tcp_mini: no random bytes for the local port: %s "
+			"(--seed N picks it from N instead)\n", strerror(errno));
+		return 1;
+	}
+	if (opts.connect)
+		client_install(&core);
 	ipv4_addr_format(opts.addr, addr);
 	eth_addr_format(opts.mac, mac);
 	snprintf(ready_line, sizeof(ready_line), "%s %s port %u", addr, mac, opts.port);

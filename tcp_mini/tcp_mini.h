@@ -9,8 +9,10 @@
  *   input.c    SEGMENT ARRIVES (3.10.7), its steps walked in order
  *   output.c   what is due on a connection, and the segments that carry it
  *   apps.c     the services: echo, discard, chargen, and the client
+ *   icmp_err.c ICMP errors about our connections (RFC 1122 4.2.3.9)
  *   ring.c     the byte rings
  *   tcp_mini.c the core the loop calls, and main()
+ *   client.c   --connect's stdin and stdout: the adapter, outside the core
  *
  * Input only marks what is due (an ACK, a window update, data to send);
  * one output step per connection per batch of packets sends it.
@@ -23,6 +25,7 @@
 #include <stdint.h>
 
 #include "../lib/ip_host.h"
+#include "../lib/siphash.h"
 #include "../lib/tcp.h"
 #include "../lib/txq.h"
 
@@ -87,8 +90,18 @@ void ring_free_buf(struct ring *r);
 #define TCP_RTO_INITIAL_MS	1000
 #define TCP_RTO_MIN_MS		200	/* Linux's; RFC 6298 says 1 s: see conn.c */
 #define TCP_RTO_MAX_MS		60000
-#define TCP_SYN_RETRIES		4	/* 1+2+4+8+16 s: "timed out" after 31 s */
+#define TCP_RTO_AFTER_SYN_MS	3000	/* RFC 6298 5.7 */
+/* RFC 9293 3.8.3: "R2 for a SYN segment MUST be set large enough to
+ * provide retransmission of the segment for at least 3 minutes." */
+#define TCP_SYN_TIMEOUT_MS	180000
+#define TCP_SYNACK_RETRIES	4	/* a passive open: 1+2+4+8+16 s */
 #define TCP_MAX_RETRIES		8	/* data: 0.2 s doubling, about 100 s */
+#define TCP_MAX_PROBES		8	/* unanswered window probes in a row */
+/* RFC 5961 7: challenge ACKs a connection may send a second.  Per
+ * connection, not one counter for the host: a shared counter lets an
+ * off-path attacker see whether its guess drew a challenge ACK on another
+ * connection (CVE-2016-5696). */
+#define TCP_CHALLENGES_PER_SEC	10
 
 #define TCP_OOO_MAX	8	/* ranges of out-of-order data kept */
 
@@ -108,8 +121,32 @@ enum tcp_state {
 
 enum tcp_app { APP_ECHO, APP_DISCARD, APP_CHARGEN, APP_CLIENT };
 
-/* How a connection ended, for the client's exit status. */
-enum tcp_end { END_NONE, END_CLOSED, END_REFUSED, END_RESET, END_TIMED_OUT };
+/* How a connection ended, for the client's exit status.  The last four
+ * also name an ICMP error about a connection (icmp_err.c): the end it
+ * makes in SYN-SENT, and the soft error it leaves in any other state. */
+enum tcp_end {
+	END_NONE, END_CLOSED, END_RESET, END_TIMED_OUT,
+	END_REFUSED,		/* RST to our SYN; ICMP port or protocol
+				 * unreachable */
+	END_NET_UNREACHABLE,	/* ICMP net unreachable */
+	END_UNREACHABLE,	/* ICMP host unreachable, administratively
+				 * prohibited, time exceeded */
+	END_PROTOCOL_ERROR,	/* ICMP parameter problem */
+};
+
+/* The one timer of a connection, and what it is running for.  A
+ * connection waits for one thing at a time, so one deadline is enough;
+ * naming its purpose keeps the purposes from mixing (a persist deadline
+ * is never taken for a retransmission's).  smoltcp's Timer enum is the
+ * model. */
+enum tcp_timer {
+	TIMER_IDLE = 0,		/* nothing in flight, nothing waiting */
+	TIMER_RETRANSMIT,	/* a SYN, data or a FIN in flight, not yet
+				 * acknowledged (RFC 6298) */
+	TIMER_PERSIST,		/* data or a FIN waits for a window the peer
+				 * keeps shut (RFC 9293 3.8.6.1) */
+	TIMER_TIME_WAIT,	/* both FINs done: 2*MSL, then CLOSED */
+};
 
 struct tcp_conn {
 	enum tcp_state state;
@@ -125,22 +162,32 @@ struct tcp_conn {
 	seq_t snd_max;		/* highest sent + 1: snd_nxt goes back on a
 				 * retransmission, this does not */
 	uint32_t snd_wnd;	/* the peer's window, scaled */
-	uint32_t max_snd_wnd;	/* the largest it has been (SWS avoidance) */
+	uint32_t max_snd_wnd;	/* the largest it has been (SWS avoidance,
+				 * RFC 5961 5's oldest acceptable ACK) */
 	seq_t snd_wl1, snd_wl2;	/* seq and ack of the last window update */
 	uint8_t snd_wscale;	/* the peer's shift, 0 unless both sent one */
 	uint16_t mss;		/* the most data we put in one segment */
+	bool close_pending;	/* CLOSE came in SYN-RECEIVED: the FIN is
+				 * queued once our SYN is acknowledged */
 	bool fin_queued;	/* CLOSE was called: FIN after the data */
 	seq_t fin_seq;		/* its sequence number, once queued */
+
+	/* Congestion control (cc.c, RFC 5681): how much may be in flight,
+	 * whatever the peer's window says. */
+	uint32_t cwnd, ssthresh;
+	uint32_t acked_in_ca;	/* bytes acknowledged towards the next
+				 * MSS of growth in congestion avoidance */
 
 	/* Receive sequence space. */
 	seq_t irs;
 	seq_t rcv_nxt;		/* next expected: the receive ring's tail */
-	seq_t rcv_adv;		/* right edge of the window we advertised */
+	seq_t rcv_adv;		/* right edge of the window we advertised:
+				 * RCV.NXT + RCV.WND as the peer knows it */
 	uint8_t rcv_wscale;	/* our shift, 0 unless both sent one */
 	bool fin_received;
 	/* Data that came after a hole, kept in the receive ring past its
 	 * tail (at offset seq - RCV.NXT) until the hole is filled: these
-	 * are the ranges held, and a FIN that came after them. */
+	 * are the ranges held, and a FIN that came after them (ooo.c). */
 	struct { seq_t start, end; } ooo[TCP_OOO_MAX];
 	unsigned n_ooo;
 	bool ooo_fin;
@@ -152,27 +199,42 @@ struct tcp_conn {
 	bool ack_due;		/* send an ACK (or data that carries one) */
 	bool syn_due;		/* (re)send our SYN or SYN-ACK */
 	bool rexmit_one;	/* fast retransmit: one segment at snd_una */
+	bool probe_due;		/* the persist timer fired: probe the window */
+	unsigned dupacks_to_send; /* out-of-order segments this batch: one
+				 * duplicate ACK each (RFC 5681 4.2) */
+
+	/* What the peer's ACKs told us. */
+	unsigned dupacks_seen;	/* duplicate ACKs in a row (RFC 5681 3.2) */
 	bool recovering;	/* after a fast retransmit, until ... */
 	seq_t recover;		/* ... this is acknowledged (RFC 6582) */
-	unsigned dup_acks_due;	/* out-of-order segments this batch: one
-				 * duplicate ACK each (RFC 5681 4.2) */
-	bool probe_due;		/* zero window: one byte past it */
-	bool heard;		/* an ACK came since the last probe */
-	unsigned dup_acks;
+	bool answered;		/* an acceptable ACK came since the timer last
+				 * fired: the peer is alive (persist) */
 
-	/* Timers (RFC 6298), in milliseconds and microseconds. */
-	uint64_t rto_at;	/* retransmission or persist: 0 = stopped */
-	uint64_t tw_at;		/* TIME-WAIT ends: 0 = not in it */
+	/* The timer, and RFC 6298's estimator. */
+	enum tcp_timer timer;
+	uint64_t timer_at;	/* when it fires (ms); 0 while TIMER_IDLE */
+	unsigned persist_shift;	/* probes back off: RTO << this */
 	uint32_t rto_ms;
 	uint32_t srtt_us, rttvar_us;
 	bool rtt_valid;		/* srtt/rttvar hold a measurement */
 	bool timing;		/* one segment is being timed ... */
 	seq_t rtt_seq;		/* ... this one: its last byte + 1 */
 	uint64_t rtt_start_ms;
-	unsigned retries;
+	unsigned retries;	/* expiries in a row without progress */
+	uint64_t syn_first_ms;	/* our first SYN or SYN-ACK went out */
+	bool syn_sent_once;	/* ... and since then, was it sent again? */
+	bool syn_resent;	/* (Karn: then no RTT sample from it) */
+	bool syn_timed_out;	/* the timer fired for it (RFC 6298 5.7) */
+
+	/* RFC 5961 7: challenge ACKs, rate-limited per connection. */
+	uint64_t challenge_sec;
+	unsigned challenge_count;
 
 	uint32_t chargen_pos;	/* where the chargen pattern goes on */
 	enum tcp_end end;
+	enum tcp_end soft_error; /* the last ICMP error about it, outside
+				  * SYN-SENT (RFC 1122 4.2.3.9): said if it
+				  * times out; END_NONE if none came */
 };
 
 struct tcp_mini {
@@ -181,7 +243,8 @@ struct tcp_mini {
 	size_t last_hit;	/* the slot the last segment was for */
 	uint16_t echo_port;	/* --port; discard is 9, chargen 19 */
 	int mss_ours;		/* MTU - 40: what our SYN announces */
-	uint64_t key[2];	/* the ISN secret (RFC 6528), from --seed */
+	uint8_t isn_key[SIPHASH_KEY_LEN];	/* the ISN secret (RFC 6528): from
+				 * getrandom(), or --seed to repeat a run */
 	bool isn_fixed;		/* tests: every ISN is isn_base */
 	uint32_t isn_base;
 	uint32_t msl_ms;
@@ -189,9 +252,8 @@ struct tcp_mini {
 	unsigned half_open;	/* passive connections in SYN-RECEIVED */
 	uint32_t wnd_share;	/* each connection's share of what the device
 				 * queue holds, for its window (per batch) */
-	/* RFC 5961 7: at most this many challenge ACKs a second. */
-	uint64_t challenge_sec;
-	unsigned challenge_count;
+	uint32_t syn_timeout_ms; /* an unanswered SYN is tried this long
+				 * (RFC 9293 3.8.3: at least 3 minutes) */
 
 	/* --connect: the one active connection, and stdin/stdout's state. */
 	bool client;
@@ -200,6 +262,7 @@ struct tcp_mini {
 	uint16_t client_port;
 	bool stdin_eof;
 	enum tcp_end client_end;
+	enum tcp_end client_error;	/* its soft_error, when it ended */
 	struct ring client_rest;	/* received, not yet on stdout, when
 					 * the connection ended */
 
@@ -226,6 +289,8 @@ struct tcp_conn *tcp_alloc(struct tcp_mini *st, enum drop *why);
 void tcp_free(struct tcp_mini *st, struct tcp_conn *c);
 seq_t tcp_isn(struct tcp_mini *st, uint32_t raddr, uint16_t lport,
 	      uint16_t rport, uint64_t now_ms);
+void tcp_mini_set_key(struct tcp_mini *st, const uint8_t key[SIPHASH_KEY_LEN]);
+void tcp_mini_key_from_seed(uint64_t seed, uint8_t key[SIPHASH_KEY_LEN]);
 void tcp_set_state(struct tcp_mini *st, struct tcp_conn *c, enum tcp_state s);
 bool tcp_rings_alloc(struct tcp_mini *st, struct tcp_conn *c);
 void tcp_ring_grow(struct tcp_mini *st, struct ring *r);
@@ -237,15 +302,38 @@ void tcp_close(struct tcp_mini *st, struct tcp_conn *c);
 void tcp_abort(struct tcp_mini *st, struct tcp_conn *c, enum tcp_end end);
 void tcp_received(struct tcp_mini *st, struct tcp_conn *c, size_t n);
 void tcp_rtt_sample(struct tcp_conn *c, uint32_t r_ms);
-void tcp_timer_start(struct tcp_conn *c, uint64_t now_ms);
+void tcp_timer_set(struct tcp_conn *c, enum tcp_timer t, uint64_t at_ms);
 uint64_t tcp_timers(struct tcp_mini *st, uint64_t now_ms);
 const char *tcp_state_name(enum tcp_state s);
 void tcp_log(struct tcp_mini *st, const struct tcp_conn *c, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* RCV.WND: what the window we last advertised still offers. */
+static inline uint32_t tcp_rcv_wnd(const struct tcp_conn *c)
+{
+	int32_t w = seq_diff(c->rcv_adv, c->rcv_nxt);
+
+	return w > 0 ? (uint32_t)w : 0;
+}
+
 /* input.c */
 enum drop tcp_input(struct tcp_mini *st, const struct ipv4_hdr *ip,
 		    uint64_t now_ms, struct txq *tx);
+
+/* ooo.c: data after a hole, kept until the hole is filled. */
+enum drop tcp_ooo_keep(struct tcp_conn *c, seq_t sq, const uint8_t *data,
+		       uint32_t len, bool fin);
+bool tcp_ooo_fill(struct tcp_conn *c);
+
+/* cc.c: congestion control (RFC 5681, RFC 6582), behind one small seam. */
+void cc_init(struct tcp_conn *c);
+uint32_t cc_window(const struct tcp_conn *c);
+void cc_on_ack(struct tcp_conn *c, uint32_t acked);
+void cc_on_loss(struct tcp_conn *c);
+void cc_on_dupack(struct tcp_conn *c);
+void cc_on_partial_ack(struct tcp_conn *c, uint32_t acked);
+void cc_on_recovered(struct tcp_conn *c);
+void cc_on_rto(struct tcp_conn *c);
 
 /* output.c */
 bool tcp_output(struct tcp_mini *st, struct tcp_conn *c, uint64_t now_ms,
@@ -253,11 +341,25 @@ bool tcp_output(struct tcp_mini *st, struct tcp_conn *c, uint64_t now_ms,
 void tcp_send_rst(struct tcp_mini *st, uint32_t raddr, uint16_t lport,
 		  uint16_t rport, seq_t seq, seq_t ack, bool with_ack,
 		  uint64_t now_ms, struct txq *tx);
-uint32_t tcp_rcv_window(const struct tcp_mini *st, const struct tcp_conn *c);
+seq_t tcp_rcv_edge_to_offer(const struct tcp_mini *st, const struct tcp_conn *c);
 
 /* apps.c */
 void tcp_app_run(struct tcp_mini *st, struct tcp_conn *c);
 bool tcp_is_listening(const struct tcp_mini *st, uint16_t port);
 enum tcp_app tcp_app_for_port(const struct tcp_mini *st, uint16_t port);
+
+/* icmp_err.c: an ICMP error (type, code) that lib/ip_host.c handed up,
+ * quoting len bytes of a datagram we sent.  DROP_NONE if it was about a
+ * segment in flight on one of our connections (and aborted it, or was
+ * kept as its soft error); else why it was ignored. */
+enum drop tcp_icmp_error(struct tcp_mini *st, uint8_t type, uint8_t code,
+			 const uint8_t *quoted, size_t len);
+
+/* client.c: --connect's adapter between stdin/stdout and the client
+ * connection of the core's state (a struct tcp_mini).  Puts its functions
+ * in the loop's core (poll_fds, ready, finished; the ready line to
+ * stderr) and makes stdin and stdout non-blocking until the program exits. */
+struct core;
+void client_install(struct core *core);
 
 #endif

@@ -135,11 +135,6 @@ kernel_listen() {
 		<"$T/to_stack" >"$T/got_kernel" &
 }
 
-# The data the client wrote after its "ready" line.
-client_data() {
-	tail -n +2 "$1"
-}
-
 # Summary drop lines other than the reasons given.
 other_drops() {
 	local pat
@@ -316,10 +311,8 @@ other_drops() {
 	kernel_listen 5000
 	BG_PIDS+=($!)
 	wait_listen 5000
-	run_client "$T/to_kernel" "$T/client.out" --connect 10.10.10.2:5000
+	run_client "$T/to_kernel" "$T/got_stack" --connect 10.10.10.2:5000
 	[ "$CLIENT_RC" -eq 0 ]
-	head -n 1 "$T/client.out" | grep -q '^ready tap0 10.10.10.1 '
-	client_data "$T/client.out" >"$T/got_stack"
 	wait "${BG_PIDS[0]}"
 	same_content "$T/to_kernel" "$T/got_kernel"
 	same_content "$T/to_stack" "$T/got_stack"
@@ -334,13 +327,198 @@ other_drops() {
 
 @test "tcp_mini --connect: nobody at the address: exit 1, timed out after bounded retries" {
 	tap_up_before_start
-	# 10.10.10.99 answers nothing, not even ARP: the SYN is tried 5 times
-	# (RTO 1 s doubling: 1+2+4+8+16 = 31 s), then the client gives up.
-	CLIENT_TIMEOUT=60 run_client /dev/null "$T/client.out" --trace --connect 10.10.10.99:7
+	# 10.10.10.99 answers nothing, not even ARP: the SYN is tried again
+	# and again, for 10 s here (RFC 9293's 3 minutes unless told less),
+	# then the client gives up.
+	CLIENT_TIMEOUT=60 run_client /dev/null "$T/client.out" --trace --syn-timeout 10 \
+		--connect 10.10.10.99:7
 	[ "$CLIENT_RC" -eq 1 ]
 	grep -q 'timed out' "$ERR"
-	grep -q 'gave up after 4 tries' "$ERR"
 	[ "$(drops tcp_retries_exceeded)" -eq 1 ]
+}
+
+@test "tcp_mini --connect: stdout is the peer's bytes alone, byte for byte; the ready line goes to stderr" {
+	require_tool socat socat
+	require_tool ss iproute2
+	require_tool cmp diffutils
+	tap_up_before_start
+	printf 'GET / HTTP/1.0\r\n\r\n' >"$T/to_kernel"
+	head -c 100K /dev/urandom >"$T/to_stack"
+	kernel_listen 5004
+	BG_PIDS+=($!)
+	wait_listen 5004
+	run_client "$T/to_kernel" "$T/response" --connect 10.10.10.2:5004
+	[ "$CLIENT_RC" -eq 0 ]
+	cmp "$T/to_stack" "$T/response"
+	grep -qx 'ready tap0 10.10.10.1 02:00:0a:0a:0a:01 port 7' "$ERR"
+	wait "${BG_PIDS[0]}"
+	same_content "$T/to_kernel" "$T/got_kernel"
+}
+
+@test "tcp_mini --connect: all 512 KB the server sent before its FIN reach a stdout read 3 s late, exit 0" {
+	require_tool socat socat
+	require_tool ss iproute2
+	local rc
+	tap_up_before_start
+	head -c 512K /dev/urandom >"$T/to_stack"
+	: >"$T/to_kernel"
+	kernel_listen 5005
+	BG_PIDS+=($!)
+	wait_listen 5005
+	# The server sends 512 KB and its FIN at once.  Our stdin ends after
+	# 1 s (CLOSE), and the connection closes while stdout, a pipe, is
+	# read only from 3 s on: what it still held for stdout must come out,
+	# and the program may exit 0 only once it has.
+	sleep 1 | timeout 60 ip netns exec "$NS" "$BIN/tcp_mini/tcp_mini" \
+		--connect 10.10.10.2:5005 2>"$ERR" | { sleep 3; cat >"$T/got_stack"; }
+	rc=${PIPESTATUS[1]}
+	check_sanitizers
+	echo "tcp_mini exited $rc; stderr ends:"
+	tail -n 5 "$ERR"
+	[ "$rc" -eq 0 ]
+	same_content "$T/to_stack" "$T/got_stack"
+	wait "${BG_PIDS[0]}"
+}
+
+# stalled_client PORT READER...: the --connect client to the kernel's
+# PORT (kernel_listen), in the background (its pid in CLIENT_PID), with
+# its stdout a fifo that READER (a command, started first, in the
+# background) reads.
+stalled_client() {
+	local port=$1
+	shift
+	mkfifo "$T/fifo"
+	"$@" <"$T/fifo" &
+	BG_PIDS+=($!)
+	ip netns exec "$NS" "$BIN/tcp_mini/tcp_mini" --connect "10.10.10.2:$port" \
+		</dev/null >"$T/fifo" 2>"$ERR" &
+	CLIENT_PID=$!
+	BG_PIDS+=($CLIENT_PID)
+}
+
+# late_reader SECONDS: sleep, then read stdin into got_stack.
+late_reader() {
+	sleep "$1"
+	cat >"$T/got_stack"
+}
+
+@test "tcp_mini --connect: stdout read 5 s late: ping is answered meanwhile, then every byte arrives" {
+	require_tool socat socat
+	require_tool ss iproute2
+	require_tool ping iputils-ping
+	local mb rc=0
+	mb=$(size_mb 4 2)
+	tap_up_before_start
+	head -c "${mb}M" /dev/urandom >"$T/to_stack"
+	: >"$T/to_kernel"
+	kernel_listen 5006
+	BG_PIDS+=($!)
+	wait_listen 5006
+	stalled_client 5006 late_reader 5
+	# The pipe is full long before its reader wakes: stdout takes nothing
+	# more, but the stack must go on with everything else.
+	sleep 1
+	ping_ok -c 5 -i 0.2 10.10.10.1
+	wait_for 60 gone "$CLIENT_PID" || { echo "the client is still running" >&2; return 1; }
+	wait "$CLIENT_PID" || rc=$?
+	check_sanitizers
+	tail -n 5 "$ERR"
+	[ "$rc" -eq 0 ]
+	wait "${BG_PIDS[1]}"		# the reader has it all
+	same_content "$T/to_stack" "$T/got_stack"
+}
+
+@test "tcp_mini --connect: SIGTERM while stdout is stalled: exit 0 within 2 s" {
+	require_tool socat socat
+	require_tool ss iproute2
+	local rc=0
+	tap_up_before_start
+	head -c 4M /dev/urandom >"$T/to_stack"
+	: >"$T/to_kernel"
+	kernel_listen 5007
+	BG_PIDS+=($!)
+	wait_listen 5007
+	stalled_client 5007 sleep 60		# a reader that never reads
+	sleep 1
+	kill -TERM "$CLIENT_PID"
+	wait_for 2 gone "$CLIENT_PID" || { echo "no exit within 2 s of SIGTERM" >&2; return 1; }
+	wait "$CLIENT_PID" || rc=$?
+	check_sanitizers
+	tail -n 5 "$ERR"
+	[ "$rc" -eq 0 ]
+}
+
+# nft_reject PORT TYPE: the kernel answers a SYN to its PORT with ICMP
+# destination unreachable of TYPE (port-unreachable, host-unreachable),
+# as a firewall's "reject" rule does.
+nft_reject() {
+	in_ns nft add table inet t
+	in_ns nft add chain inet t c '{ type filter hook input priority 0; }'
+	in_ns nft add rule inet t c tcp dport "$1" reject with icmp type "$2"
+}
+
+# ms_since T0: milliseconds since T0 (date +%s%3N).
+ms_since() {
+	echo $(($(date +%s%3N) - $1))
+}
+
+@test "tcp_mini --connect: ICMP port unreachable answers the SYN: exit 1 at once, connection refused" {
+	require_tool nft nftables
+	local t0 ms
+	tap_up_before_start
+	nft_reject 5009 port-unreachable
+	t0=$(date +%s%3N)
+	CLIENT_TIMEOUT=20 run_client /dev/null "$T/client.out" --trace --connect 10.10.10.2:5009
+	ms=$(ms_since "$t0")
+	echo "exited after $ms ms"
+	grep 'ICMP' "$ERR" || true
+	[ "$CLIENT_RC" -eq 1 ]
+	grep -q '10.10.10.2:5009: connection refused' "$ERR"
+	[ "$ms" -lt 3000 ]
+	[ "$(drops icmp_not_echo_request)" -eq 0 ]
+}
+
+@test "tcp_mini --connect: ICMP host unreachable answers the SYN: exit 1 at once, no route to host" {
+	require_tool nft nftables
+	local t0 ms
+	tap_up_before_start
+	nft_reject 5009 host-unreachable
+	t0=$(date +%s%3N)
+	CLIENT_TIMEOUT=20 run_client /dev/null "$T/client.out" --trace --connect 10.10.10.2:5009
+	ms=$(ms_since "$t0")
+	echo "exited after $ms ms"
+	[ "$CLIENT_RC" -eq 1 ]
+	grep -qE '10.10.10.2:5009: (no route to host|host unreachable)' "$ERR"
+	[ "$ms" -lt 3000 ]
+}
+
+@test "tcp_mini --connect to a broadcast, multicast or 0.0.0.0 address: a usage error, exit 2" {
+	local a
+	# RFC 1122 4.2.3.10: no connection to those.  x.x.x.255 is the
+	# broadcast address of the /24 of --addr, given before or after.
+	for a in "10.10.10.255:7" "224.0.0.1:7" "255.255.255.255:7" "0.0.0.0:7" \
+		"192.168.5.255:7 --addr 192.168.5.1"; do
+		# shellcheck disable=SC2086
+		run timeout 10 ip netns exec "$NS" "$BIN/tcp_mini/tcp_mini" --connect $a
+		echo "--connect $a: status $status: ${lines[0]}"
+		[ "$status" -eq 2 ]
+		[[ "${lines[0]}" == *"not the address of one host"* ]]
+	done
+}
+
+@test "tcp_mini --connect without --seed: a random local port each run (RFC 6056)" {
+	local i ports=()
+	tap_up_before_start
+	# Nothing listens on 5010: the kernel's RST ends each run at once.
+	for i in 1 2 3; do
+		CLIENT_TIMEOUT=20 run_client /dev/null "$T/client.out" --trace \
+			--connect 10.10.10.2:5010
+		[ "$CLIENT_RC" -eq 1 ]
+		grep -q 'connection refused' "$ERR"
+		ports+=("$(grep -m1 -oE 'tcp :[0-9]+ ' "$ERR")")
+	done
+	echo "ports: ${ports[*]}"
+	[ "$(printf '%s\n' "${ports[@]}" | sort -u | wc -l)" -ge 2 ]
 }
 
 # --- sequence numbers across 2^32 --------------------------------------
@@ -370,10 +548,9 @@ other_drops() {
 	kernel_listen 5002
 	BG_PIDS+=($!)
 	wait_listen 5002
-	TUNLAB_TCP_ISN=0xffff0000 run_client "$T/to_kernel" "$T/client.out" \
+	TUNLAB_TCP_ISN=0xffff0000 run_client "$T/to_kernel" "$T/got_stack" \
 		--pcap "$T/w.pcap" --connect 10.10.10.2:5002
 	[ "$CLIENT_RC" -eq 0 ]
-	client_data "$T/client.out" >"$T/got_stack"
 	wait "${BG_PIDS[0]}"
 	same_content "$T/to_kernel" "$T/got_kernel"
 	same_content "$T/to_stack" "$T/got_stack"
@@ -676,4 +853,66 @@ wait_pcap() {
 	replay_unprivileged tcp_mini tcp-frames.pcap
 	[ "$status" -eq 0 ]
 	cmp "$REPLAY_OUT" "$first"
+}
+
+# --- initial sequence numbers: a secret key (RFC 6528) ------------------
+
+# isn_run ARGS...: one run of tcp_mini ARGS..., which answers one SYN from
+# the kernel's side, port 40300.  RUN_ISN is then "TIME_US ISN": when the
+# SYN came in (the stack's own pcap: CLOCK_REALTIME, read in the batch
+# whose CLOCK_MONOTONIC milliseconds the ISN's clock took) and the
+# SYN-ACK's sequence number.
+isn_run() {
+	local t isn
+	start_tcp --trace --pcap "$T/isn.pcap" "$@"
+	in_ns "$CRAFT" -e tcp:S:40300:7:5000:0:4000
+	wait_trace 'TCP 7 > 40300 \[S\.\]'
+	stop_stack
+	t=$(read_pcap -tt -nr "$T/isn.pcap" 'dst host 10.10.10.1 and tcp[13] = 0x02' |
+		awk 'NR == 1 { sub(/\./, "", $1); print $1 }')
+	isn=$(read_pcap -Snr "$T/isn.pcap" 'src host 10.10.10.1 and tcp[13] = 0x12' |
+		sed -nE '1s/.*Flags \[S\.\], seq ([0-9]+),.*/\1/p')
+	[ -n "$t" ] && [ -n "$isn" ] || { echo "no SYN or SYN-ACK in the pcap" >&2; return 1; }
+	RUN_ISN="$t $isn"
+}
+
+# off_clock "T1 ISN1" "T2 ISN2": how far, in sequence numbers, the second
+# ISN is from where the first key and RFC 6528's clock (250 a millisecond)
+# would put it, -2^31 to 2^31.
+off_clock() {
+	local t1=${1% *} i1=${1#* } t2=${2% *} i2=${2#* } d
+	d=$(( (i2 - i1 - (t2 - t1) / 4) & 0xffffffff ))
+	echo $(( d >= 0x80000000 ? d - 0x100000000 : d ))
+}
+
+@test "tcp_mini: without --seed the ISN key is secret: two runs' SYN-ACKs are not a clock apart (RFC 6528)" {
+	require_tool tcpdump tcpdump
+	unset TUNLAB_TCP_ISN
+	local a b c d e pair off far=0
+	# --seed 5 twice: the same key, so the second ISN is the first plus
+	# 4 us ticks (within 1 s of them: the times are the batches', to 1 ms).
+	isn_run --seed 5
+	a=$RUN_ISN
+	isn_run --seed 5
+	b=$RUN_ISN
+	off=$(off_clock "$a" "$b")
+	echo "--seed 5 twice: $a, $b: $off from the clock"
+	[ "$off" -ge -250000 ] && [ "$off" -le 250000 ]
+	# Without it, a key from getrandom() each run: each difference is as
+	# good as random, within 1 s of the clock by chance once in 8590.  Of
+	# three pairs, two must be far.
+	isn_run
+	c=$RUN_ISN
+	isn_run
+	d=$RUN_ISN
+	isn_run
+	e=$RUN_ISN
+	for pair in "$c/$d" "$d/$e" "$c/$e"; do
+		off=$(off_clock "${pair%/*}" "${pair#*/}")
+		echo "no --seed: ${pair%/*}, ${pair#*/}: $off from the clock"
+		if [ "$off" -lt -250000 ] || [ "$off" -gt 250000 ]; then
+			far=$((far + 1))
+		fi
+	done
+	[ "$far" -ge 2 ]
 }

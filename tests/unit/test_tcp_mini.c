@@ -10,6 +10,7 @@
 #include "../../lib/arp.h"
 #include "../../lib/bytes.h"
 #include "../../lib/eth.h"
+#include "../../lib/icmp.h"
 #include "../../lib/ipv4.h"
 #include "../../lib/tcp.h"
 #include "../../tcp_mini/tcp_mini.h"
@@ -140,7 +141,8 @@ struct seg {
 	uint16_t sport, dport;
 	uint8_t flags;
 	uint32_t seq, ack;
-	uint16_t win;
+	uint16_t win;		/* 0: 65535, unless shut */
+	bool shut;		/* window 0 */
 	const char *data;
 	bool mss, wscale;
 };
@@ -152,7 +154,7 @@ static enum drop from_peer(const struct seg *s, uint64_t now_ms)
 		.src_port = s->sport ? s->sport : PPORT,
 		.dst_port = s->dport ? s->dport : 7,
 		.seq = s->seq, .ack = s->ack, .flags = s->flags,
-		.window = s->win ? s->win : 65535,
+		.window = s->shut ? 0 : s->win ? s->win : 65535,
 	};
 	size_t dlen = s->data ? strlen(s->data) : 0, hl;
 	struct ipv4_hdr ip = { .ttl = 64, .proto = IPV4_PROTO_TCP, .src = PEER,
@@ -172,22 +174,27 @@ static enum drop from_peer(const struct seg *s, uint64_t now_ms)
 					       20 + hl + dlen), now_ms, &tx);
 }
 
-static void start(bool fixed_isn, uint32_t isn)
+/* The peer's MAC, learned (again) from its ARP reply at now_ms. */
+static void peer_arp_reply(uint64_t now_ms)
 {
 	uint8_t f[64];
 	struct arp_pkt a = { .op = ARP_OP_REPLY, .spa = PEER, .tpa = US };
 
-	tcp_mini_init(&st, OUR_MAC, US, 7, 1500, 1, MSL_S, 0, &tx);
-	st.isn_fixed = fixed_isn;
-	st.isn_base = isn;
-	txq_clear(&tx);
-	/* The peer's MAC, learned from its ARP reply. */
 	memcpy(a.sha, PEER_MAC, 6);
 	memcpy(a.tha, OUR_MAC, 6);
 	arp_emit(&a, f + ETH_HDR_LEN);
 	eth_emit(f, OUR_MAC, PEER_MAC, ETH_TYPE_ARP, ARP_LEN);
-	tcp_mini_input(&st, f, 60, 0, &tx);
+	tcp_mini_input(&st, f, 60, now_ms, &tx);
 	txq_clear(&tx);
+}
+
+static void start(bool fixed_isn, uint32_t isn)
+{
+	tcp_mini_init(&st, OUR_MAC, US, 7, 1500, 1, MSL_S, 0, &tx);
+	st.isn_fixed = fixed_isn;
+	st.isn_base = isn;
+	txq_clear(&tx);
+	peer_arp_reply(0);
 }
 
 static struct tcp_conn *conn(uint16_t lport)
@@ -489,17 +496,17 @@ static void retransmit_backoff_then_give_up(void)
 	/* The handshake measured about 1 ms: RTO is the 200 ms floor. */
 	rto = TCP_RTO_MIN_MS;
 	CHECK_EQ(c->rto_ms, rto);
-	CHECK_EQ(c->rto_at, now + rto);
+	CHECK_EQ(c->timer_at, now + rto);
 	for (i = 1; i <= TCP_MAX_RETRIES; i++) {
-		at = c->rto_at;
+		at = c->timer_at;
 		tick(at);
 		REQUIRE_EQ(sent.n, 1);
 		CHECK_EQ(sent.h[0].seq, ISS + 1);
 		CHECK_EQ(sent.h[0].data_len, 4);
 		rto = rto * 2 > TCP_RTO_MAX_MS ? TCP_RTO_MAX_MS : rto * 2;
-		CHECK_EQ(c->rto_at - at, rto);	/* 0.4, 0.8, 1.6 ... s */
+		CHECK_EQ(c->timer_at - at, rto);	/* 0.4, 0.8, 1.6 ... s */
 	}
-	tick(c->rto_at);
+	tick(c->timer_at);
 	CHECK(conn(7) == NULL);
 	CHECK_EQ(st.host.drops[DROP_TCP_RETRIES_EXCEEDED], 1);
 }
@@ -607,6 +614,511 @@ static void out_of_order_kept_until_the_hole_fills(void)
 	CHECK(sent.h[0].flags & TCP_FLAG_FIN);
 }
 
+/* --- ICMP errors about our connections (icmp_err.c) ------------------ */
+
+/* An ICMP error (type, code) from the peer about a segment we sent from
+ * lport to rport with sequence number sq: it quotes our IPv4 header and
+ * the first 8 bytes of our TCP header, as RFC 792 says. */
+static enum drop icmp_from_peer(uint8_t type, uint8_t code, uint16_t lport,
+				uint16_t rport, uint32_t sq, uint64_t now_ms)
+{
+	static uint8_t f[128];
+	uint8_t quote[IPV4_HDR_LEN + 8];
+	struct ipv4_hdr ours = { .ttl = 64, .proto = IPV4_PROTO_TCP, .src = US,
+				 .dst = PEER, .id = 7, .total_len = 40 };
+	struct ipv4_hdr ip = { .ttl = 64, .proto = IPV4_PROTO_ICMP, .src = PEER,
+			       .dst = US, .id = 2,
+			       .total_len = IPV4_HDR_LEN + ICMP_HDR_LEN + sizeof(quote) };
+	struct icmp_hdr icmp = { .type = type, .code = code, .data = quote,
+				 .data_len = sizeof(quote) };
+
+	ipv4_emit(&ours, quote, IPV4_HDR_LEN);
+	put16(quote + IPV4_HDR_LEN, lport);
+	put16(quote + IPV4_HDR_LEN + 2, rport);
+	put32(quote + IPV4_HDR_LEN + 4, sq);
+	icmp_emit(&icmp, f + ETH_HDR_LEN + IPV4_HDR_LEN, sizeof(f) - ETH_HDR_LEN - IPV4_HDR_LEN);
+	ipv4_emit(&ip, f + ETH_HDR_LEN, IPV4_HDR_LEN);
+	return tcp_mini_input(&st, f, eth_emit(f, OUR_MAC, PEER_MAC, ETH_TYPE_IPV4,
+					       ip.total_len), now_ms, &tx);
+}
+
+/* In SYN-SENT the one segment in flight is the SYN: only an error quoting
+ * ISS, from our port to the peer's, is about it (RFC 5927); that one ends
+ * the connect at once, as Linux does. */
+static void icmp_error_outside_the_flight_is_ignored(void)
+{
+	struct tcp_conn *c;
+	uint16_t lport;
+
+	start(true, ISS);
+	CHECK(tcp_mini_connect(&st, PEER, 5555, 1, 0));
+	c = &st.conn[st.client_slot];
+	lport = c->lport;
+	batch(0);
+	REQUIRE_EQ(sent.n, 1);		/* the SYN: SND.UNA = ISS, SND.MAX = ISS+1 */
+	CHECK_EQ(icmp_from_peer(ICMP_TYPE_DEST_UNREACHABLE, ICMP_CODE_PORT_UNREACHABLE,
+				lport, 5555, ISS + 1, 1), DROP_ICMP_ERROR_OUT_OF_WINDOW);
+	CHECK_EQ(icmp_from_peer(ICMP_TYPE_DEST_UNREACHABLE, ICMP_CODE_PORT_UNREACHABLE,
+				lport, 5555, ISS - 1, 1), DROP_ICMP_ERROR_OUT_OF_WINDOW);
+	CHECK_EQ(icmp_from_peer(ICMP_TYPE_DEST_UNREACHABLE, ICMP_CODE_PORT_UNREACHABLE,
+				lport, 5556, ISS, 1), DROP_ICMP_ERROR_NO_CONNECTION);
+	CHECK_EQ(icmp_from_peer(ICMP_TYPE_DEST_UNREACHABLE, ICMP_CODE_PORT_UNREACHABLE,
+				(uint16_t)(lport + 1), 5555, ISS, 1),
+		 DROP_ICMP_ERROR_NO_CONNECTION);
+	CHECK(c->state == TCP_SYN_SENT);
+	CHECK_EQ(st.client_slot, (int)(c - st.conn));
+	/* The one that quotes our SYN: refused, the connect is over. */
+	CHECK_EQ(icmp_from_peer(ICMP_TYPE_DEST_UNREACHABLE, ICMP_CODE_PORT_UNREACHABLE,
+				lport, 5555, ISS, 2), DROP_NONE);
+	CHECK(c->state == TCP_CLOSED);
+	CHECK_EQ(st.client_slot, -1);
+	CHECK_EQ(st.client_end, END_REFUSED);
+	CHECK_EQ(st.mem_used, 0);
+}
+
+/* Past the handshake an error is soft, even port unreachable: kept, said
+ * if the connection times out, never an abort (RFC 1122 4.2.3.9). */
+static void icmp_error_in_established_is_soft(void)
+{
+	struct tcp_conn *c;
+	uint16_t lport;
+	uint64_t t;
+
+	start(true, ISS);
+	CHECK(tcp_mini_connect(&st, PEER, 5555, 1, 0));
+	c = &st.conn[st.client_slot];
+	lport = c->lport;
+	batch(0);
+	from_peer(&(struct seg){ .sport = 5555, .dport = lport,
+				 .flags = TCP_FLAG_SYN | TCP_FLAG_ACK, .seq = IRS,
+				 .ack = ISS + 1, .mss = true }, 5);
+	REQUIRE(c->state == TCP_ESTABLISHED);
+	batch(5);
+	/* "abc" in flight: ISS+1 .. ISS+3. */
+	CHECK_EQ(tcp_send(&st, c, (const uint8_t *)"abc", 3), 3);
+	batch(6);
+	CHECK_EQ(c->snd_max.v, ISS + 4);
+	CHECK_EQ(icmp_from_peer(ICMP_TYPE_DEST_UNREACHABLE, 1 /* host */, lport, 5555,
+				ISS + 2, 7), DROP_NONE);
+	CHECK(c->state == TCP_ESTABLISHED);
+	CHECK_EQ(c->soft_error, END_UNREACHABLE);
+	CHECK_EQ(icmp_from_peer(ICMP_TYPE_DEST_UNREACHABLE, ICMP_CODE_PORT_UNREACHABLE,
+				lport, 5555, ISS + 1, 8), DROP_NONE);
+	CHECK(c->state == TCP_ESTABLISHED);
+	CHECK_EQ(c->soft_error, END_REFUSED);
+	/* Past what is in flight: ignored, the soft error stays. */
+	CHECK_EQ(icmp_from_peer(ICMP_TYPE_TIME_EXCEEDED, 0, lport, 5555, ISS + 4, 9),
+		 DROP_ICMP_ERROR_OUT_OF_WINDOW);
+	CHECK_EQ(c->soft_error, END_REFUSED);
+	/* No ACK ever comes: the connection times out, and says the last
+	 * error it had. */
+	for (t = 10; c->state != TCP_CLOSED && t < 3600 * 1000; t += 1000)
+		tick(t);
+	CHECK(c->state == TCP_CLOSED);
+	CHECK_EQ(st.client_end, END_TIMED_OUT);
+	CHECK_EQ(st.client_error, END_REFUSED);
+}
+
+/* --- issue 14: real use, the RFCs' timers, blind attacks ---------------- */
+
+/* LISTEN -> ESTABLISHED with the windows given (the SYN's, the ACK's). */
+static struct tcp_conn *open_with(uint16_t port, uint16_t syn_win, uint16_t ack_win,
+				  bool wscale)
+{
+	struct tcp_conn *c;
+
+	from_peer(&(struct seg){ .dport = port, .flags = TCP_FLAG_SYN, .seq = IRS,
+				 .mss = true, .wscale = wscale, .win = syn_win }, 10);
+	batch(10);
+	from_peer(&(struct seg){ .dport = port, .flags = TCP_FLAG_ACK, .seq = IRS + 1,
+				 .ack = ISS + 1, .win = ack_win }, 11);
+	c = conn(port);
+	CHECK(c && c->state == TCP_ESTABLISHED);
+	return c;
+}
+
+/* Data segments in what was last collected. */
+static size_t data_segments(void)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < sent.n; i++)
+		n += sent.h[i].data_len > 0;
+	return n;
+}
+
+/* Item 8: 200 in-window RSTs on one connection draw at most 10 challenge
+ * ACKs, and do not use up another connection's. */
+static void challenge_acks_limited_per_connection(void)
+{
+	int i;
+
+	start(true, ISS);
+	open_passive(7, false);
+	open_passive(9, false);
+	for (i = 0; i < 200; i++) {
+		from_peer(&(struct seg){ .flags = TCP_FLAG_RST, .seq = IRS + 100 }, 20);
+		batch(20);
+		if (i == TCP_CHALLENGES_PER_SEC - 1)
+			CHECK_EQ(sent.n, 1);
+		if (i >= TCP_CHALLENGES_PER_SEC)
+			REQUIRE_EQ(sent.n, 0);
+	}
+	CHECK_EQ(from_peer(&(struct seg){ .dport = 9, .flags = TCP_FLAG_RST,
+					  .seq = IRS + 100 }, 20), DROP_TCP_RST_CHALLENGED);
+	batch(20);
+	REQUIRE_EQ(sent.n, 1);			/* port 9's own challenge ACK */
+	CHECK_EQ(sent.h[0].src_port, 9);
+	/* A new second, a new allowance. */
+	from_peer(&(struct seg){ .flags = TCP_FLAG_RST, .seq = IRS + 100 }, 1020);
+	batch(1020);
+	CHECK_EQ(sent.n, 1);
+}
+
+/* Item 9: RFC 5961 5.2, SEG.ACK below SND.UNA - MAX.SND.WND. */
+static void ack_too_old_dropped_and_answered(void)
+{
+	struct tcp_conn *c;
+
+	start(true, ISS);
+	c = open_passive(9, false);		/* MAX.SND.WND 65535 */
+	CHECK_EQ(from_peer(&(struct seg){ .dport = 9, .flags = TCP_FLAG_ACK,
+					  .seq = IRS + 1, .ack = ISS + 1 - 70000,
+					  .data = "blind" }, 12), DROP_TCP_ACK_TOO_OLD);
+	CHECK_EQ(c->rcv_nxt.v, IRS + 1);	/* its data not taken */
+	batch(12);
+	REQUIRE_EQ(sent.n, 1);
+	CHECK_EQ(sent.h[0].flags, TCP_FLAG_ACK);
+	CHECK_EQ(sent.h[0].ack, IRS + 1);
+	/* Within MAX.SND.WND of SND.UNA: an old ACK, its data taken. */
+	CHECK_EQ(from_peer(&(struct seg){ .dport = 9, .flags = TCP_FLAG_ACK,
+					  .seq = IRS + 1, .ack = ISS + 1 - 60000,
+					  .data = "fine" }, 13), DROP_NONE);
+	CHECK_EQ(c->rcv_nxt.v, IRS + 5);
+}
+
+/* The right edge of our window as the peer reads the segment. */
+static uint32_t edge_said(const struct tcp_hdr *h, uint8_t shift)
+{
+	return h->ack + ((uint32_t)h->window << shift);
+}
+
+/* Item 10: a client connection whose stdout takes nothing: the peer
+ * fills the window it is offered, segment by segment; the edge it is
+ * offered never passes the end of the receive ring, and every byte sent
+ * within it is taken.  Then the reader takes a little (no update: receiver
+ * SWS avoidance), then enough (an update). */
+static void window_never_promises_past_the_ring(void)
+{
+	static char seg[1461];
+	struct tcp_conn *c;
+	uint32_t nxt = IRS + 1, edge, ring_end;
+	int i;
+
+	memset(seg, 'r', 1460);
+	start(true, ISS);
+	REQUIRE(tcp_mini_connect(&st, PEER, 5555, 1, 0));
+	c = &st.conn[st.client_slot];
+	batch(0);
+	from_peer(&(struct seg){ .sport = 5555, .dport = c->lport,
+				 .flags = TCP_FLAG_SYN | TCP_FLAG_ACK, .seq = IRS,
+				 .ack = ISS + 1, .mss = true, .wscale = true }, 1);
+	batch(1);
+	REQUIRE_EQ(sent.n, 1);
+	edge = edge_said(&sent.h[0], 0);	/* our SYN's window: unscaled */
+	for (i = 0; i < 2000; i++) {
+		size_t len = edge - nxt < 1460 ? edge - nxt : 1460;
+		char save;
+
+		if (len == 0)
+			break;
+		save = seg[len];
+		seg[len] = '\0';
+		CHECK_EQ(from_peer(&(struct seg){ .sport = 5555, .dport = c->lport,
+						  .flags = TCP_FLAG_ACK, .seq = nxt,
+						  .ack = ISS + 1, .data = seg }, 2), DROP_NONE);
+		seg[len] = save;
+		nxt += (uint32_t)len;
+		REQUIRE_EQ(c->rcv_nxt.v, nxt);	/* all of it taken */
+		batch(2);
+		REQUIRE_EQ(sent.n, 1);
+		ring_end = nxt + (uint32_t)ring_free(&c->rcv);
+		edge = edge_said(&sent.h[0], TCP_OUR_WSCALE);
+		REQUIRE(seq_le(seq(edge), seq(ring_end)));
+	}
+	CHECK_EQ(sent.h[0].window, 0);		/* the ring is full */
+	CHECK(ring_free(&c->rcv) < 1460);	/* less than is worth offering */
+	/* The reader takes 100 bytes: not worth a window update. */
+	tcp_received(&st, c, 100);
+	batch(3);
+	CHECK_EQ(sent.n, 0);
+	/* It takes 1400 more: now the edge may move by an MSS. */
+	tcp_received(&st, c, 1400);
+	batch(4);
+	REQUIRE_EQ(sent.n, 1);
+	CHECK(sent.h[0].window > 0);
+	CHECK(seq_le(seq(edge_said(&sent.h[0], TCP_OUR_WSCALE)),
+		     seq(c->rcv_nxt.v + (uint32_t)ring_free(&c->rcv))));
+}
+
+/* Item 11: data the RFC says to ignore is counted, not dropped silently. */
+static void ignored_data_is_counted(void)
+{
+	struct tcp_conn *c;
+
+	start(true, ISS);
+	c = open_passive(9, false);
+	/* After the peer's FIN: CLOSE-WAIT (before the batch lets discard
+	 * close); data there "should not occur". */
+	from_peer(&(struct seg){ .dport = 9, .flags = TCP_FLAG_ACK | TCP_FLAG_FIN,
+				 .seq = IRS + 1, .ack = ISS + 1 }, 12);
+	CHECK(c->state == TCP_CLOSE_WAIT);
+	CHECK_EQ(from_peer(&(struct seg){ .dport = 9, .flags = TCP_FLAG_ACK,
+					  .seq = IRS + 2, .ack = ISS + 1,
+					  .data = "late" }, 12), DROP_TCP_DATA_IGNORED);
+	/* TIME-WAIT, ours: an echo connection we close first. */
+	start(true, ISS);
+	c = open_passive(7, false);
+	tcp_close(&st, c);
+	batch(20);
+	from_peer(&(struct seg){ .flags = TCP_FLAG_ACK | TCP_FLAG_FIN, .seq = IRS + 1,
+				 .ack = ISS + 2 }, 21);
+	REQUIRE(c->state == TCP_TIME_WAIT);
+	CHECK_EQ(from_peer(&(struct seg){ .flags = TCP_FLAG_ACK, .seq = IRS + 2,
+					  .ack = ISS + 2, .data = "late" }, 22),
+		 DROP_TCP_DATA_IGNORED);
+}
+
+/* Item 12: chargen held back by a small window (sender SWS avoidance):
+ * the persist timer runs.  The window opens and data goes out: the
+ * retransmission timer takes over, and the persist deadline is gone. */
+static void persist_timer_gives_way_to_retransmission(void)
+{
+	struct tcp_conn *c;
+	uint64_t persist_at;
+
+	start(true, ISS);
+	c = open_with(19, 8000, 1000, false);
+	batch(11);
+	CHECK_EQ(data_segments(), 0);		/* 1000 < 8000 / 2: wait */
+	REQUIRE(c->timer == TIMER_PERSIST);
+	persist_at = c->timer_at;
+	/* A window update (same ACK, more window) at 50 ms. */
+	from_peer(&(struct seg){ .dport = 19, .flags = TCP_FLAG_ACK, .seq = IRS + 1,
+				 .ack = ISS + 1, .win = 65535 }, 60);
+	batch(60);
+	CHECK(data_segments() >= 10);
+	CHECK(c->timer == TIMER_RETRANSMIT);
+	CHECK_EQ(c->timer_at, 60 + c->rto_ms);
+	/* At the old persist deadline nothing fires. */
+	REQUIRE(persist_at < 60 + c->rto_ms);
+	tick(persist_at);
+	CHECK_EQ(sent.n, 0);
+}
+
+/* Chargen on port 19 after a handshake with a large window: the first
+ * flight out (the initial congestion window). */
+static struct tcp_conn *chargen_flowing(void)
+{
+	struct tcp_conn *c;
+
+	start(true, ISS);
+	c = open_with(19, 65535, 65535, true);	/* 65535 << 7: 8 MB */
+	batch(11);
+	return c;
+}
+
+/* Item 17: RFC 6928's initial window, slow start, one segment after a
+ * time-out. */
+static void congestion_window_slow_start_and_rto(void)
+{
+	struct tcp_conn *c = chargen_flowing();
+	uint32_t una = ISS + 1;
+
+	/* min(10 * 1460, max(2 * 1460, 14600)) = 14600: 10 segments. */
+	CHECK_EQ(data_segments(), 10);
+	CHECK_EQ(c->cwnd, 14600);
+	/* All 10 acknowledged: cwnd 29200, 20 in flight. */
+	una += 14600;
+	from_peer(&(struct seg){ .dport = 19, .flags = TCP_FLAG_ACK, .seq = IRS + 1,
+				 .ack = una, .win = 65535 }, 20);
+	batch(20);
+	CHECK_EQ(c->cwnd, 29200);
+	CHECK_EQ(data_segments(), 20);
+	/* Nothing more acknowledged: the time-out sends one segment, from
+	 * SND.UNA, not the whole window. */
+	tick(c->timer_at);
+	REQUIRE_EQ(data_segments(), 1);
+	CHECK_EQ(sent.h[0].seq, una);
+	CHECK_EQ(c->cwnd, 1460);
+	CHECK_EQ(c->ssthresh, 14600);		/* half of 20 in flight */
+}
+
+/* Items 13 and 14: three duplicate ACKs start a fast retransmit; a time-
+ * out ends the recovery (recover = the highest sent), and duplicate ACKs
+ * of data sent before it start none.  Nor do duplicate ACKs while the
+ * peer's window is shut. */
+static void recovery_ends_on_rto_and_zero_window_dupacks(void)
+{
+	struct tcp_conn *c = chargen_flowing();
+	seq_t max;
+	int i;
+
+	for (i = 0; i < 3; i++)
+		from_peer(&(struct seg){ .dport = 19, .flags = TCP_FLAG_ACK,
+					 .seq = IRS + 1, .ack = ISS + 1, .win = 65535 }, 20);
+	CHECK(c->recovering);
+	batch(20);
+	REQUIRE(data_segments() >= 1);
+	CHECK_EQ(sent.h[0].seq, ISS + 1);	/* the fast retransmit */
+	tick(c->timer_at);
+	max = c->snd_max;
+	CHECK(!c->recovering);
+	CHECK_EQ(c->recover.v, max.v);
+	for (i = 0; i < 4; i++)
+		from_peer(&(struct seg){ .dport = 19, .flags = TCP_FLAG_ACK,
+					 .seq = IRS + 1, .ack = ISS + 1, .win = 65535 }, 300);
+	CHECK(!c->recovering);
+	CHECK(!c->rexmit_one);
+
+	/* The window shut, everything outstanding: ACKs that answer the
+	 * probes are not duplicate ACKs. */
+	c = chargen_flowing();
+	for (i = 0; i < 4; i++)
+		from_peer(&(struct seg){ .dport = 19, .flags = TCP_FLAG_ACK,
+					 .seq = IRS + 1, .ack = ISS + 1 + 2920, .shut = true }, 20);
+	batch(20);
+	CHECK(!c->recovering);
+	CHECK_EQ(data_segments(), 0);
+}
+
+/* Item 14: our FIN alone waits on a shut window like data, probed by the
+ * persist timer; a peer that answers every probe keeps the connection,
+ * far past the number of retransmissions that would end it. */
+static void fin_into_zero_window_is_persist(void)
+{
+	struct tcp_conn *c;
+	uint64_t now = 12;
+	int i;
+
+	start(true, ISS);
+	c = open_passive(9, false);
+	/* The peer closes with its window shut: discard closes too. */
+	from_peer(&(struct seg){ .dport = 9, .flags = TCP_FLAG_ACK | TCP_FLAG_FIN,
+				 .seq = IRS + 1, .ack = ISS + 1, .shut = true }, now);
+	batch(now);
+	CHECK(c->state == TCP_LAST_ACK);
+	REQUIRE(c->timer == TIMER_PERSIST);
+	for (i = 0; i < 3 * TCP_MAX_RETRIES; i++) {
+		now = c->timer_at;
+		peer_arp_reply(now - 1);	/* (minutes pass: ARP again) */
+		tick(now);
+		REQUIRE(conn(9) == c);		/* still there */
+		REQUIRE(sent.n >= 1);
+		CHECK(sent.h[0].flags & TCP_FLAG_FIN);	/* the probe */
+		/* The answer: window still shut, FIN not taken. */
+		from_peer(&(struct seg){ .dport = 9, .flags = TCP_FLAG_ACK,
+					 .seq = IRS + 2, .ack = ISS + 1, .shut = true }, now + 1);
+		batch(now + 1);
+	}
+	/* The window opens and the FIN is taken: CLOSED. */
+	from_peer(&(struct seg){ .dport = 9, .flags = TCP_FLAG_ACK, .seq = IRS + 2,
+				 .ack = ISS + 2, .win = 1000 }, now + 2);
+	CHECK(conn(9) == NULL);
+}
+
+/* Item 15: Karn for the SYN-ACK; RFC 6298 5.7's 3 s after a SYN time-out. */
+static void syn_ack_karn_and_rto_after_syn_timeout(void)
+{
+	struct tcp_conn *c;
+
+	/* Sent twice (the peer's SYN came again): no sample from it. */
+	start(true, ISS);
+	from_peer(&(struct seg){ .flags = TCP_FLAG_SYN, .seq = IRS, .mss = true }, 0);
+	batch(0);
+	from_peer(&(struct seg){ .flags = TCP_FLAG_SYN, .seq = IRS, .mss = true }, 500);
+	batch(500);
+	REQUIRE_EQ(sent.n, 1);
+	from_peer(&(struct seg){ .flags = TCP_FLAG_ACK, .seq = IRS + 1, .ack = ISS + 1 }, 510);
+	c = conn(7);
+	REQUIRE(c && c->state == TCP_ESTABLISHED);
+	CHECK(!c->rtt_valid);
+	CHECK_EQ(c->rto_ms, TCP_RTO_INITIAL_MS);
+	/* Sent again by the timer: RTO 3 s once the connection is open. */
+	start(true, ISS);
+	from_peer(&(struct seg){ .flags = TCP_FLAG_SYN, .seq = IRS, .mss = true }, 0);
+	batch(0);
+	tick(1000);
+	REQUIRE_EQ(sent.n, 1);
+	CHECK_EQ(sent.h[0].flags, TCP_FLAG_SYN | TCP_FLAG_ACK);
+	from_peer(&(struct seg){ .flags = TCP_FLAG_ACK, .seq = IRS + 1, .ack = ISS + 1 }, 1500);
+	c = conn(7);
+	REQUIRE(c && c->state == TCP_ESTABLISHED);
+	CHECK(!c->rtt_valid);
+	CHECK_EQ(c->rto_ms, TCP_RTO_AFTER_SYN_MS);
+}
+
+/* Item 16: in a simultaneous open, the SYN-ACK's window is not scaled;
+ * CLOSE in SYN-RECEIVED sends the FIN only after our SYN is acknowledged,
+ * and numbered after it. */
+static void syn_window_unscaled_and_close_in_syn_received(void)
+{
+	struct tcp_conn *c;
+
+	start(true, ISS);
+	REQUIRE(tcp_mini_connect(&st, PEER, 5555, 1, 0));
+	c = &st.conn[st.client_slot];
+	batch(0);
+	from_peer(&(struct seg){ .sport = 5555, .dport = c->lport, .flags = TCP_FLAG_SYN,
+				 .seq = IRS, .mss = true, .wscale = true, .win = 1000 }, 1);
+	REQUIRE(c->state == TCP_SYN_RECEIVED);
+	batch(1);
+	from_peer(&(struct seg){ .sport = 5555, .dport = c->lport,
+				 .flags = TCP_FLAG_SYN | TCP_FLAG_ACK, .seq = IRS,
+				 .ack = ISS + 1, .win = 1000 }, 2);
+	REQUIRE(c->state == TCP_ESTABLISHED);
+	CHECK_EQ(c->snd_wscale, 7);
+	CHECK_EQ(c->snd_wnd, 1000);		/* not 1000 << 7 */
+
+	start(true, ISS);
+	from_peer(&(struct seg){ .flags = TCP_FLAG_SYN, .seq = IRS, .mss = true }, 0);
+	c = conn(7);
+	tcp_close(&st, c);
+	batch(0);
+	REQUIRE_EQ(sent.n, 1);
+	CHECK_EQ(sent.h[0].flags, TCP_FLAG_SYN | TCP_FLAG_ACK);
+	CHECK(c->state == TCP_SYN_RECEIVED);
+	from_peer(&(struct seg){ .flags = TCP_FLAG_ACK, .seq = IRS + 1, .ack = ISS + 1 }, 5);
+	CHECK(c->state == TCP_FIN_WAIT_1);
+	batch(5);
+	REQUIRE_EQ(sent.n, 1);
+	CHECK_EQ(sent.h[0].flags, TCP_FLAG_ACK | TCP_FLAG_FIN);
+	CHECK_EQ(sent.h[0].seq, ISS + 1);
+}
+
+/* Item 5: a SYN nobody answers is tried for syn_timeout (3 minutes by
+ * default), then the open times out. */
+static void syn_tried_for_three_minutes(void)
+{
+	struct tcp_conn *c;
+	uint64_t now = 0;
+	unsigned expiries = 0;
+
+	start(true, ISS);
+	REQUIRE(tcp_mini_connect(&st, PEER, 5555, 1, 0));
+	c = &st.conn[st.client_slot];
+	batch(0);
+	while (c->state == TCP_SYN_SENT && now < 400000) {
+		now = c->timer_at;
+		tick(now);
+		expiries++;
+	}
+	CHECK(c->state == TCP_CLOSED);
+	CHECK_EQ(st.client_end, END_TIMED_OUT);
+	CHECK_EQ(now, TCP_SYN_TIMEOUT_MS);
+	CHECK_EQ(expiries, 8);	/* again at 1, 3, 7, 15, 31, 63, 123 s */
+}
+
 const struct unit_test tcp_mini_tests[] = {
 	{ "tcp_mini: out-of-order data kept until the hole fills, then echoed", out_of_order_kept_until_the_hole_fills },
 	{ "tcp_mini: rings wrap, refuse past full, grow in order", ring_wraps_and_grows },
@@ -622,5 +1134,18 @@ const struct unit_test tcp_mini_tests[] = {
 	{ "tcp_mini: retransmission backs off 0.2, 0.4, 0.8 ... s, then gives up", retransmit_backoff_then_give_up },
 	{ "tcp_mini: TIME-WAIT accepts a new SYN past the old sequence", time_wait_accepts_a_newer_syn },
 	{ "tcp_mini: sequence numbers across 2^32 both ways", sequence_numbers_wrap },
+	{ "tcp_mini: an ICMP error quoting no segment in flight is ignored; one about our SYN ends the connect", icmp_error_outside_the_flight_is_ignored },
+	{ "tcp_mini: an ICMP error in ESTABLISHED is a soft error, said when it times out", icmp_error_in_established_is_soft },
+	{ "tcp_mini: challenge ACKs are limited per connection, not for the host (CVE-2016-5696)", challenge_acks_limited_per_connection },
+	{ "tcp_mini: an ACK below SND.UNA - MAX.SND.WND is dropped and answered (RFC 5961 5)", ack_too_old_dropped_and_answered },
+	{ "tcp_mini: the window never promises more than the ring holds; receiver SWS avoidance", window_never_promises_past_the_ring },
+	{ "tcp_mini: data after the peer's FIN or in TIME-WAIT is counted (tcp_data_ignored)", ignored_data_is_counted },
+	{ "tcp_mini: the persist timer gives way to the retransmission timer when data flows", persist_timer_gives_way_to_retransmission },
+	{ "tcp_mini: congestion control: 10 segments first, slow start, one segment after a time-out", congestion_window_slow_start_and_rto },
+	{ "tcp_mini: a time-out ends fast recovery; zero-window ACKs are not duplicate ACKs", recovery_ends_on_rto_and_zero_window_dupacks },
+	{ "tcp_mini: a FIN into a shut window is probed; a peer that answers keeps the connection", fin_into_zero_window_is_persist },
+	{ "tcp_mini: Karn: no RTT sample from a SYN-ACK sent twice; RTO 3 s after a SYN time-out", syn_ack_karn_and_rto_after_syn_timeout },
+	{ "tcp_mini: a SYN-ACK's window is never scaled; CLOSE in SYN-RECEIVED waits for the ACK", syn_window_unscaled_and_close_in_syn_received },
+	{ "tcp_mini: an unanswered SYN is tried for 3 minutes (RFC 9293 3.8.3)", syn_tried_for_three_minutes },
 	{ NULL, NULL },
 };

@@ -1,0 +1,125 @@
+/*
+ * cc.c - congestion control: how much a connection may have in flight,
+ * whatever the peer's window says (RFC 5681, with RFC 6582's NewReno
+ * recovery).
+ *
+ * The peer's window says how much its receive buffer holds; it says
+ * nothing about the network in between.  A sender that fills the peer's
+ * window after every loss sends a burst the path may not carry, loses
+ * more, and so on: the congestion collapse of 1986 that Van Jacobson's
+ * algorithms ended.  RFC 5681 3.1 makes them a MUST:
+ *
+ *   cwnd       the congestion window: in flight at most min(cwnd, SND.WND)
+ *   ssthresh   below it, slow start: cwnd grows by what each ACK
+ *              acknowledges, so it doubles every round trip; above it,
+ *              congestion avoidance: one MSS more per round trip
+ *   a loss     seen by three duplicate ACKs (fast retransmit): ssthresh
+ *              and cwnd to half of what was in flight; seen by the timer:
+ *              cwnd to one segment, and slow start again from there
+ *
+ * The rest of tcp_mini calls only these functions, so lesson 06 can put
+ * other algorithms (CUBIC) behind the same seam.
+ */
+#include "tcp_mini.h"
+
+/* Nothing in tcp_mini needs more in flight than its largest ring. */
+#define CWND_MAX	(4u * TCP_RING_MAX)
+
+static uint32_t flight(const struct tcp_conn *c)
+{
+	return (uint32_t)seq_diff(c->snd_max, c->snd_una);
+}
+
+/* ssthresh after a loss (RFC 5681 (4)): half of what was in flight, and
+ * never below two segments. */
+static uint32_t half_flight(const struct tcp_conn *c)
+{
+	uint32_t half = flight(c) / 2;
+
+	return half > 2u * c->mss ? half : 2u * c->mss;
+}
+
+/* RFC 6928: an initial window of min(10*MSS, max(2*MSS, 14600)) bytes;
+ * ssthresh starts "arbitrarily high" (RFC 5681 3.1). */
+void cc_init(struct tcp_conn *c)
+{
+	uint32_t iw = 2u * c->mss > 14600 ? 2u * c->mss : 14600;
+
+	c->cwnd = 10u * c->mss < iw ? 10u * c->mss : iw;
+	c->ssthresh = CWND_MAX;
+	c->acked_in_ca = 0;
+}
+
+uint32_t cc_window(const struct tcp_conn *c)
+{
+	return c->cwnd;
+}
+
+/* An ACK of new data, outside recovery. */
+void cc_on_ack(struct tcp_conn *c, uint32_t acked)
+{
+	if (c->cwnd < c->ssthresh) {
+		/* Slow start.  RFC 5681 (2) grows cwnd by at most one MSS an
+		 * ACK; like Linux we count the bytes acknowledged (RFC 3465),
+		 * since the kernel acknowledges many segments at once. */
+		c->cwnd += acked;
+		if (c->cwnd > c->ssthresh)
+			c->cwnd = c->ssthresh;
+	} else {
+		/* Congestion avoidance (RFC 5681 (3), byte counting): one
+		 * MSS more for every cwnd bytes acknowledged, that is, one
+		 * a round trip. */
+		c->acked_in_ca += acked;
+		if (c->acked_in_ca >= c->cwnd) {
+			c->acked_in_ca -= c->cwnd;
+			c->cwnd += c->mss;
+		}
+	}
+	if (c->cwnd > CWND_MAX)
+		c->cwnd = CWND_MAX;
+}
+
+/* The third duplicate ACK: fast retransmit and fast recovery (RFC 5681
+ * 3.2 steps 2-3, RFC 6582 3.2 step 2): half the flight, plus the three
+ * segments the duplicate ACKs say have left the network. */
+void cc_on_loss(struct tcp_conn *c)
+{
+	c->ssthresh = half_flight(c);
+	c->cwnd = c->ssthresh + 3u * c->mss;
+	c->acked_in_ca = 0;
+}
+
+/* Each further duplicate ACK in recovery: one more segment has left the
+ * network, so one more may go in (RFC 5681 3.2 step 4). */
+void cc_on_dupack(struct tcp_conn *c)
+{
+	c->cwnd += c->mss;
+}
+
+/* A partial ACK in recovery (RFC 6582 3.2 step 5): take back what it
+ * acknowledged, and add one segment back if it was at least one. */
+void cc_on_partial_ack(struct tcp_conn *c, uint32_t acked)
+{
+	c->cwnd = c->cwnd > acked ? c->cwnd - acked : c->mss;
+	if (acked >= c->mss)
+		c->cwnd += c->mss;
+}
+
+/* Recovery is over, everything up to `recover` acknowledged (RFC 6582 3.2
+ * step 3, its option 1): cwnd to min(ssthresh, FlightSize + MSS), so no
+ * burst follows. */
+void cc_on_recovered(struct tcp_conn *c)
+{
+	uint32_t f = flight(c) > c->mss ? flight(c) : c->mss;
+
+	c->cwnd = c->ssthresh < f + c->mss ? c->ssthresh : f + c->mss;
+}
+
+/* The retransmission timer fired (RFC 5681 (4) and 3.1): the loss window
+ * is one segment, and slow start begins again up to half the flight. */
+void cc_on_rto(struct tcp_conn *c)
+{
+	c->ssthresh = half_flight(c);
+	c->cwnd = c->mss;
+	c->acked_in_ca = 0;
+}

@@ -1,0 +1,126 @@
+/*
+ * icmp_err.c - ICMP errors about our connections (RFC 1122 4.2.3.9,
+ * RFC 5461, RFC 5927).
+ *
+ * A router that cannot deliver our SYN, or a host whose firewall rejects
+ * it, says so with an ICMP error: destination unreachable, time exceeded,
+ * parameter problem.  lib/ip_host.c hands those up to us (icmp_errors_up)
+ * once their checksum is verified and they quote enough of the datagram
+ * they are about: its IPv4 header and the first 8 bytes after it, which
+ * for TCP are both ports and the sequence number (RFC 792):
+ *
+ *   | type | code | checksum | unused        |  the ICMP header
+ *   | IPv4 header we sent: src us, dst peer |  the quote
+ *   | src port | dst port | sequence number |
+ *
+ * Anyone can send an ICMP error with any quote in it, so before it changes
+ * anything it must be about a connection of ours (the addresses, protocol
+ * and ports) and about a segment of it still in flight: SND.UNA =< SEG.SEQ
+ * < SND.MAX, which Linux checks too (RFC 5927 describes the attacks this
+ * stops).  An attacker off the path must then guess a sequence number in
+ * our flight, as for an RST (RFC 5961).  In SYN-SENT the flight is the SYN
+ * alone: the quote must carry our ISS, which nobody off the path knows
+ * (RFC 6528).
+ *
+ * What an error does then:
+ *
+ *   - RFC 1122 4.2.3.9 calls port and protocol unreachable hard errors
+ *     (nobody is there: abort), and the rest soft (a route may come back:
+ *     go on, and tell the application).
+ *   - In SYN-SENT, Linux ends the connect on either kind, at once: RFC 5461
+ *     describes this "non-standard, but widely implemented" departure,
+ *     made so that a client hears "no route to host" now rather than after
+ *     minutes of SYNs.  So do we.
+ *   - In every other state even the hard ones are kept as soft (RFC 5927
+ *     warns that a forged one would otherwise reset any connection, and
+ *     Linux does the same): the last one is remembered in soft_error, and
+ *     if the connection times out later, the client says why: "timed out
+ *     (last error: no route to host)".
+ *
+ * The codes are grouped as Linux's icmp_err_convert[] groups them into
+ * errno values: the net unreachable codes (ENETUNREACH), port and protocol
+ * unreachable (ECONNREFUSED, ENOPROTOOPT: a refusal), the other codes of
+ * destination unreachable and time exceeded (EHOSTUNREACH, "no route to
+ * host"), parameter problem (EPROTO).
+ */
+#include "tcp_mini.h"
+
+#include "../lib/bytes.h"
+#include "../lib/icmp.h"
+
+/* Destination unreachable codes (RFC 792, RFC 1122 3.2.2.1, RFC 1812). */
+#define UNREACH_NET		0
+#define UNREACH_HOST		1
+#define UNREACH_PROTOCOL	2
+#define UNREACH_PORT		3
+#define UNREACH_FRAG_NEEDED	4	/* path MTU discovery (RFC 1191) */
+#define UNREACH_NET_UNKNOWN	6
+#define UNREACH_NET_PROHIBITED	9	/* administratively prohibited */
+#define UNREACH_NET_TOS		11
+#define UNREACH_MAX		15	/* codes above are unassigned */
+
+/* What an error means for a connection: the end it names (tcp_mini.h),
+ * or END_NONE for one we do not act on. */
+static enum tcp_end error_end(uint8_t type, uint8_t code)
+{
+	switch (type) {
+	case ICMP_TYPE_DEST_UNREACHABLE:
+		switch (code) {
+		case UNREACH_PROTOCOL:
+		case UNREACH_PORT:
+			return END_REFUSED;
+		case UNREACH_NET:
+		case UNREACH_NET_UNKNOWN:
+		case UNREACH_NET_PROHIBITED:
+		case UNREACH_NET_TOS:
+			return END_NET_UNREACHABLE;
+		case UNREACH_FRAG_NEEDED:
+			/* "Fragmentation needed and DF set": we never set
+			 * DF, and leave path MTU discovery out. */
+			return END_NONE;
+		default:	/* host, host unknown, prohibited, ... */
+			return code <= UNREACH_MAX ? END_UNREACHABLE : END_NONE;
+		}
+	case ICMP_TYPE_TIME_EXCEEDED:
+		return END_UNREACHABLE;		/* a routing loop, say */
+	case ICMP_TYPE_PARAMETER_PROBLEM:
+		return END_PROTOCOL_ERROR;
+	}
+	return END_NONE;
+}
+
+enum drop tcp_icmp_error(struct tcp_mini *st, uint8_t type, uint8_t code,
+			 const uint8_t *quoted, size_t len)
+{
+	enum tcp_end end = error_end(type, code);
+	struct tcp_conn *c;
+	uint16_t sport, dport;
+	size_t ihl;
+	seq_t sq;
+
+	/* The quote: our IPv4 header (ihl words), then 8 bytes of TCP. */
+	if (len < IPV4_HDR_LEN + 8 || quoted[0] >> 4 != 4)
+		return DROP_ICMP_ERROR_NO_CONNECTION;
+	ihl = (size_t)(quoted[0] & 0x0f) * 4;
+	if (ihl < IPV4_HDR_LEN || len < ihl + 8 || quoted[9] != IPV4_PROTO_TCP ||
+	    get32(quoted + 12) != st->host.ip.addr)
+		return DROP_ICMP_ERROR_NO_CONNECTION;
+	sport = get16(quoted + ihl);		/* ours */
+	dport = get16(quoted + ihl + 2);	/* the peer's */
+	sq = seq(get32(quoted + ihl + 4));
+	c = tcp_find(st, get32(quoted + 16), dport, sport);
+	if (!c)
+		return DROP_ICMP_ERROR_NO_CONNECTION;
+	if (!seq_in(sq, c->snd_una, c->snd_max))
+		return DROP_ICMP_ERROR_OUT_OF_WINDOW;
+	if (end == END_NONE)
+		return DROP_ICMP_NOT_ECHO_REQUEST;	/* nothing we act on */
+
+	tcp_log(st, c, "ICMP type %u code %u in %s", type, code,
+		tcp_state_name(c->state));
+	if (c->state == TCP_SYN_SENT)
+		tcp_abort(st, c, end);		/* the connect fails now */
+	else
+		c->soft_error = end;		/* said if it times out */
+	return DROP_NONE;
+}

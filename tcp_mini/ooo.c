@@ -1,0 +1,78 @@
+/*
+ * ooo.c - data that came after a hole ("out of order"), kept until the
+ * hole is filled.
+ *
+ * RFC 9293 3.10.7.4 allows it ("segments with higher beginning sequence
+ * numbers may be held for later processing"); without it, everything sent
+ * after a lost segment would have to be sent again.  The bytes go straight
+ * into the receive ring, past its tail, at offset SEG.SEQ - RCV.NXT: where
+ * they will be once the hole is filled.  Only their ranges are noted here
+ * (up to TCP_OOO_MAX of them), and a FIN that came after them.
+ */
+#include "tcp_mini.h"
+
+/* Keep len bytes of data at sq (> RCV.NXT), and the FIN after them if
+ * fin.  The caller has cut the segment to the window, which never passes
+ * the ring's free space. */
+enum drop tcp_ooo_keep(struct tcp_conn *c, seq_t sq, const uint8_t *data,
+		       uint32_t len, bool fin)
+{
+	size_t off = (size_t)seq_diff(sq, c->rcv_nxt);
+	seq_t start = sq, end = seq_add(sq, len);
+	unsigned i;
+
+	if (off + len > ring_free(&c->rcv))
+		return DROP_TCP_PAST_WINDOW;	/* (cut to the window before) */
+	/* Merge with every range it touches or overlaps. */
+	for (i = 0; i < c->n_ooo; ) {
+		if (seq_le(c->ooo[i].start, end) && seq_le(start, c->ooo[i].end)) {
+			if (seq_lt(c->ooo[i].start, start))
+				start = c->ooo[i].start;
+			if (seq_gt(c->ooo[i].end, end))
+				end = c->ooo[i].end;
+			c->ooo[i] = c->ooo[--c->n_ooo];
+			continue;
+		}
+		i++;
+	}
+	if (c->n_ooo == TCP_OOO_MAX)
+		return DROP_TCP_OUT_OF_ORDER;	/* full: the peer sends it again */
+	ring_put_at(&c->rcv, off, data, len);
+	c->ooo[c->n_ooo].start = start;
+	c->ooo[c->n_ooo].end = end;
+	c->n_ooo++;
+	if (fin) {
+		c->ooo_fin = true;
+		c->ooo_fin_seq = seq_add(sq, len);
+	}
+	return DROP_NONE;
+}
+
+/* RCV.NXT moved: take in the kept ranges that now start at or before it.
+ * Returns true if a kept FIN is now next. */
+bool tcp_ooo_fill(struct tcp_conn *c)
+{
+	unsigned i;
+	bool moved = true;
+
+	while (moved) {
+		moved = false;
+		for (i = 0; i < c->n_ooo; i++) {
+			if (seq_gt(c->ooo[i].start, c->rcv_nxt))
+				continue;
+			if (seq_gt(c->ooo[i].end, c->rcv_nxt)) {
+				ring_commit(&c->rcv, (size_t)seq_diff(c->ooo[i].end,
+								    c->rcv_nxt));
+				c->rcv_nxt = c->ooo[i].end;
+			}
+			c->ooo[i] = c->ooo[--c->n_ooo];
+			moved = true;
+			break;
+		}
+	}
+	if (c->ooo_fin && seq_eq(c->ooo_fin_seq, c->rcv_nxt)) {
+		c->ooo_fin = false;
+		return true;
+	}
+	return false;
+}
