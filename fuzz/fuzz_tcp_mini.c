@@ -189,6 +189,11 @@ static void check_conn(size_t slot, bool after_flush)
 		*e = (struct edge){ true, c->raddr, c->lport, c->rport, c->irs,
 				    c->rcv_adv };
 	}
+	/* ... and never passes the end of the receive ring: a window is a
+	 * promise to hold what the peer sends. */
+	if (c->state != TCP_SYN_SENT && c->state != TCP_TIME_WAIT && past_edge <= 0)
+		FUZZ_CHECK(seq_le(c->rcv_adv, seq_add(c->rcv_nxt,
+						     (uint32_t)ring_free(&c->rcv))));
 	/* Data kept past a hole: inside the window, and inside the receive
 	 * ring's free space past its tail, where it was written. */
 	FUZZ_CHECK(c->n_ooo <= TCP_OOO_MAX);
@@ -203,11 +208,19 @@ static void check_conn(size_t slot, bool after_flush)
 		return;
 	/* The output step sent what input asked for ... */
 	FUZZ_CHECK(!c->ack_due);
-	/* ... and nothing waits without a timer to send it again. */
-	if (c->state != TCP_TIME_WAIT && (in_flight > 0 || seq_lt(c->snd_nxt, data_end)))
-		FUZZ_CHECK(c->rto_at != 0);
+	/* ... and nothing waits without a timer to send it again: the
+	 * retransmission timer for what is in flight into an open window,
+	 * the persist timer for what waits on a shut one. */
+	FUZZ_CHECK((c->timer == TIMER_IDLE) == (c->timer_at == 0));
+	if (c->state != TCP_TIME_WAIT &&
+	    (in_flight > 0 || seq_lt(c->snd_nxt, data_end) || (c->fin_queued && !fin_sent)))
+		FUZZ_CHECK(c->timer == TIMER_RETRANSMIT || c->timer == TIMER_PERSIST);
+	/* (never a persist timer for data in flight into an open window) */
+	if (c->state > TCP_SYN_RECEIVED && c->state != TCP_TIME_WAIT && in_flight > 0 &&
+	    c->snd_wnd > 0)
+		FUZZ_CHECK(c->timer != TIMER_PERSIST);
 	if (c->state == TCP_TIME_WAIT)
-		FUZZ_CHECK(c->tw_at != 0);
+		FUZZ_CHECK(c->timer == TIMER_TIME_WAIT);
 }
 
 static void check_state(bool after_flush)
@@ -246,7 +259,7 @@ static size_t live_conns(void)
 
 /* --- the loop's steps -------------------------------------------------- */
 
-/* --connect's stdin and stdout, as tcp_mini.c's poll_fds() and ready()
+/* --connect's stdin and stdout, as client.c's poll_fds() and ready()
  * move them: stdin into the send ring while the connection can send,
  * everything received out to stdout (unless the client is deaf). */
 static void client_io(void)

@@ -209,7 +209,6 @@ static const char *end_text(enum tcp_end end)
 	case END_REFUSED:		return "connection refused";
 	case END_RESET:			return "connection reset by peer";
 	case END_TIMED_OUT:		return "timed out";
-	case END_NET_UNREACHABLE:	return "network is unreachable";
 	case END_UNREACHABLE:		return "no route to host";
 	case END_PROTOCOL_ERROR:	return "protocol error";
 	default:			return "closed";

@@ -428,7 +428,7 @@ static void retransmit_expired(struct tcp_mini *st, struct tcp_conn *c,
 	/* (5.6) "Start the retransmission timer": the output step does, as
 	 * it sends. */
 	/* build-it 05.1 end; the starter has:
-	 *	(void)st, (void)now_ms, (void)give_up, (void)syn;
+	 *	(void)st, (void)now_ms, (void)give_up;
 	 *	tcp_timer_set(c, TIMER_IDLE, 0);
 	 */
 }

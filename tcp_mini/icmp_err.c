@@ -37,26 +37,25 @@
  *     if the connection times out later, the client says why: "timed out
  *     (last error: no route to host)".
  *
- * The codes are grouped as Linux's icmp_err_convert[] groups them into
- * errno values: the net unreachable codes (ENETUNREACH), port and protocol
- * unreachable (ECONNREFUSED, ENOPROTOOPT: a refusal), the other codes of
- * destination unreachable and time exceeded (EHOSTUNREACH, "no route to
- * host"), parameter problem (EPROTO).
+ * The client says what an error meant in two words, as nc would: port
+ * and protocol unreachable are "connection refused" (Linux's ECONNREFUSED
+ * and ENOPROTOOPT); every other code of destination unreachable (net or
+ * host unreachable, unknown, administratively prohibited: a firewall),
+ * and time exceeded, "no route to host" (Linux has ENETUNREACH for the net
+ * codes, EHOSTUNREACH for the rest); parameter problem "protocol error"
+ * (EPROTO).
  */
 #include "tcp_mini.h"
 
 #include "../lib/bytes.h"
 #include "../lib/icmp.h"
 
-/* Destination unreachable codes (RFC 792, RFC 1122 3.2.2.1, RFC 1812). */
-#define UNREACH_NET		0
-#define UNREACH_HOST		1
+/* Destination unreachable codes (RFC 792, RFC 1122 3.2.2.1, RFC 1812);
+ * 0 and 1 are net and host unreachable, 9, 10 and 13 administratively
+ * prohibited. */
 #define UNREACH_PROTOCOL	2
 #define UNREACH_PORT		3
 #define UNREACH_FRAG_NEEDED	4	/* path MTU discovery (RFC 1191) */
-#define UNREACH_NET_UNKNOWN	6
-#define UNREACH_NET_PROHIBITED	9	/* administratively prohibited */
-#define UNREACH_NET_TOS		11
 #define UNREACH_MAX		15	/* codes above are unassigned */
 
 /* What an error means for a connection: the end it names (tcp_mini.h),
@@ -69,16 +68,11 @@ static enum tcp_end error_end(uint8_t type, uint8_t code)
 		case UNREACH_PROTOCOL:
 		case UNREACH_PORT:
 			return END_REFUSED;
-		case UNREACH_NET:
-		case UNREACH_NET_UNKNOWN:
-		case UNREACH_NET_PROHIBITED:
-		case UNREACH_NET_TOS:
-			return END_NET_UNREACHABLE;
 		case UNREACH_FRAG_NEEDED:
 			/* "Fragmentation needed and DF set": we never set
 			 * DF, and leave path MTU discovery out. */
 			return END_NONE;
-		default:	/* host, host unknown, prohibited, ... */
+		default:	/* net, host, prohibited, ... */
 			return code <= UNREACH_MAX ? END_UNREACHABLE : END_NONE;
 		}
 	case ICMP_TYPE_TIME_EXCEEDED:

@@ -13,17 +13,22 @@
  *     every byte, 1 if refused, reset, unreachable (ICMP: icmp_err.c) or
  *     timed out;
  *   - every state of RFC 9293's diagram, both opens, both closes, RST;
- *   - MSS and window scaling (RFC 7323) so the window can pass 64 KB;
- *     retransmission with RFC 6298's timer, fast retransmit with NewReno's
- *     partial ACKs; data after a hole kept until the hole is filled;
- *     TIME-WAIT for 2*MSL (--msl).
+ *   - MSS and window scaling (RFC 7323) so the window can pass 64 KB; a
+ *     receive window that never promises more than the ring holds, with
+ *     receiver-side silly window avoidance;
+ *   - retransmission with RFC 6298's timer, a persist timer for shut
+ *     windows, fast retransmit with NewReno's partial ACKs; congestion
+ *     control (RFC 5681: slow start, congestion avoidance, RFC 6928's
+ *     initial window; cc.c); data after a hole kept until the hole is
+ *     filled; TIME-WAIT for 2*MSL (--msl);
+ *   - blind attacks (RFC 5961, RFC 6528): a secret ISN key, challenge
+ *     ACKs limited per connection, old ACKs refused.
  *
  * Left out on purpose (lessons/05-tcp-mini.md says why, and what lesson 06
  * adds): SACK and timestamps (never offered, so never agreed: each is a
  * second mechanism to get right, and a Linux peer works without them, if
- * slower under loss); congestion control (the peer is one hop away on a
- * virtual wire, and the windows share the TAP queue instead); urgent
- * data; path MTU discovery; IPv6.
+ * slower under loss); other congestion controls than NewReno (CUBIC is
+ * lesson 06's); urgent data; path MTU discovery; IPv6.
  *
  * The files: see tcp_mini.h.  This one is the core the loop calls (input,
  * the output step once per batch, the timers) and main().

@@ -7,7 +7,9 @@
  *              the user calls OPEN, SEND, RECEIVE, CLOSE, ABORT (3.10.1-6)
  *              and the timers (3.10.8, with RFC 6298's estimator)
  *   input.c    SEGMENT ARRIVES (3.10.7), its steps walked in order
+ *   ooo.c      data after a hole, kept until the hole is filled
  *   output.c   what is due on a connection, and the segments that carry it
+ *   cc.c       congestion control (RFC 5681, RFC 6582, RFC 6928)
  *   apps.c     the services: echo, discard, chargen, and the client
  *   icmp_err.c ICMP errors about our connections (RFC 1122 4.2.3.9)
  *   ring.c     the byte rings
@@ -121,16 +123,15 @@ enum tcp_state {
 
 enum tcp_app { APP_ECHO, APP_DISCARD, APP_CHARGEN, APP_CLIENT };
 
-/* How a connection ended, for the client's exit status.  The last four
+/* How a connection ended, for the client's exit status.  The last three
  * also name an ICMP error about a connection (icmp_err.c): the end it
  * makes in SYN-SENT, and the soft error it leaves in any other state. */
 enum tcp_end {
 	END_NONE, END_CLOSED, END_RESET, END_TIMED_OUT,
 	END_REFUSED,		/* RST to our SYN; ICMP port or protocol
 				 * unreachable */
-	END_NET_UNREACHABLE,	/* ICMP net unreachable */
-	END_UNREACHABLE,	/* ICMP host unreachable, administratively
-				 * prohibited, time exceeded */
+	END_UNREACHABLE,	/* ICMP net or host unreachable, prohibited,
+				 * time exceeded: "no route to host" */
 	END_PROTOCOL_ERROR,	/* ICMP parameter problem */
 };
 

@@ -402,6 +402,21 @@ late_reader() {
 	cat >"$T/got_stack"
 }
 
+# stalled PORT: the kernel's socket on its PORT is connected and holds data
+# it cannot send (Send-Q above 0): the window we offer is shut.  (Without
+# a state filter ss lists the connected sockets: State, Recv-Q, Send-Q.)
+stalled() {
+	in_ns ss -Htn "sport = :$1" | awk '$3 > 0 { s = 1 } END { exit !s }'
+}
+
+# wait_stalled PORT: stalled (at most 10 s).
+wait_stalled() {
+	wait_for 10 stalled "$1" && return 0
+	echo "the kernel's sender on port $1 is not stalled:" >&2
+	in_ns ss -tn >&2
+	return 1
+}
+
 @test "tcp_mini --connect: stdout read 5 s late: ping is answered meanwhile, then every byte arrives" {
 	require_tool socat socat
 	require_tool ss iproute2
@@ -416,8 +431,8 @@ late_reader() {
 	wait_listen 5006
 	stalled_client 5006 late_reader 5
 	# The pipe is full long before its reader wakes: stdout takes nothing
-	# more, but the stack must go on with everything else.
-	sleep 1
+	# more, the window closes, but the stack must go on with the rest.
+	wait_stalled 5006
 	ping_ok -c 5 -i 0.2 10.10.10.1
 	wait_for 60 gone "$CLIENT_PID" || { echo "the client is still running" >&2; return 1; }
 	wait "$CLIENT_PID" || rc=$?
@@ -439,7 +454,7 @@ late_reader() {
 	BG_PIDS+=($!)
 	wait_listen 5007
 	stalled_client 5007 sleep 60		# a reader that never reads
-	sleep 1
+	wait_stalled 5007
 	kill -TERM "$CLIENT_PID"
 	wait_for 2 gone "$CLIENT_PID" || { echo "no exit within 2 s of SIGTERM" >&2; return 1; }
 	wait "$CLIENT_PID" || rc=$?
