@@ -262,7 +262,6 @@ struct tcp_conn *tcp_open(struct tcp_mini *st, uint32_t raddr, uint16_t rport,
 	c->snd_nxt = c->iss;
 	c->snd_max = c->iss;
 	c->rcv_wscale = TCP_OUR_WSCALE;	/* offered; kept if the peer agrees */
-	c->recover = c->iss;		/* RFC 6582 3.2: recover starts at ISS */
 	c->syn_due = true;
 	c->state = TCP_CLOSED;
 	tcp_set_state(st, c, TCP_SYN_SENT);

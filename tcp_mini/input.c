@@ -393,6 +393,7 @@ static enum drop ack_input(struct tcp_mini *st, struct tcp_conn *c,
 		}
 		c->retries = 0;
 		c->dupacks_seen = 0;
+		c->soft_error = END_NONE;	/* an ICMP error is old news now */
 		/* RFC 6582 (NewReno): after a fast retransmit, an ACK that
 		 * covers some but not all of what was in flight shows where
 		 * the next hole is: send that segment at once. */

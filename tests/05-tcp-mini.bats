@@ -402,18 +402,23 @@ late_reader() {
 	cat >"$T/got_stack"
 }
 
-# stalled PORT: the kernel's socket on its PORT is connected and holds data
-# it cannot send (Send-Q above 0): the window we offer is shut.  (Without
-# a state filter ss lists the connected sockets: State, Recv-Q, Send-Q.)
+# stalled PORT: the kernel's socket on its PORT has had more acknowledged
+# than a pipe holds (the client took it in), and holds more that it cannot
+# send (Send-Q above 0): the window we offer is shut.  (Without a state
+# filter ss lists the connected sockets: State, Recv-Q, Send-Q; -i adds a
+# line with bytes_acked.)
 stalled() {
-	in_ns ss -Htn "sport = :$1" | awk '$3 > 0 { s = 1 } END { exit !s }'
+	in_ns ss -Htin "sport = :$1" | awk '
+		NR == 1 { sendq = $3 }
+		{ for (i = 1; i <= NF; i++) if ($i ~ /^bytes_acked:/) acked = substr($i, 13) + 0 }
+		END { exit !(sendq > 0 && acked > 65536) }'
 }
 
 # wait_stalled PORT: stalled (at most 10 s).
 wait_stalled() {
 	wait_for 10 stalled "$1" && return 0
 	echo "the kernel's sender on port $1 is not stalled:" >&2
-	in_ns ss -tn >&2
+	in_ns ss -tin >&2
 	return 1
 }
 
