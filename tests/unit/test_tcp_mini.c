@@ -340,7 +340,9 @@ static void active_open_and_close_through_time_wait(void)
 	CHECK_EQ(st.client_end, END_CLOSED);
 }
 
-static void simultaneous_open_and_close(void)
+/* Our SYN out to port 5555, and the peer's SYN crossing it (window win,
+ * window scale if wscale): SYN-RECEIVED, and our SYN-ACK collected. */
+static struct tcp_conn *crossing_syns(bool wscale, uint16_t win)
 {
 	struct tcp_conn *c;
 
@@ -348,11 +350,18 @@ static void simultaneous_open_and_close(void)
 	CHECK(tcp_mini_connect(&st, PEER, 5555, 1, 0));
 	c = &st.conn[st.client_slot];
 	batch(0);
-	/* Their SYN crosses ours: SYN-RECEIVED, and a SYN-ACK. */
-	from_peer(&(struct seg){ .sport = 5555, .dport = c->lport,
-				 .flags = TCP_FLAG_SYN, .seq = IRS, .mss = true }, 1);
+	from_peer(&(struct seg){ .sport = 5555, .dport = c->lport, .flags = TCP_FLAG_SYN,
+				 .seq = IRS, .mss = true, .wscale = wscale, .win = win }, 1);
 	CHECK(c->state == TCP_SYN_RECEIVED);
 	batch(1);
+	return c;
+}
+
+static void simultaneous_open_and_close(void)
+{
+	/* Their SYN crosses ours: SYN-RECEIVED, and a SYN-ACK. */
+	struct tcp_conn *c = crossing_syns(false, 0);
+
 	REQUIRE_EQ(sent.n, 1);
 	CHECK_EQ(sent.h[0].flags, TCP_FLAG_SYN | TCP_FLAG_ACK);
 	CHECK_EQ(sent.h[0].seq, ISS);
@@ -1078,16 +1087,8 @@ static void syn_ack_karn_and_rto_after_syn_timeout(void)
  * and numbered after it. */
 static void syn_window_unscaled_and_close_in_syn_received(void)
 {
-	struct tcp_conn *c;
+	struct tcp_conn *c = crossing_syns(true, 1000);
 
-	start(true, ISS);
-	REQUIRE(tcp_mini_connect(&st, PEER, 5555, 1, 0));
-	c = &st.conn[st.client_slot];
-	batch(0);
-	from_peer(&(struct seg){ .sport = 5555, .dport = c->lport, .flags = TCP_FLAG_SYN,
-				 .seq = IRS, .mss = true, .wscale = true, .win = 1000 }, 1);
-	REQUIRE(c->state == TCP_SYN_RECEIVED);
-	batch(1);
 	from_peer(&(struct seg){ .sport = 5555, .dport = c->lport,
 				 .flags = TCP_FLAG_SYN | TCP_FLAG_ACK, .seq = IRS,
 				 .ack = ISS + 1, .win = 1000 }, 2);
