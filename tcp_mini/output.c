@@ -30,7 +30,7 @@
  * windows, and the peer would fill them with 10-byte segments.  lwIP's
  * tcp_update_rcv_ann_wnd has the same shape.
  *
- * The edge never moves left either (RFC 9293 3.8.6.2.2): when the share
+ * The edge never moves left either (RFC 9293 3.8.6): when the share
  * shrinks, the old edge stays, and the window closes as data fills it.
  */
 seq_t tcp_rcv_edge_to_offer(const struct tcp_mini *st, const struct tcp_conn *c)

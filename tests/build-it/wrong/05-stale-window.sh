@@ -9,7 +9,7 @@ what="a window update without the WL1/WL2 check"
 catches="unit: tcp_mini: an old reordered ACK never shrinks SND.WND (WL1/WL2)"
 wrong() {
 	swap "$1" '	if (seq_le(c->snd_una, ack) &&
-	    (seq_lt(c->snd_wl1, seq(s->seq)) ||
-	     (seq_eq(c->snd_wl1, seq(s->seq)) && seq_le(c->snd_wl2, ack)))) {' \
+	    (seq_lt(c->snd_wl1, sg->seq) ||
+	     (seq_eq(c->snd_wl1, sg->seq) && seq_le(c->snd_wl2, ack)))) {' \
 		'	if (seq_le(c->snd_una, ack)) {'
 }
