@@ -24,27 +24,33 @@ void ip_host_init(struct ip_host *h, const uint8_t mac[6], uint32_t addr,
 	eth_host_announce(&h->link, tx);
 }
 
+bool ip_host_icmp_quote(const uint8_t *data, size_t len, struct icmp_quote *q)
+{
+	size_t ihl;
+
+	if (len < IPV4_HDR_LEN + 8 || data[0] >> 4 != 4)
+		return false;
+	ihl = (size_t)(data[0] & 0x0f) * 4;
+	if (ihl < IPV4_HDR_LEN || len < ihl + 8)
+		return false;
+	q->proto = data[9];
+	q->src = get32(data + 12);
+	q->dst = get32(data + 16);
+	q->l4 = data + ihl;
+	return true;
+}
+
 /* An ICMP error a transport protocol can act on (RFC 1122 3.2.2: "the
  * ICMP message MUST be passed to the transport layer"): a verified
- * checksum, one of the three errors about a datagram we sent, and a quote
- * long enough to say which (an IPv4 header, options and all, and the
- * first 8 bytes after it: RFC 792's minimum, the ports and, for TCP, the
- * sequence number). */
+ * checksum, an error type, and a quote that says which datagram it is
+ * about. */
 static bool icmp_error_for_rung(const struct ipv4_hdr *ip)
 {
 	struct icmp_hdr icmp;
-	size_t ihl;
+	struct icmp_quote q;
 
-	if (icmp_parse(ip->payload, ip->payload_len, &icmp) != DROP_NONE)
-		return false;
-	if (icmp.type != ICMP_TYPE_DEST_UNREACHABLE &&
-	    icmp.type != ICMP_TYPE_TIME_EXCEEDED &&
-	    icmp.type != ICMP_TYPE_PARAMETER_PROBLEM)
-		return false;
-	if (icmp.data_len < IPV4_HDR_LEN + 8 || icmp.data[0] >> 4 != 4)
-		return false;
-	ihl = (size_t)(icmp.data[0] & 0x0f) * 4;
-	return ihl >= IPV4_HDR_LEN && icmp.data_len >= ihl + 8;
+	return icmp_parse(ip->payload, ip->payload_len, &icmp) == DROP_NONE &&
+	       icmp_is_error(icmp.type) && ip_host_icmp_quote(icmp.data, icmp.data_len, &q);
 }
 
 enum drop ip_host_input(struct ip_host *h, const uint8_t *frame, size_t len,

@@ -65,6 +65,19 @@ enum drop ip_host_input(struct ip_host *h, const uint8_t *frame, size_t len,
 			uint64_t now_ms, struct txq *tx, const uint8_t **pkt,
 			struct ipv4_hdr *ip);
 
+/* What an ICMP error quotes (RFC 792): the IPv4 header of the datagram
+ * it is about, and at least the first 8 bytes after it (for TCP and UDP
+ * the ports, for TCP also the sequence number). */
+struct icmp_quote {
+	uint8_t proto;
+	uint32_t src, dst;	/* host order */
+	const uint8_t *l4;	/* the 8 bytes after the quoted header */
+};
+
+/* Read the quote of an ICMP error (its data, len bytes): false if it is
+ * not an IPv4 header (options and all) and 8 bytes more. */
+bool ip_host_icmp_quote(const uint8_t *data, size_t len, struct icmp_quote *q);
+
 /* ICMP destination unreachable about the datagram pkt (parsed as ip), with
  * the code given, if the rules and the rate limit allow (icmp_host_error).
  * Returns the reason to count pkt under: why, or why no error was sent. */

@@ -87,24 +87,19 @@ enum drop tcp_icmp_error(struct tcp_mini *st, uint8_t type, uint8_t code,
 			 const uint8_t *quoted, size_t len)
 {
 	enum tcp_end end = error_end(type, code);
+	struct icmp_quote q;
 	struct tcp_conn *c;
-	uint16_t sport, dport;
-	size_t ihl;
 	seq_t sq;
 
-	/* The quote: our IPv4 header (ihl words), then 8 bytes of TCP. */
-	if (len < IPV4_HDR_LEN + 8 || quoted[0] >> 4 != 4)
+	/* The quote: our IPv4 header, then 8 bytes of TCP: our port, the
+	 * peer's, the sequence number. */
+	if (!ip_host_icmp_quote(quoted, len, &q) || q.proto != IPV4_PROTO_TCP ||
+	    q.src != st->host.ip.addr)
 		return DROP_ICMP_ERROR_NO_CONNECTION;
-	ihl = (size_t)(quoted[0] & 0x0f) * 4;
-	if (ihl < IPV4_HDR_LEN || len < ihl + 8 || quoted[9] != IPV4_PROTO_TCP ||
-	    get32(quoted + 12) != st->host.ip.addr)
-		return DROP_ICMP_ERROR_NO_CONNECTION;
-	sport = get16(quoted + ihl);		/* ours */
-	dport = get16(quoted + ihl + 2);	/* the peer's */
-	sq = seq(get32(quoted + ihl + 4));
-	c = tcp_find(st, get32(quoted + 16), dport, sport);
+	c = tcp_find(st, q.dst, get16(q.l4 + 2), get16(q.l4));
 	if (!c)
 		return DROP_ICMP_ERROR_NO_CONNECTION;
+	sq = seq(get32(q.l4 + 4));
 	if (!seq_in(sq, c->snd_una, c->snd_max))
 		return DROP_ICMP_ERROR_OUT_OF_WINDOW;
 	if (end == END_NONE)

@@ -169,8 +169,9 @@ static void take_syn(struct tcp_mini *st, struct tcp_conn *c, const struct seg *
 static void handshake_done(struct tcp_mini *st, struct tcp_conn *c,
 			   const struct seg *sg, uint64_t now_ms)
 {
-	/* An RTT sample from the SYN, unless it was sent twice (Karn). */
-	if (c->timing && !c->syn_resent)
+	/* An RTT sample from the SYN, unless it was sent twice (Karn:
+	 * send_syn called the timing off then). */
+	if (c->timing)
 		tcp_rtt_sample(c, (uint32_t)(now_ms - c->rtt_start_ms));
 	c->timing = false;
 	/* RFC 6298 5.7: "If the timer expires awaiting the ACK of a SYN

@@ -168,7 +168,6 @@ static bool send_syn(struct tcp_mini *st, struct tcp_conn *c, uint64_t now_ms,
 	} else {
 		/* Sent again (the timer, or the peer's SYN again): Karn's
 		 * rule, no RTT sample from it. */
-		c->syn_resent = true;
 		c->timing = false;
 	}
 	c->syn_due = false;

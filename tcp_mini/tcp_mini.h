@@ -223,8 +223,7 @@ struct tcp_conn {
 	uint64_t rtt_start_ms;
 	unsigned retries;	/* expiries in a row without progress */
 	uint64_t syn_first_ms;	/* our first SYN or SYN-ACK went out */
-	bool syn_sent_once;	/* ... and since then, was it sent again? */
-	bool syn_resent;	/* (Karn: then no RTT sample from it) */
+	bool syn_sent_once;	/* (a second one is not timed: Karn) */
 	bool syn_timed_out;	/* the timer fired for it (RFC 6298 5.7) */
 
 	/* RFC 5961 7: challenge ACKs, rate-limited per connection. */

@@ -135,6 +135,22 @@ kernel_listen() {
 		<"$T/to_stack" >"$T/got_kernel" &
 }
 
+# client_exchange PORT ARGS...: a kernel listener on PORT sends to_stack;
+# tcp_mini --connect ARGS sends to_kernel.  The client must exit 0, its
+# stdout hold exactly to_stack, and the kernel get exactly to_kernel.
+client_exchange() {
+	local port=$1
+	shift
+	kernel_listen "$port"
+	BG_PIDS+=($!)
+	wait_listen "$port"
+	run_client "$T/to_kernel" "$T/got_stack" "$@" --connect "10.10.10.2:$port"
+	[ "$CLIENT_RC" -eq 0 ]
+	wait "${BG_PIDS[-1]}"
+	same_content "$T/to_kernel" "$T/got_kernel"
+	same_content "$T/to_stack" "$T/got_stack"
+}
+
 # Summary drop lines other than the reasons given.
 other_drops() {
 	local pat
@@ -308,14 +324,7 @@ other_drops() {
 	tap_up_before_start
 	head -c 1M /dev/urandom >"$T/to_kernel"
 	head -c 1M /dev/urandom >"$T/to_stack"
-	kernel_listen 5000
-	BG_PIDS+=($!)
-	wait_listen 5000
-	run_client "$T/to_kernel" "$T/got_stack" --connect 10.10.10.2:5000
-	[ "$CLIENT_RC" -eq 0 ]
-	wait "${BG_PIDS[0]}"
-	same_content "$T/to_kernel" "$T/got_kernel"
-	same_content "$T/to_stack" "$T/got_stack"
+	client_exchange 5000
 }
 
 @test "tcp_mini --connect: a closed kernel port: exit 1, connection refused" {
@@ -344,15 +353,9 @@ other_drops() {
 	tap_up_before_start
 	printf 'GET / HTTP/1.0\r\n\r\n' >"$T/to_kernel"
 	head -c 100K /dev/urandom >"$T/to_stack"
-	kernel_listen 5004
-	BG_PIDS+=($!)
-	wait_listen 5004
-	run_client "$T/to_kernel" "$T/response" --connect 10.10.10.2:5004
-	[ "$CLIENT_RC" -eq 0 ]
-	cmp "$T/to_stack" "$T/response"
+	client_exchange 5004
+	cmp "$T/to_stack" "$T/got_stack"	# not one byte more (no ready line)
 	grep -qx 'ready tap0 10.10.10.1 02:00:0a:0a:0a:01 port 7' "$ERR"
-	wait "${BG_PIDS[0]}"
-	same_content "$T/to_kernel" "$T/got_kernel"
 }
 
 @test "tcp_mini --connect: all 512 KB the server sent before its FIN reach a stdout read 3 s late, exit 0" {
@@ -563,15 +566,7 @@ connect_rejected() {
 	tap_up_before_start
 	head -c 1M /dev/urandom >"$T/to_kernel"
 	head -c 1M /dev/urandom >"$T/to_stack"
-	kernel_listen 5002
-	BG_PIDS+=($!)
-	wait_listen 5002
-	TUNLAB_TCP_ISN=0xffff0000 run_client "$T/to_kernel" "$T/got_stack" \
-		--pcap "$T/w.pcap" --connect 10.10.10.2:5002
-	[ "$CLIENT_RC" -eq 0 ]
-	wait "${BG_PIDS[0]}"
-	same_content "$T/to_kernel" "$T/got_kernel"
-	same_content "$T/to_stack" "$T/got_stack"
+	TUNLAB_TCP_ISN=0xffff0000 client_exchange 5002 --pcap "$T/w.pcap"
 	run read_pcap -Snr "$T/w.pcap" 'tcp[tcpflags] & tcp-syn != 0'
 	echo "$output"
 	[[ "$output" == *"10.10.10.1."*" > 10.10.10.2.5002: Flags [S], seq 4294901760, "* ]]

@@ -205,6 +205,20 @@ static struct tcp_conn *conn(uint16_t lport)
 #define ISS	1000u
 #define IRS	5000u
 
+/* A client connection to the peer's port 5555, its SYN sent (and
+ * collected): SYN-SENT. */
+static struct tcp_conn *client_syn_sent(void)
+{
+	struct tcp_conn *c;
+
+	start(true, ISS);
+	CHECK(tcp_mini_connect(&st, PEER, 5555, 1, 0));
+	c = &st.conn[st.client_slot];
+	CHECK(c->state == TCP_SYN_SENT);
+	batch(0);
+	return c;
+}
+
 /* LISTEN -> SYN-RECEIVED -> ESTABLISHED on port 7, checked. */
 static struct tcp_conn *open_passive(uint16_t port, bool wscale)
 {
@@ -286,11 +300,7 @@ static void active_open_and_close_through_time_wait(void)
 {
 	struct tcp_conn *c;
 
-	start(true, ISS);
-	CHECK(tcp_mini_connect(&st, PEER, 5555, 1, 0));
-	c = &st.conn[st.client_slot];
-	CHECK(c->state == TCP_SYN_SENT);
-	batch(0);
+	c = client_syn_sent();
 	REQUIRE_EQ(sent.n, 1);
 	CHECK_EQ(sent.h[0].flags, TCP_FLAG_SYN);
 	CHECK_EQ(sent.h[0].seq, ISS);
@@ -346,10 +356,7 @@ static struct tcp_conn *crossing_syns(bool wscale, uint16_t win)
 {
 	struct tcp_conn *c;
 
-	start(true, ISS);
-	CHECK(tcp_mini_connect(&st, PEER, 5555, 1, 0));
-	c = &st.conn[st.client_slot];
-	batch(0);
+	c = client_syn_sent();
 	from_peer(&(struct seg){ .sport = 5555, .dport = c->lport, .flags = TCP_FLAG_SYN,
 				 .seq = IRS, .mss = true, .wscale = wscale, .win = win }, 1);
 	CHECK(c->state == TCP_SYN_RECEIVED);
@@ -659,11 +666,8 @@ static void icmp_error_outside_the_flight_is_ignored(void)
 	struct tcp_conn *c;
 	uint16_t lport;
 
-	start(true, ISS);
-	CHECK(tcp_mini_connect(&st, PEER, 5555, 1, 0));
-	c = &st.conn[st.client_slot];
+	c = client_syn_sent();
 	lport = c->lport;
-	batch(0);
 	REQUIRE_EQ(sent.n, 1);		/* the SYN: SND.UNA = ISS, SND.MAX = ISS+1 */
 	CHECK_EQ(icmp_from_peer(ICMP_TYPE_DEST_UNREACHABLE, ICMP_CODE_PORT_UNREACHABLE,
 				lport, 5555, ISS + 1, 1), DROP_ICMP_ERROR_OUT_OF_WINDOW);
@@ -693,11 +697,8 @@ static void icmp_error_in_established_is_soft(void)
 	uint16_t lport;
 	uint64_t t;
 
-	start(true, ISS);
-	CHECK(tcp_mini_connect(&st, PEER, 5555, 1, 0));
-	c = &st.conn[st.client_slot];
+	c = client_syn_sent();
 	lport = c->lport;
-	batch(0);
 	from_peer(&(struct seg){ .sport = 5555, .dport = lport,
 				 .flags = TCP_FLAG_SYN | TCP_FLAG_ACK, .seq = IRS,
 				 .ack = ISS + 1, .mss = true }, 5);
@@ -825,10 +826,7 @@ static void window_never_promises_past_the_ring(void)
 	int i;
 
 	memset(seg, 'r', 1460);
-	start(true, ISS);
-	REQUIRE(tcp_mini_connect(&st, PEER, 5555, 1, 0));
-	c = &st.conn[st.client_slot];
-	batch(0);
+	c = client_syn_sent();
 	from_peer(&(struct seg){ .sport = 5555, .dport = c->lport,
 				 .flags = TCP_FLAG_SYN | TCP_FLAG_ACK, .seq = IRS,
 				 .ack = ISS + 1, .mss = true, .wscale = true }, 1);
@@ -1120,10 +1118,7 @@ static void syn_tried_for_three_minutes(void)
 	uint64_t now = 0;
 	unsigned expiries = 0;
 
-	start(true, ISS);
-	REQUIRE(tcp_mini_connect(&st, PEER, 5555, 1, 0));
-	c = &st.conn[st.client_slot];
-	batch(0);
+	c = client_syn_sent();
 	while (c->state == TCP_SYN_SENT && c->timer_at > now && expiries < 20) {
 		now = c->timer_at;
 		tick(now);
