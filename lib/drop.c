@@ -34,6 +34,7 @@ static const char *const names[DROP_COUNT] = {
 	[DROP_ARP_RESOLVE_FAILED] = "arp_resolve_failed",
 	[DROP_ARP_HOLD_FULL] = "arp_hold_full",
 	[DROP_ARP_CACHE_FULL] = "arp_cache_full",
+	[DROP_NO_ROUTE] = "no_route",
 	[DROP_UDP_TRUNCATED] = "udp_truncated",
 	[DROP_UDP_BAD_LENGTH] = "udp_bad_length",
 	[DROP_UDP_BAD_CHECKSUM] = "udp_bad_checksum",

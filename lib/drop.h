@@ -52,6 +52,7 @@ enum drop {
 	DROP_ARP_RESOLVE_FAILED, /* held for an address that never answered ARP */
 	DROP_ARP_HOLD_FULL,	/* held for ARP, pushed out by newer ones */
 	DROP_ARP_CACHE_FULL,	/* no entry free to resolve another address */
+	DROP_NO_ROUTE,		/* to an address off our link, and no --gateway */
 
 	/* UDP (lib/udp.c) */
 	DROP_UDP_TRUNCATED,	/* fewer than 8 bytes */

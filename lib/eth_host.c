@@ -8,6 +8,7 @@
 
 #include "bytes.h"
 #include "ipv4.h"
+#include "opts.h"
 
 void eth_host_init(struct eth_host *h, const uint8_t mac[ETH_ADDR_LEN],
 		   uint32_t addr, uint64_t *drops)
@@ -16,6 +17,58 @@ void eth_host_init(struct eth_host *h, const uint8_t mac[ETH_ADDR_LEN],
 	memcpy(h->mac, mac, ETH_ADDR_LEN);
 	h->addr = addr;
 	h->drops = drops;
+	eth_host_route(h, 24, 0);
+}
+
+void eth_host_route(struct eth_host *h, int prefix, uint32_t gateway)
+{
+	h->mask = opts_mask(prefix);
+	h->gateway = gateway;
+}
+
+bool eth_host_next_hop(const struct eth_host *h, uint32_t dst, uint32_t *hop)
+{
+	/* RFC 1122 3.3.1.1: "If the destination is on a connected network,
+	 * the datagram is sent directly to the destination host; otherwise,
+	 * it has to be routed to a gateway". */
+	if ((dst & h->mask) == (h->addr & h->mask)) {
+		*hop = dst;
+		return true;
+	}
+	*hop = h->gateway;
+	return h->gateway != 0;
+}
+
+bool eth_host_take_unreachable(struct eth_host *h, uint8_t head[ETH_HOST_UNREACH_LEN],
+			       size_t *len)
+{
+	unsigned i;
+
+	if (h->unreach_n == 0)
+		return false;
+	i = (h->unreach_head + ETH_HOST_UNREACH_MAX - h->unreach_n) % ETH_HOST_UNREACH_MAX;
+	memcpy(head, h->unreach[i], h->unreach_len[i]);
+	*len = h->unreach_len[i];
+	h->unreach_n--;
+	return true;
+}
+
+/* ARP gave up on e: drop what waited, and keep the start of each datagram
+ * for eth_host_take_unreachable(). */
+static void give_up(struct eth_host *h, struct arp_entry *e)
+{
+	size_t i, n;
+
+	h->drops[DROP_ARP_RESOLVE_FAILED] += e->n_held;
+	for (i = 0; i < e->n_held; i++) {
+		n = e->held_len[i] < ETH_HOST_UNREACH_LEN ? e->held_len[i] : ETH_HOST_UNREACH_LEN;
+		memcpy(h->unreach[h->unreach_head], e->held[i], n);
+		h->unreach_len[h->unreach_head] = n;
+		h->unreach_head = (h->unreach_head + 1) % ETH_HOST_UNREACH_MAX;
+		if (h->unreach_n < ETH_HOST_UNREACH_MAX)
+			h->unreach_n++;
+	}
+	arp_entry_free(e);
 }
 
 /* Queue a frame around an ARP packet. */
@@ -168,12 +221,12 @@ enum drop eth_host_input(struct eth_host *h, const uint8_t *frame, size_t len,
 	 */
 }
 
-void eth_host_send(struct eth_host *h, const uint8_t *pkt, size_t len,
-		   uint64_t now_ms, struct txq *tx)
+/* One datagram to hop, a neighbour on our link. */
+static void send_to_neighbour(struct eth_host *h, uint32_t hop, const uint8_t *pkt,
+			      size_t len, uint64_t now_ms, struct txq *tx)
 {
 	/* build-it 03.4 begin: send IPv4 only to a resolved MAC: ask, hold, ask again, give up */
-	uint32_t dst = get32(pkt + 16);	/* every queued datagram has a header */
-	struct arp_entry *e = arp_cache_find(&h->arp, dst, now_ms);
+	struct arp_entry *e = arp_cache_find(&h->arp, hop, now_ms);
 	int dropped;
 
 	if (e && e->state == ARP_RESOLVED) {
@@ -181,7 +234,7 @@ void eth_host_send(struct eth_host *h, const uint8_t *pkt, size_t len,
 		return;
 	}
 	if (!e) {
-		e = arp_cache_alloc(&h->arp, dst, now_ms);
+		e = arp_cache_alloc(&h->arp, hop, now_ms);
 		if (!e) {
 			h->drops[DROP_ARP_CACHE_FULL]++;
 			return;
@@ -189,7 +242,7 @@ void eth_host_send(struct eth_host *h, const uint8_t *pkt, size_t len,
 		e->state = ARP_INCOMPLETE;
 		e->requests = 1;
 		e->deadline_ms = now_ms + ARP_RETRY_MS;
-		send_request(h, dst, tx);
+		send_request(h, hop, tx);
 	}
 	/* Hold it until the reply comes; the oldest go if there are too many. */
 	dropped = arp_entry_hold(e, pkt, len);
@@ -198,9 +251,22 @@ void eth_host_send(struct eth_host *h, const uint8_t *pkt, size_t len,
 	else
 		h->drops[DROP_ARP_HOLD_FULL] += (uint64_t)dropped;
 	/* build-it 03.4 end; the starter has:
-	 *	(void)pkt, (void)len, (void)now_ms, (void)tx, (void)send_request, (void)send_ip;
+	 *	(void)hop, (void)pkt, (void)len, (void)now_ms, (void)tx, (void)send_request, (void)send_ip;
 	 *	h->drops[DROP_NOT_IMPLEMENTED]++;
 	 */
+}
+
+void eth_host_send(struct eth_host *h, const uint8_t *pkt, size_t len,
+		   uint64_t now_ms, struct txq *tx)
+{
+	uint32_t hop;
+
+	/* Every queued datagram has a header: its destination at byte 16. */
+	if (!eth_host_next_hop(h, get32(pkt + 16), &hop)) {
+		h->drops[DROP_NO_ROUTE]++;
+		return;
+	}
+	send_to_neighbour(h, hop, pkt, len, now_ms, tx);
 }
 
 void eth_host_output(struct eth_host *h, struct txq *ipq, uint64_t now_ms,
@@ -229,8 +295,7 @@ uint64_t eth_host_tick(struct eth_host *h, uint64_t now_ms, struct txq *tx)
 				/* RFC 1122 2.3.2.1 asks only not to flood (at most
 				 * one request a second); like Linux (mcast_solicit
 				 * 3) we stop after 3 and drop what waited. */
-				h->drops[DROP_ARP_RESOLVE_FAILED] += e->n_held;
-				arp_entry_free(e);
+				give_up(h, e);
 				continue;
 			}
 			if (!txq_slot(tx)) {	/* queue full: the rest next time */
@@ -245,5 +310,5 @@ uint64_t eth_host_tick(struct eth_host *h, uint64_t now_ms, struct txq *tx)
 			next = e->deadline_ms;
 	}
 	return next;
-	/* build-it 03.4 end; the starter has: (void)h, (void)now_ms, (void)tx; return UINT64_MAX; */
+	/* build-it 03.4 end; the starter has: (void)h, (void)now_ms, (void)tx, (void)give_up; return UINT64_MAX; */
 }

@@ -26,6 +26,7 @@
 #include "icmp_host.h"
 
 #include "ipv4.h"
+#include "ping.h"
 
 void icmp_host_init(struct icmp_host *st, uint32_t addr, int mtu, uint64_t now_ms)
 {
@@ -33,6 +34,7 @@ void icmp_host_init(struct icmp_host *st, uint32_t addr, int mtu, uint64_t now_m
 	st->mtu = mtu;
 	st->next_id = 1;
 	st->link_broadcast = false;
+	st->ping = NULL;
 	icmp_ratelimit_init(&st->errors, ICMP_HOST_ERROR_BURST,
 			    ICMP_HOST_ERROR_INTERVAL_MS, now_ms);
 }
@@ -85,6 +87,12 @@ enum drop icmp_host_accept(const struct icmp_host *st, const uint8_t *pkt,
 enum drop icmp_host_icmp(struct icmp_host *st, const struct ipv4_hdr *ip,
 			 struct txq *tx)
 {
+	enum drop ping_why;
+
+	/* Rungs 3-5: replies to our own ping, and errors about its requests,
+	 * are the pinger's (lib/ping.c).  Rung 2 has none. */
+	if (st->ping && pinger_input(st->ping, ip, &ping_why))
+		return ping_why;
 	/* build-it 02.3 begin: answer an echo request with a reply of our own */
 	struct icmp_hdr icmp;
 	enum drop why;

@@ -15,6 +15,8 @@
 #include "txq.h"
 
 /* ICMP errors: a burst of 10, then one every 100 ms (10 a second). */
+struct pinger;
+
 #define ICMP_HOST_ERROR_BURST		10
 #define ICMP_HOST_ERROR_INTERVAL_MS	100
 
@@ -26,6 +28,9 @@ struct icmp_host {
 	/* Set by an Ethernet rung for the datagram at hand: it came in a
 	 * broadcast frame, so no ICMP error may answer it (RFC 1122 3.2.2). */
 	bool link_broadcast;
+	/* --ping (rungs 3-5): echo replies to it, and errors about its
+	 * requests, are its own (lib/ping.c); NULL otherwise. */
+	struct pinger *ping;
 };
 
 void icmp_host_init(struct icmp_host *st, uint32_t addr, int mtu, uint64_t now_ms);

@@ -8,6 +8,7 @@
 
 #include "bytes.h"
 #include "frag.h"
+#include "ping.h"
 
 void ip_host_init(struct ip_host *h, const uint8_t mac[6], uint32_t addr,
 		  int mtu, uint64_t now_ms, struct txq *tx)
@@ -43,14 +44,16 @@ bool ip_host_icmp_quote(const uint8_t *data, size_t len, struct icmp_quote *q)
 /* An ICMP error a transport protocol can act on (RFC 1122 3.2.2: "the
  * ICMP message MUST be passed to the transport layer"): a verified
  * checksum, an error type, and a quote that says which datagram it is
- * about. */
+ * about, one of the transport's (errors about ICMP we sent, our own
+ * ping's, stay with ICMP). */
 static bool icmp_error_for_rung(const struct ipv4_hdr *ip)
 {
 	struct icmp_hdr icmp;
 	struct icmp_quote q;
 
 	return icmp_parse(ip->payload, ip->payload_len, &icmp) == DROP_NONE &&
-	       icmp_is_error(icmp.type) && ip_host_icmp_quote(icmp.data, icmp.data_len, &q);
+	       icmp_is_error(icmp.type) && ip_host_icmp_quote(icmp.data, icmp.data_len, &q) &&
+	       q.proto != IPV4_PROTO_ICMP;
 }
 
 enum drop ip_host_input(struct ip_host *h, const uint8_t *frame, size_t len,
@@ -129,13 +132,14 @@ void ip_host_tx_push(struct ip_host *h, uint32_t dst, uint8_t proto,
 		.total_len = (uint16_t)total, .id = h->ip.next_id++,
 	};
 	struct arp_entry *e;
+	uint32_t hop;
 	uint8_t *copy;
 
 	ipv4_emit(&out, pkt, IPV4_HDR_LEN);
-	/* The fast path: the MAC is known and no fragmenting is needed.
-	 * Only the two headers are written; the payload stays put. */
-	if (total <= (size_t)h->mtu) {
-		e = arp_cache_find(&h->link.arp, dst, now_ms);
+	/* The fast path: the next hop's MAC is known and no fragmenting is
+	 * needed.  Only the two headers are written; the payload stays put. */
+	if (total <= (size_t)h->mtu && eth_host_next_hop(&h->link, dst, &hop)) {
+		e = arp_cache_find(&h->link.arp, hop, now_ms);
 		if (e && e->state == ARP_RESOLVED) {
 			txq_push(tx, eth_emit(frame, e->mac, h->link.mac,
 					      ETH_TYPE_IPV4, total));
@@ -222,8 +226,20 @@ uint64_t ip_host_tick(struct ip_host *h, uint64_t now_ms, struct txq *tx)
 
 	while (reasm_expire(&h->reasm, now_ms, first, &first_len))
 		reasm_timed_out(h, first, first_len, now_ms);
+	r = h->ip.ping ? pinger_tick(h->ip.ping, &h->ipq, &h->ip.next_id) : UINT64_MAX;
 	ip_host_output(h, now_ms, tx);
 	next = eth_host_tick(&h->link, now_ms, tx);
+	if (r < next)
+		next = r;
 	r = reasm_next_deadline(&h->reasm);
 	return r < next ? r : next;
+}
+
+bool ip_host_take_unreachable(struct ip_host *h, uint8_t head[ETH_HOST_UNREACH_LEN],
+			      size_t *len)
+{
+	while (eth_host_take_unreachable(&h->link, head, len))
+		if (!h->ip.ping || !pinger_unreachable(h->ip.ping, head, *len))
+			return true;
+	return false;
 }

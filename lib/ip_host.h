@@ -99,8 +99,16 @@ void ip_host_tx_push(struct ip_host *h, uint32_t dst, uint8_t proto,
  * framed (or held for ARP).  Call it after each input and tick. */
 void ip_host_output(struct ip_host *h, uint64_t now_ms, struct txq *tx);
 
-/* Timers: reassembly time-outs (ICMP time exceeded), ARP retries.  Returns
- * when to call again, or UINT64_MAX. */
+/* Timers: reassembly time-outs (ICMP time exceeded), our own ping's next
+ * request (h->ip.ping), ARP retries.  Returns when to call again, or
+ * UINT64_MAX. */
 uint64_t ip_host_tick(struct ip_host *h, uint64_t now_ms, struct txq *tx);
+
+/* After a tick: a datagram ARP gave up on (its IPv4 header and 8 bytes, as
+ * eth_host_take_unreachable() has them) that is not our own ping's (those
+ * the pinger is told of here), for the rung to tell its sender; false when
+ * none is left. */
+bool ip_host_take_unreachable(struct ip_host *h, uint8_t head[ETH_HOST_UNREACH_LEN],
+			      size_t *len);
 
 #endif

@@ -13,7 +13,8 @@
 
 #include "ipv4.h"
 
-enum { LONG_MTU = 256, LONG_LOSS, LONG_SEED, LONG_USER, LONG_MSL, LONG_SYN_TIMEOUT };
+enum { LONG_MTU = 256, LONG_LOSS, LONG_SEED, LONG_USER, LONG_MSL, LONG_SYN_TIMEOUT,
+       LONG_GATEWAY, LONG_PREFIX, LONG_PING, LONG_COUNT, LONG_INTERVAL };
 
 static void usage(const struct prog *p, FILE *out)
 {
@@ -29,6 +30,16 @@ static void usage(const struct prog *p, FILE *out)
 		fprintf(out, "  -m, --mac MAC         our MAC address (default 02:00:0a:0a:0a:01)\n");
 	if (p->extra & OPT_PORT)
 		fprintf(out, "  -p, --port N          service port (default %u)\n", p->default_port);
+	if (p->extra & OPT_ROUTE)
+		fprintf(out, "      --prefix N        our link is --addr/N (default 24): those addresses\n"
+			     "                        are neighbours, reached by ARP\n"
+			     "      --gateway A.B.C.D the router (on our link) for every other address;\n"
+			     "                        without one they are \"no route to host\"\n"
+			     "      --ping A.B.C.D    send ICMP echo requests to A.B.C.D and print what\n"
+			     "                        ping prints ('ready' goes to stderr); exit 0 if a\n"
+			     "                        reply came, 1 if none did\n"
+			     "      --count N         stop after N requests (default: at SIGINT)\n"
+			     "      --interval S      seconds between requests (default 1)\n");
 	fprintf(out,
 		"      --mtu N           link MTU (default: the device's MTU at start)\n"
 		"  -t, --trace           one line per packet in and out, on stderr\n"
@@ -52,9 +63,11 @@ static void usage(const struct prog *p, FILE *out)
 	fprintf(out,
 		"  -h, --help            this text\n"
 		"  -V, --version         the version\n\n"
-		"Prints 'ready ...' on stdout when the device is open; counters on exit.\n"
+		"Prints 'ready ...' on stdout when the device is open (on stderr with\n"
+		"--connect or --ping); counters on exit, on stderr.\n"
 		"Set up the kernel side:  ip addr add 10.10.10.2/24 dev %s && ip link set %s up\n"
-		"Exit status: 0 after SIGINT/SIGTERM, 1 on a runtime failure, 2 on a usage error.\n",
+		"Exit status: 0 after SIGINT/SIGTERM, 1 on a runtime failure (no route to a\n"
+		"--connect or --ping target included), 2 on a usage error.\n",
 		tun ? "tun0" : "tap0", tun ? "tun0" : "tap0");
 }
 
@@ -98,21 +111,80 @@ static void connect_parse(const struct prog *p, const char *s, struct opts *o)
 	    s, "");
 }
 
+uint32_t opts_mask(int prefix)
+{
+	return prefix <= 0 ? 0 : prefix >= 32 ? 0xffffffffu : ~(0xffffffffu >> prefix);
+}
+
+/* Is a one host's address?  0.0.0.0, loopback, multicast (224/4), 240/4
+ * and 255.255.255.255 are not, nor the broadcast address of our own link
+ * (all host bits set: 10.10.10.255 on the lessons' /24), known only once
+ * --addr and --prefix are. */
+static bool one_host(const struct opts *o, uint32_t a)
+{
+	uint32_t mask = opts_mask(o->prefix);
+
+	return ipv4_is_host_source(a) &&
+	       !(o->prefix < 31 && (a & mask) == (o->addr & mask) && (a | mask) == 0xffffffffu);
+}
+
 /* RFC 1122 4.2.3.10: "A TCP implementation MUST reject as an error a local
  * OPEN call for an invalid remote IP address (e.g., a broadcast or
- * multicast address)."  A connection has one host at each end: 0.0.0.0,
- * loopback, multicast (224/4), 240/4 and 255.255.255.255 are none, and
- * neither is the broadcast address of our own subnet (a /24: the kernel
- * side of the lessons is 10.10.10.2/24), known only once --addr is. */
-static void connect_check(const struct prog *p, struct opts *o)
+ * multicast address)."  A connection has one host at each end; so does a
+ * ping here (iputils wants -b for a broadcast one). */
+static void target_check(const struct prog *p, const struct opts *o, uint32_t a,
+			 const char *opt, const char *arg)
 {
-	uint32_t a = o->connect_addr;
+	uint32_t mask = opts_mask(o->prefix), hop;
+	char net[16], gw[16];
 
-	if (!ipv4_is_host_source(a) ||
-	    ((a & 0xffffff00u) == (o->addr & 0xffffff00u) && (a & 0xff) == 0xff))
+	if (!one_host(o, a))
 		bad(p, "%s value is '%s': not the address of one host (broadcast, "
-		    "multicast and 0.0.0.0 are not: RFC 1122 4.2.3.10)", "--connect",
-		    o->connect);
+		    "multicast and 0.0.0.0 are not: RFC 1122 4.2.3.10)", opt, arg);
+	if (a == o->addr)
+		bad(p, "%s value is '%s': that is our own address", opt, arg);
+	/* RFC 1122 3.3.1.1: on our link, or through the gateway, or nowhere.
+	 * Nowhere is said now, as the kernel's connect() and ping say it,
+	 * rather than after minutes of ARP and SYNs for nobody. */
+	hop = (a & mask) == (o->addr & mask) ? a : o->gateway;
+	if (!hop) {
+		ipv4_addr_format(o->addr & mask, net);
+		ipv4_addr_format(a, gw);
+		fprintf(stderr, "%s: %s %s: no route to host: %s is not on our link "
+			"%s/%d, and there is no --gateway\n", p->name, opt, arg, gw, net,
+			o->prefix);
+		exit(1);
+	}
+}
+
+/* --gateway: a neighbour of ours (on the link), not us. */
+static void gateway_check(const struct prog *p, const struct opts *o, const char *arg)
+{
+	uint32_t mask = opts_mask(o->prefix);
+
+	if ((o->gateway & mask) != (o->addr & mask) || o->gateway == o->addr ||
+	    !one_host(o, o->gateway))
+		bad(p, "%s value is '%s': the gateway must be another host on our "
+		    "link (--addr/--prefix)", "--gateway", arg);
+}
+
+/* Seconds with a fraction, from lo to hi, into microseconds. */
+static uint64_t seconds_us(const struct prog *p, const char *opt, const char *arg,
+			   double lo, double hi)
+{
+	double v;
+	char *end;
+
+	errno = 0;
+	v = strtod(arg, &end);
+	if (end == arg || *end != '\0' || errno || !(v >= lo && v <= hi)) {
+		char msg[96];
+
+		snprintf(msg, sizeof(msg), "%%s value is '%%s': expected seconds "
+			 "from %g to %g", lo, hi);
+		bad(p, msg, opt, arg);
+	}
+	return (uint64_t)(v * 1e6 + 0.5);
 }
 
 /* An integer in [lo, hi], or exit 2 naming the option. */
@@ -177,11 +249,17 @@ void opts_parse(const struct prog *p, int argc, char **argv, struct opts *o)
 		{ "msl", required_argument, NULL, LONG_MSL },
 		{ "connect", required_argument, NULL, 'c' },
 		{ "syn-timeout", required_argument, NULL, LONG_SYN_TIMEOUT },
+		{ "gateway", required_argument, NULL, LONG_GATEWAY },
+		{ "prefix", required_argument, NULL, LONG_PREFIX },
+		{ "ping", required_argument, NULL, LONG_PING },
+		{ "count", required_argument, NULL, LONG_COUNT },
+		{ "interval", required_argument, NULL, LONG_INTERVAL },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static const uint8_t default_mac[6] = { 0x02, 0x00, 0x0a, 0x0a, 0x0a, 0x01 };
+	const char *gateway_arg = NULL;
 	int c;
 
 	memset(o, 0, sizeof(*o));
@@ -192,6 +270,8 @@ void opts_parse(const struct prog *p, int argc, char **argv, struct opts *o)
 	o->msl = 30;
 	o->seed = 1;
 	o->syn_timeout = 180;	/* RFC 9293 3.8.3: at least 3 minutes */
+	o->prefix = 24;		/* 10.10.10.0/24: the lessons' link */
+	o->interval_us = 1000000;
 
 	opterr = 0;	/* we print our own messages */
 	while ((c = getopt_long(argc, argv, ":d:a:m:p:tw:r:c:hV", longs, NULL)) != -1) {
@@ -202,7 +282,9 @@ void opts_parse(const struct prog *p, int argc, char **argv, struct opts *o)
 		    (c == 'm' && !(p->extra & OPT_MAC)) ||
 		    (c == 'p' && !(p->extra & OPT_PORT)) ||
 		    (c == LONG_MSL && !(p->extra & OPT_MSL)) ||
-		    ((c == 'c' || c == LONG_SYN_TIMEOUT) && !(p->extra & OPT_CONNECT)))
+		    ((c == 'c' || c == LONG_SYN_TIMEOUT) && !(p->extra & OPT_CONNECT)) ||
+		    ((c == LONG_GATEWAY || c == LONG_PREFIX || c == LONG_PING ||
+		      c == LONG_COUNT || c == LONG_INTERVAL) && !(p->extra & OPT_ROUTE)))
 			bad(p, "--%s is not an option of %s", long_name(longs, c), p->name);
 		switch (c) {
 		case 'd':
@@ -263,6 +345,28 @@ void opts_parse(const struct prog *p, int argc, char **argv, struct opts *o)
 		case LONG_SYN_TIMEOUT:
 			o->syn_timeout = (unsigned)number(p, "--syn-timeout", optarg, 1, 3600);
 			break;
+		case LONG_GATEWAY:
+			gateway_arg = optarg;
+			if (!ipv4_addr_parse(optarg, &o->gateway) || !o->gateway)
+				bad(p, "%s value is '%s': expected an IPv4 address such "
+				    "as 10.10.10.2", "--gateway", optarg);
+			break;
+		case LONG_PREFIX:
+			o->prefix = (int)number(p, "--prefix", optarg, 0, 32);
+			break;
+		case LONG_PING:
+			o->ping = optarg;
+			if (!ipv4_addr_parse(optarg, &o->ping_addr))
+				bad(p, "%s value is '%s': expected an IPv4 address such "
+				    "as 10.10.10.2 (no names: there is no DNS here)",
+				    "--ping", optarg);
+			break;
+		case LONG_COUNT:
+			o->count = (unsigned)number(p, "--count", optarg, 1, 1000000000);
+			break;
+		case LONG_INTERVAL:
+			o->interval_us = seconds_us(p, "--interval", optarg, 0.001, 3600);
+			break;
 		case 'h':
 			usage(p, stdout);
 			exit(0);
@@ -284,6 +388,12 @@ void opts_parse(const struct prog *p, int argc, char **argv, struct opts *o)
 	}
 	if (optind < argc)
 		bad(p, "unexpected argument '%s'%s", argv[optind], "");
+	if (gateway_arg)
+		gateway_check(p, o, gateway_arg);
+	if (o->ping && o->connect)
+		bad(p, "%s and %s: one at a time", "--ping", "--connect");
 	if (o->connect)
-		connect_check(p, o);
+		target_check(p, o, o->connect_addr, "--connect", o->connect);
+	if (o->ping)
+		target_check(p, o, o->ping_addr, "--ping", o->ping);
 }

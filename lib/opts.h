@@ -21,6 +21,7 @@
 #define OPT_PORT	0x04	/* -p, --port */
 #define OPT_MSL		0x08	/* --msl */
 #define OPT_CONNECT	0x10	/* -c, --connect, --syn-timeout */
+#define OPT_ROUTE	0x20	/* --gateway, --prefix, --ping, --count, --interval */
 
 struct prog {
 	const char *name;	/* "tun_echo" */
@@ -48,9 +49,21 @@ struct opts {
 	uint32_t connect_addr;	/* ... parsed: host order */
 	uint16_t connect_port;
 	unsigned syn_timeout;	/* --syn-timeout: seconds of SYNs (180) */
+	int prefix;		/* --prefix: our link is addr/prefix (24) */
+	uint32_t gateway;	/* --gateway: the router off the link, or 0 */
+	const char *ping;	/* --ping A.B.C.D as given, or NULL */
+	uint32_t ping_addr;	/* ... parsed: host order */
+	unsigned count;		/* --count: requests; 0 until SIGINT */
+	uint64_t interval_us;	/* --interval: between requests (1 s) */
 };
 
+/* Parse the command line into o; on a mistake, exit 2 with the usage.  A
+ * --connect or --ping target off our link with no --gateway exits 1 at
+ * once: "no route to host", as the kernel's connect() and ping say. */
 void opts_parse(const struct prog *p, int argc, char **argv, struct opts *o);
+
+/* The netmask of a prefix length: 24 -> 255.255.255.0 (host order). */
+uint32_t opts_mask(int prefix);
 
 /* "02:00:0a:0a:0a:01" -> bytes; false unless exactly six hex pairs. */
 bool mac_parse(const char *s, uint8_t mac[6]);

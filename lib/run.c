@@ -167,6 +167,17 @@ static void trace_log(struct runner *r, uint64_t ts_us)
 	}
 }
 
+/* --ping: what the pinger said, on stdout at once. */
+static void say_ping(struct runner *r)
+{
+	const char *text;
+
+	if (r->c->ping && (text = pinger_take(r->c->ping))) {
+		fputs(text, stdout);
+		fflush(stdout);
+	}
+}
+
 /* The end of a batch: the core's own output step, then everything goes
  * out.  A core whose output filled tx is called again once tx is written;
  * 64 rounds (16384 packets) at most, so that input is never starved. */
@@ -185,6 +196,7 @@ static void end_batch(struct runner *r, uint64_t ts_us, uint64_t now_ms)
 	}
 	trace_log(r, ts_us);
 	flush_tx(r, ts_us);
+	say_ping(r);
 }
 
 static uint64_t tick(struct runner *r, uint64_t ts_us, uint64_t now_ms)
@@ -251,10 +263,20 @@ static int drop_privileges(const char *name)
 	return 0;
 }
 
-/* Where the ready line goes: stdout, unless stdout is the core's data. */
+/* Where the ready line goes: stdout, unless stdout is the core's data
+ * (the client's bytes, or what ping prints). */
 static FILE *ready_out(const struct core *c)
 {
-	return c->ready_on_stderr ? stderr : stdout;
+	return c->ready_on_stderr || c->ping ? stderr : stdout;
+}
+
+/* A core that says it is done, with the exit status; or a pinger that is
+ * (its status is taken at the end). */
+static int finished(const struct core *c)
+{
+	if (c->finished)
+		return c->finished(c->state);
+	return c->ping && c->ping->done ? 0 : -1;
 }
 
 static int replay(struct runner *r)
@@ -287,6 +309,7 @@ static int replay(struct runner *r)
 				sizeof(err))) == 1) {
 		uint64_t now_ms = ts_us / 1000;
 
+		r->c->now_us = ts_us;
 		if (!started) {
 			r->start_us = ts_us;
 			r->c->start(r->c->state, r->o->mtu ? r->o->mtu : 1500, now_ms, &r->tx);
@@ -297,13 +320,15 @@ static int replay(struct runner *r)
 		while (deadline <= now_ms) {
 			uint64_t due = deadline;
 
+			r->c->now_us = due * 1000;
 			deadline = tick(r, due * 1000, due);
 			if (deadline <= due)	/* a core must move its clock on */
 				deadline = due + 1;
 		}
+		r->c->now_us = ts_us;
 		handle(r, len, ts_us, now_ms);
 		end_batch(r, ts_us, now_ms);	/* in replay, a batch is one packet */
-		if (r->c->finished && r->c->finished(r->c->state) >= 0)
+		if (finished(r->c) >= 0)
 			break;
 		if (r->c->tick)
 			deadline = tick(r, ts_us, now_ms);
@@ -337,7 +362,7 @@ static int device_loop(struct runner *r, const sigset_t *wait_mask)
 		struct timespec timeout, *tp = NULL;
 		int i, nfds = 0;
 
-		if (r->c->finished && (status = r->c->finished(r->c->state)) >= 0)
+		if ((status = finished(r->c)) >= 0)
 			return status;
 		if (deadline != RUN_NO_DEADLINE) {
 			uint64_t wait = deadline > now_ms ? deadline - now_ms : 0;
@@ -363,7 +388,8 @@ static int device_loop(struct runner *r, const sigset_t *wait_mask)
 		}
 		/* One batch: the clock is read once for all of it. */
 		ts_us = clock_us(CLOCK_REALTIME);
-		now_ms = clock_us(CLOCK_MONOTONIC) / 1000;
+		r->c->now_us = clock_us(CLOCK_MONOTONIC);
+		now_ms = r->c->now_us / 1000;
 		for (i = 0; i < READ_BATCH && (pfd[0].revents & POLLIN); i++) {
 			/* One read() is one packet, and the buffer holds the
 			 * largest there can be. */
@@ -451,12 +477,19 @@ int run(const struct prog *p, const struct opts *o, struct core *c)
 		if (mtu < 68)
 			mtu = 1500;
 		r.start_us = clock_us(CLOCK_REALTIME);
-		c->start(c->state, mtu, clock_us(CLOCK_MONOTONIC) / 1000, &r.tx);
+		c->now_us = clock_us(CLOCK_MONOTONIC);
+		c->start(c->state, mtu, c->now_us / 1000, &r.tx);
 		fprintf(ready_out(c), "ready %s%s%s\n", o->dev, c->ready_detail ? " " : "",
 			c->ready_detail ? c->ready_detail : "");
 		fflush(ready_out(c));
 		end_batch(&r, r.start_us, clock_us(CLOCK_MONOTONIC) / 1000);
 		rc = device_loop(&r, &wait_mask);
+	}
+	if (c->ping) {		/* the statistics, even after SIGINT */
+		pinger_finish(c->ping);
+		say_ping(&r);
+		if (rc == 0)
+			rc = pinger_status(c->ping);
 	}
 	summary(&r);
 out:

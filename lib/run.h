@@ -27,6 +27,7 @@
 
 #include "drop.h"
 #include "opts.h"
+#include "ping.h"
 #include "txq.h"
 
 #define RUN_NO_DEADLINE UINT64_MAX
@@ -42,6 +43,14 @@ struct core {
 	/* Optional: run the timers due at now_ms and return the time of the
 	 * next one, or RUN_NO_DEADLINE. */
 	uint64_t (*tick)(void *state, uint64_t now_ms, struct txq *tx);
+	/* The loop's clock, in microseconds, for a core that measures round
+	 * trips (--ping): set before each input, tick and flush; monotonic
+	 * on a device, the packet's time in replay.  now_ms is it / 1000. */
+	uint64_t now_us;
+	/* --ping (rungs 3-5): the pinger the core feeds (lib/ping.c).  The
+	 * loop writes what it says to stdout, ends the run when it is done,
+	 * and then prints its statistics and takes its exit status. */
+	struct pinger *ping;
 	/* What follows "ready <dev>" on the ready line, e.g. "10.10.10.1". */
 	const char *ready_detail;
 	/* The ready line (and replay's) goes to stderr, not stdout: for
@@ -73,7 +82,8 @@ struct core {
 };
 
 /* Run the core as the options say.  Returns the exit status: 0 after a
- * signal or the end of a replay, 1 on a runtime failure. */
+ * signal or the end of a replay, 1 on a runtime failure; with a pinger,
+ * its status (0 if a reply came, 1 if none did). */
 int run(const struct prog *p, const struct opts *o, struct core *c);
 
 #endif

@@ -34,6 +34,7 @@
 
 #include "../lib/ipv4.h"
 #include "../lib/opts.h"
+#include "../lib/ping.h"
 #include "../lib/run.h"
 
 void tap_arp_init(struct tap_arp *st, const uint8_t mac[6], uint32_t addr,
@@ -66,17 +67,36 @@ enum drop tap_arp_input(struct tap_arp *st, const uint8_t *frame, size_t len,
 
 uint64_t tap_arp_tick(struct tap_arp *st, uint64_t now_ms, struct txq *tx)
 {
-	return eth_host_tick(&st->link, now_ms, tx);
+	uint64_t p = UINT64_MAX, next;
+	uint8_t head[ETH_HOST_UNREACH_LEN];
+	size_t len;
+
+	/* --ping: the request that is due goes out like any datagram. */
+	if (st->ip.ping) {
+		p = pinger_tick(st->ip.ping, &st->ipq, &st->ip.next_id);
+		eth_host_output(&st->link, &st->ipq, now_ms, tx);
+	}
+	next = eth_host_tick(&st->link, now_ms, tx);
+	/* What ARP gave up on: our ping hears of its own requests; replies
+	 * to others are only counted (arp_resolve_failed). */
+	while (eth_host_take_unreachable(&st->link, head, &len))
+		if (st->ip.ping)
+			pinger_unreachable(st->ip.ping, head, len);
+	return p < next ? p : next;
 }
 
 #ifndef TUNLAB_NO_MAIN	/* unit tests link the core without main() */
 static struct tap_arp st;
 static struct opts opts;	/* the command line, for start() */
+static struct pinger ping;	/* --ping */
+static bool pinging;
 
 /* The adapters the loop calls. */
 static void start(void *state, int mtu, uint64_t now_ms, struct txq *tx)
 {
 	tap_arp_init(state, opts.mac, opts.addr, mtu, now_ms, tx);
+	eth_host_route(&st.link, opts.prefix, opts.gateway);
+	st.ip.ping = pinging ? &ping : NULL;
 }
 
 static enum drop input(void *state, const uint8_t *pkt, size_t len,
@@ -96,13 +116,14 @@ int main(int argc, char **argv)
 		.name = "tap_arp",
 		.summary = "Rung 3: an IPv4 host on a TAP device: Ethernet, ARP and ping.",
 		.dev_type = DEV_TAP,
-		.extra = OPT_ADDR | OPT_MAC,
+		.extra = OPT_ADDR | OPT_MAC | OPT_ROUTE,
 	};
 	char addr[16], mac[18], ready[40];
 	struct core core = { .state = &st, .start = start, .input = input,
 			     .tick = tick, .own_drops = st.drops };
 
 	opts_parse(&prog, argc, argv, &opts);
+	pinging = ping_setup(&ping, &opts, &core);
 	ipv4_addr_format(opts.addr, addr);
 	eth_addr_format(opts.mac, mac);
 	snprintf(ready, sizeof(ready), "%s %s", addr, mac);

@@ -211,6 +211,8 @@ static const char *end_text(enum tcp_end end)
 	case END_TIMED_OUT:		return "timed out";
 	case END_UNREACHABLE:		return "no route to host";
 	case END_PROTOCOL_ERROR:	return "protocol error";
+	case END_NO_ARP:		return "no route to host (the next hop, the "
+					       "host or the --gateway, did not answer ARP)";
 	default:			return "closed";
 	}
 }

@@ -50,6 +50,8 @@
 #include "../lib/bytes.h"
 #include "../lib/icmp.h"
 
+#include <stdio.h>
+
 /* Destination unreachable codes (RFC 792, RFC 1122 3.2.2.1, RFC 1812);
  * 0 and 1 are net and host unreachable, 9, 10 and 13 administratively
  * prohibited. */
@@ -83,10 +85,10 @@ static enum tcp_end error_end(uint8_t type, uint8_t code)
 	return END_NONE;
 }
 
-enum drop tcp_icmp_error(struct tcp_mini *st, uint8_t type, uint8_t code,
-			 const uint8_t *quoted, size_t len)
+/* The error (end, already decided) about the segment quoted. */
+static enum drop error_in(struct tcp_mini *st, enum tcp_end end, const char *what,
+			  const uint8_t *quoted, size_t len)
 {
-	enum tcp_end end = error_end(type, code);
 	struct icmp_quote q;
 	struct tcp_conn *c;
 	seq_t sq;
@@ -105,11 +107,24 @@ enum drop tcp_icmp_error(struct tcp_mini *st, uint8_t type, uint8_t code,
 	if (end == END_NONE)
 		return DROP_ICMP_NOT_ECHO_REQUEST;	/* nothing we act on */
 
-	tcp_log(st, c, "ICMP type %u code %u in %s", type, code,
-		tcp_state_name(c->state));
+	tcp_log(st, c, "%s in %s", what, tcp_state_name(c->state));
 	if (c->state == TCP_SYN_SENT)
 		tcp_abort(st, c, end);		/* the connect fails now */
 	else
 		c->soft_error = end;		/* said if it times out */
 	return DROP_NONE;
+}
+
+enum drop tcp_icmp_error(struct tcp_mini *st, uint8_t type, uint8_t code,
+			 const uint8_t *quoted, size_t len)
+{
+	char what[32];
+
+	snprintf(what, sizeof(what), "ICMP type %u code %u", type, code);
+	return error_in(st, error_end(type, code), what, quoted, len);
+}
+
+enum drop tcp_no_arp(struct tcp_mini *st, const uint8_t *head, size_t len)
+{
+	return error_in(st, END_NO_ARP, "no ARP reply from the next hop", head, len);
 }

@@ -170,7 +170,14 @@ uint64_t tcp_mini_tick(struct tcp_mini *st, uint64_t now_ms, struct txq *tx)
 {
 	uint64_t t = tcp_timers(st, now_ms);
 	uint64_t h = ip_host_tick(&st->host, now_ms, tx);
+	uint8_t head[ETH_HOST_UNREACH_LEN];
+	size_t len;
 
+	/* A segment whose next hop never answered ARP: the connection hears
+	 * of it as of an ICMP host unreachable (icmp_err.c), which ends a
+	 * connect at once: "no route to host". */
+	while (ip_host_take_unreachable(&st->host, head, &len))
+		tcp_no_arp(st, head, len);
 	return t < h ? t : h;
 }
 
@@ -180,6 +187,8 @@ static struct opts opts;
 static uint64_t port_seed;	/* picks --connect's local port */
 static uint8_t isn_key[SIPHASH_KEY_LEN];	/* the secret one, if any */
 static bool isn_key_secret;
+static struct pinger ping;	/* --ping */
+static bool pinging;
 
 /* The adapters the loop calls. */
 static void start(void *state, int mtu, uint64_t now_ms, struct txq *tx)
@@ -188,6 +197,8 @@ static void start(void *state, int mtu, uint64_t now_ms, struct txq *tx)
 
 	tcp_mini_init(state, opts.mac, opts.addr, opts.port, mtu, opts.seed,
 		      opts.msl, now_ms, tx);
+	eth_host_route(&st.host.link, opts.prefix, opts.gateway);
+	st.host.ip.ping = pinging ? &ping : NULL;
 	if (isn_key_secret)
 		tcp_mini_set_key(&st, isn_key);
 	/* For the tests of sequence-number wraparound: every ISN this value
@@ -237,7 +248,7 @@ int main(int argc, char **argv)
 		.summary = "Rung 5: TCP (RFC 9293) on a TAP device: echo on --port, discard on 9,\n"
 			   "chargen on 19, and a client with --connect; with rung 4's UDP echo.",
 		.dev_type = DEV_TAP,
-		.extra = OPT_ADDR | OPT_MAC | OPT_PORT | OPT_MSL | OPT_CONNECT,
+		.extra = OPT_ADDR | OPT_MAC | OPT_PORT | OPT_MSL | OPT_CONNECT | OPT_ROUTE,
 		.default_port = 7,
 	};
 	char addr[16], mac[18], ready_line[64];
@@ -246,6 +257,7 @@ int main(int argc, char **argv)
 			     .flush = flush, .take_log = take_log };
 
 	opts_parse(&prog, argc, argv, &opts);
+	pinging = ping_setup(&ping, &opts, &core);
 	/* RFC 6528's secret key: 128 bits from the kernel, so that one ISN
 	 * seen tells nothing about another's (conn.c).  Unless the run is to
 	 * repeat: --seed, or TUNLAB_TCP_ISN fixing every ISN. */

@@ -133,6 +133,8 @@ enum tcp_end {
 	END_UNREACHABLE,	/* ICMP net or host unreachable, prohibited,
 				 * time exceeded: "no route to host" */
 	END_PROTOCOL_ERROR,	/* ICMP parameter problem */
+	END_NO_ARP,		/* the next hop never answered ARP: "no
+				 * route to host", said with why */
 };
 
 /* The one timer of a connection, and what it is running for.  A
@@ -352,6 +354,12 @@ enum tcp_app tcp_app_for_port(const struct tcp_mini *st, uint16_t port);
  * quoting len bytes of a datagram we sent.  DROP_NONE if it was about a
  * segment in flight on one of our connections (and aborted it, or was
  * kept as its soft error); else why it was ignored. */
+/* icmp_err.c: a segment that never left, because ARP for its next hop
+ * gave up (ip_host_take_unreachable: its IPv4 header and 8 bytes).  Linux
+ * tells the socket with an ICMP host unreachable of its own; so do we,
+ * with END_NO_ARP.  Same checks, same effects as tcp_icmp_error(). */
+enum drop tcp_no_arp(struct tcp_mini *st, const uint8_t *head, size_t len);
+
 enum drop tcp_icmp_error(struct tcp_mini *st, uint8_t type, uint8_t code,
 			 const uint8_t *quoted, size_t len);
 

@@ -80,17 +80,29 @@ enum drop udp_echo_input(struct udp_echo *st, const uint8_t *frame, size_t len,
 
 uint64_t udp_echo_tick(struct udp_echo *st, uint64_t now_ms, struct txq *tx)
 {
-	return ip_host_tick(&st->host, now_ms, tx);
+	uint64_t next = ip_host_tick(&st->host, now_ms, tx);
+	uint8_t head[ETH_HOST_UNREACH_LEN];
+	size_t len;
+
+	/* Replies ARP gave up on: counted (arp_resolve_failed); an echo
+	 * server has nobody to tell. */
+	while (ip_host_take_unreachable(&st->host, head, &len))
+		;
+	return next;
 }
 
 #ifndef TUNLAB_NO_MAIN	/* unit tests link the core without main() */
 static struct udp_echo st;
 static struct opts opts;	/* the command line, for start() */
+static struct pinger ping;	/* --ping */
+static bool pinging;
 
 /* The adapters the loop calls. */
 static void start(void *state, int mtu, uint64_t now_ms, struct txq *tx)
 {
 	udp_echo_init(state, opts.mac, opts.addr, opts.port, mtu, now_ms, tx);
+	eth_host_route(&st.host.link, opts.prefix, opts.gateway);
+	st.host.ip.ping = pinging ? &ping : NULL;
 }
 
 static enum drop input(void *state, const uint8_t *pkt, size_t len,
@@ -111,7 +123,7 @@ int main(int argc, char **argv)
 		.summary = "Rung 4: UDP echo (RFC 862) on a TAP device, with IP fragmentation\n"
 			   "and reassembly.",
 		.dev_type = DEV_TAP,
-		.extra = OPT_ADDR | OPT_MAC | OPT_PORT,
+		.extra = OPT_ADDR | OPT_MAC | OPT_PORT | OPT_ROUTE,
 		.default_port = 7,
 	};
 	char addr[16], mac[18], ready[48];
@@ -119,6 +131,7 @@ int main(int argc, char **argv)
 			     .tick = tick, .own_drops = st.host.drops };
 
 	opts_parse(&prog, argc, argv, &opts);
+	pinging = ping_setup(&ping, &opts, &core);
 	ipv4_addr_format(opts.addr, addr);
 	eth_addr_format(opts.mac, mac);
 	snprintf(ready, sizeof(ready), "%s %s port %u", addr, mac, opts.port);
