@@ -37,6 +37,7 @@ require_tool() {	# require_tool COMMAND DEBIAN-PACKAGE
 setup_ns() {
 	require_root
 	NS="tunlab-$$-${BATS_TEST_NUMBER}"
+	WORLD=
 	STACK_PID=
 	OUT="$BATS_TEST_TMPDIR/stack.out"
 	ERR="$BATS_TEST_TMPDIR/stack.err"
@@ -53,6 +54,34 @@ setup_ns() {
 	if [ -n "${TUNLAB_GRADING:-}" ]; then
 		ip netns exec "$NS" sysctl -qw net.ipv4.tcp_syn_retries=2 net.ipv4.tcp_retries2=5
 	fi
+}
+
+# setup_world: beside this test's namespace (the stack's side, which now
+# forwards), a second one, $NS-world, playing the world beyond the gateway:
+#
+#   stack 10.10.10.1 --tap0-- 10.10.10.2 [$NS, router] 192.0.2.1 --veth--
+#                                               192.0.2.2 [$NS-world]
+#
+# Routed, never bridged: the kernel in $NS forwards between tap0 and
+# world0.  192.0.2.0/24 is TEST-NET-1 (RFC 5737), on no real network.
+# Deleted with the test's namespace (teardown_ns).
+setup_world() {
+	WORLD="$NS-world"
+	ip netns add "$WORLD"
+	ip -n "$WORLD" link set lo up
+	ip netns exec "$WORLD" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
+		net.ipv6.conf.default.disable_ipv6=1 net.ipv4.ping_group_range="0 2147483647"
+	ip -n "$NS" link add world0 type veth peer name eth0 netns "$WORLD"
+	ip -n "$NS" addr add 192.0.2.1/24 dev world0
+	ip -n "$NS" link set world0 up
+	ip -n "$WORLD" addr add 192.0.2.2/24 dev eth0
+	ip -n "$WORLD" link set eth0 up
+	ip -n "$WORLD" route add default via 192.0.2.1
+	ip netns exec "$NS" sysctl -qw net.ipv4.ip_forward=1
+}
+
+in_world() {
+	ip netns exec "$WORLD" "$@"
 }
 
 # nobody_bin PROGRAM: the path of a copy of the program that user nobody
@@ -83,6 +112,7 @@ gone() {
 }
 
 teardown_ns() {
+	local p
 	if [ -n "${STACK_PID:-}" ]; then
 		# The test failed with the program still running: stop it with
 		# SIGTERM, so that it prints its counters for the failure's output
@@ -100,6 +130,11 @@ teardown_ns() {
 		fi
 		echo "the program's counters:"
 		grep -E ': (in|drop) ' "$ERR" || echo "(none printed)"
+	fi
+	if [ -n "${WORLD:-}" ]; then
+		# what a test left running there (a web server), then the namespace
+		for p in $(ip netns pids "$WORLD" 2>/dev/null); do kill -KILL "$p" 2>/dev/null || true; done
+		ip netns del "$WORLD" 2>/dev/null || true
 	fi
 	if [ -n "${NS:-}" ]; then
 		ip netns del "$NS" 2>/dev/null || true

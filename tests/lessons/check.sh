@@ -69,6 +69,10 @@
 #         start PROG [ARGS]   ./PROG/PROG ARGS in the namespace, in the
 #                       background until the block ends; waits for "ready"
 #         up DEV        10.10.10.2/24 on DEV, and DEV up (the kernel side)
+#         world         lesson 03's "world": a namespace tunlab-world whose
+#                       eth0 (192.0.2.2/24, default route via 192.0.2.1) is
+#                       a veth to world0 (192.0.2.1/24) in tunlab, which
+#                       forwards (ip_forward=1); after "ns"
 #   <!-- check: context SHELL -->
 #       anywhere: SHELL becomes the setup of every following session block
 #       of this lesson that has no setup marker of its own (until the next
@@ -264,6 +268,15 @@ ns()  { ip netns add "$NS" && ip -n "$NS" link set lo up &&
 ns6() { ip netns add "$NS" && ip -n "$NS" link set lo up &&
 	ip netns exec "$NS" sysctl -qw net.ipv4.ping_group_range="0 2147483647"; }
 up()  { ip -n "$NS" addr add 10.10.10.2/24 dev "$1" && ip -n "$NS" link set "$1" up; }
+world() {	# lesson 03 "Beyond the link": tunlab routes to tunlab-world
+	ip netns add "$NS-world" && ip -n "$NS-world" link set lo up &&
+	ip netns exec "$NS-world" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
+		net.ipv6.conf.default.disable_ipv6=1 net.ipv4.ping_group_range="0 2147483647" &&
+	ip -n "$NS" link add world0 type veth peer name eth0 netns "$NS-world" &&
+	ip -n "$NS" addr add 192.0.2.1/24 dev world0 && ip -n "$NS" link set world0 up &&
+	ip -n "$NS-world" addr add 192.0.2.2/24 dev eth0 && ip -n "$NS-world" link set eth0 up &&
+	ip -n "$NS-world" route add default via 192.0.2.1 &&
+	ip netns exec "$NS" sysctl -qw net.ipv4.ip_forward=1; }
 __wait_ready() {	# PID OUT: until "ready" on OUT or PID gone, at most 10 s
 	local i
 	for i in $(seq 200); do
@@ -315,7 +328,7 @@ __daemon() {		# K: run cmd K in the background; show it like a terminal
 # is_daemon CMD: starts a rung program for good (not replay/help/version)?
 is_daemon() {
 	[[ $1 =~ \./(tun_echo|icmp_reply|tap_arp|udp_echo|tcp_mini)/(tun_echo|icmp_reply|tap_arp|udp_echo|tcp_mini)([[:space:]]|$) ]] || return 1
-	[[ $1 =~ (--read|[[:space:]]-r[[:space:]]|--version|[[:space:]]-V([[:space:]]|$)|--help|[[:space:]]-h([[:space:]]|$)|[|\&;]|--connect|[[:space:]]-c[[:space:]]) ]] && return 1
+	[[ $1 =~ (--read|[[:space:]]-r[[:space:]]|--version|[[:space:]]-V([[:space:]]|$)|--help|[[:space:]]-h([[:space:]]|$)|[|\&;]|--connect|[[:space:]]-c[[:space:]]|--ping) ]] && return 1
 	return 0
 }
 
