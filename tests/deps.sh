@@ -127,4 +127,5 @@ need_variant() {
 # Everything the scenario tests use.
 TEST_TOOLS="bats:bats ip:iproute2 ping:iputils-ping arping:iputils-arping
 nc:netcat-openbsd socat:socat tcpdump:tcpdump setpriv:util-linux
-unshare:util-linux pgrep:procps sysctl:procps curl:curl nft:nftables"
+unshare:util-linux pgrep:procps sysctl:procps curl:curl nft:nftables
+python3:python3"

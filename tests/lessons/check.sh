@@ -42,7 +42,8 @@
 #     the real program and files a lesson writes ("out", "z.pcap", the
 #     mine/ of "make start") land in the scratch directory;
 #   - a command that starts a rung program for good ("terminal 1": a
-#     ./PROG/PROG that is not --read, --help or --version) is run in the
+#     ./PROG/PROG that is not --read, --help, --version, --connect or
+#     --ping) is run in the
 #     background: its stdout is shown once it says "ready" (or, if it exits
 #     at once, its stdout and stderr), and it keeps running, inside the
 #     namespace, until the block ends;
@@ -115,7 +116,7 @@ only=${1:-}
 LESSON_TOOLS="ip:iproute2 ping:iputils-ping arping:iputils-arping nc:netcat-openbsd
 socat:socat tcpdump:tcpdump timeout:coreutils setpriv:util-linux
 sysctl:procps pgrep:procps nstat:iproute2 xxd:xxd diff:diffutils
-ifconfig:net-tools route:net-tools"
+ifconfig:net-tools route:net-tools nft:nftables python3:python3 sha256sum:coreutils"
 
 t=0		# TAP test number
 fails=0
