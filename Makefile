@@ -40,7 +40,8 @@ TCP_MINI_SRC := tcp_mini/conn.c tcp_mini/input.c tcp_mini/output.c \
 UNIT_SRC := tests/unit/unit.c tests/unit/test_cksum.c tests/unit/test_ipv4.c \
             tests/unit/test_icmp.c tests/unit/test_pcap.c tests/unit/test_cores.c \
             tests/unit/test_arp.c tests/unit/test_udp.c tests/unit/test_frag.c \
-            tests/unit/test_tcp.c tests/unit/test_tcp_mini.c tests/unit/test_siphash.c
+            tests/unit/test_tcp.c tests/unit/test_tcp_mini.c tests/unit/test_siphash.c \
+            tests/unit/test_ping.c
 TOOLS    := build/tools/craft build/tools/udpcheck build/tools/tcprr
 BENCH_TOOL := tests/bench/echoload
 

@@ -95,7 +95,6 @@ static void send_request(struct pinger *p, struct txq *ipq, uint16_t *ip_id,
 	if (p->sent++ == 0)
 		p->first_us = now_us;
 	p->last_sent_us = now_us;
-	p->last_us = now_us;
 }
 
 uint64_t pinger_tick(struct pinger *p, struct txq *ipq, uint16_t *ip_id)
@@ -161,7 +160,6 @@ static void reply_in(struct pinger *p, const struct ipv4_hdr *ip,
 		p->rtt_sum += rtt;
 		p->rtt_sum2 += rtt * rtt;
 	}
-	p->last_us = now_us;
 	ipv4_addr_format(ip->src, a);
 	say(p, "%zu bytes from %s: icmp_seq=%u ttl=%u", ip->payload_len, a,
 	    (unsigned)icmp->seq, (unsigned)ip->ttl);
@@ -211,7 +209,6 @@ static bool error_in(struct pinger *p, uint32_t from, uint8_t type, uint8_t code
 	    q.l4[0] != ICMP_TYPE_ECHO_REQUEST || get16(q.l4 + 4) != p->id)
 		return false;
 	p->errors++;
-	p->last_us = *p->clock_us;
 	ipv4_addr_format(from, a);
 	say(p, "From %s icmp_seq=%u %s\n", a, (unsigned)get16(q.l4 + 6),
 	    error_text(type, code));
@@ -268,7 +265,8 @@ static void say_ms(struct pinger *p, uint64_t us, const char *after)
 
 void pinger_finish(struct pinger *p)
 {
-	uint64_t elapsed = p->sent ? p->last_us - p->first_us : 0;
+	/* As iputils: from the first request to now, the end. */
+	uint64_t elapsed = p->sent ? *p->clock_us - p->first_us : 0;
 	char a[16];
 
 	if (p->summed)

@@ -47,8 +47,7 @@ struct pinger {
 
 	uint16_t next_seq;		/* the next request's sequence number */
 	uint64_t sent, received, dups, errors;
-	uint64_t first_us, last_us;	/* first request sent; last event */
-	uint64_t last_sent_us;		/* the last request sent */
+	uint64_t first_us, last_sent_us; /* the first request sent; the last */
 	uint64_t next_us;		/* when the next request is due */
 	uint64_t rtt_min, rtt_max, rtt_sum, rtt_sum2;	/* microseconds */
 	uint8_t seen[65536 / 8];	/* replies had, by sequence: DUP! */

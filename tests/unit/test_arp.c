@@ -291,6 +291,68 @@ static void core_gives_up_after_3_requests(void)
 	CHECK_EQ(st.drops[DROP_ARP_RESOLVE_FAILED], 1);
 }
 
+/* Replies to a host beyond the link go to the gateway's MAC: ARP asks for
+ * the gateway, never for the far host; with no gateway they have no way
+ * out (no_route); the ARP give-up keeps each datagram's head. */
+static void core_routes_beyond_the_link(void)
+{
+	static const uint32_t FAR = IPV4_ADDR(192, 0, 2, 2);
+	uint8_t f[128], head[ETH_HOST_UNREACH_LEN];
+	struct eth_hdr eth;
+	struct arp_pkt a;
+	size_t n, len;
+	uint32_t hop;
+	int i;
+
+	tap_arp_init(&st, OUR_MAC, US, 1500, 0, &tx);
+	eth_host_route(&st.link, 24, PEER);
+	CHECK(eth_host_next_hop(&st.link, IPV4_ADDR(10, 10, 10, 77), &hop) &&
+	      hop == IPV4_ADDR(10, 10, 10, 77));
+	CHECK(eth_host_next_hop(&st.link, FAR, &hop) && hop == PEER);
+	txq_clear(&tx);
+	/* A ping from FAR, forwarded by the router at PEER. */
+	n = echo_frame(f, OUR_MAC);
+	put32(f + ETH_HDR_LEN + 12, FAR);
+	put16(f + ETH_HDR_LEN + 10, 0);
+	put16(f + ETH_HDR_LEN + 10, cksum(f + ETH_HDR_LEN, 20));
+	CHECK_EQ(tap_arp_input(&st, f, n, 100, &tx), DROP_NONE);
+	REQUIRE_EQ(tx.n, 1);
+	REQUIRE_EQ(eth_parse(txq_pkt(&tx, 0), tx.len[0], &eth), DROP_NONE);
+	REQUIRE_EQ(eth.type, ETH_TYPE_ARP);
+	REQUIRE_EQ(arp_parse(eth.payload, eth.payload_len, &a), DROP_NONE);
+	CHECK_EQ(a.tpa, PEER);			/* the router, not FAR */
+	txq_clear(&tx);
+	n = arp_frame(f, ARP_OP_REPLY, OUR_MAC, US);
+	CHECK_EQ(tap_arp_input(&st, f, n, 200, &tx), DROP_NONE);
+	REQUIRE_EQ(tx.n, 1);
+	REQUIRE_EQ(eth_parse(txq_pkt(&tx, 0), tx.len[0], &eth), DROP_NONE);
+	CHECK(memcmp(eth.dst, PEER_MAC, 6) == 0);
+	CHECK_EQ(get32(eth.payload + 16), FAR);	/* the IP destination stays */
+
+	/* No gateway: the reply is dropped, no_route, and no ARP asked. */
+	tap_arp_init(&st, OUR_MAC, US, 1500, 0, &tx);
+	txq_clear(&tx);
+	n = echo_frame(f, OUR_MAC);
+	put32(f + ETH_HDR_LEN + 12, FAR);
+	put16(f + ETH_HDR_LEN + 10, 0);
+	put16(f + ETH_HDR_LEN + 10, cksum(f + ETH_HDR_LEN, 20));
+	CHECK(!eth_host_next_hop(&st.link, FAR, &hop));
+	CHECK_EQ(tap_arp_input(&st, f, n, 100, &tx), DROP_NONE);
+	CHECK_EQ(tx.n, 0);
+	CHECK_EQ(st.drops[DROP_NO_ROUTE], 1);
+
+	/* A gateway that never answers: the held reply is given up after 3
+	 * requests, and its head is kept for whoever sent it. */
+	eth_host_route(&st.link, 24, IPV4_ADDR(10, 10, 10, 9));
+	CHECK_EQ(tap_arp_input(&st, f, n, 1000, &tx), DROP_NONE);
+	for (i = 0; i < 10 && !st.drops[DROP_ARP_RESOLVE_FAILED]; i++)
+		tap_arp_tick(&st, 1000 + (uint64_t)i * ARP_RETRY_MS, &tx);
+	CHECK_EQ(st.drops[DROP_ARP_RESOLVE_FAILED], 1);
+	/* tap_arp_tick() passed it to the pinger, which there is none of:
+	 * the ring is empty again. */
+	CHECK(!eth_host_take_unreachable(&st.link, head, &len));
+}
+
 static void core_survives_every_prefix(void)
 {
 	uint8_t f[128];
@@ -361,6 +423,7 @@ const struct unit_test arp_tests[] = {
 	{ "tap_arp: answers ARP, learns the asker, answers ping", core_answers_arp_and_ping },
 	{ "tap_arp: resolves before replying, holds the latest", core_resolves_before_replying },
 	{ "tap_arp: gives up after 3 requests", core_gives_up_after_3_requests },
+	{ "tap_arp: replies beyond the link go to the gateway's MAC; none: no_route", core_routes_beyond_the_link },
 	{ "arp cache: held packets are bounded, oldest dropped", hold_is_bounded },
 	{ "tap_arp: its own address is never learned", own_address_is_never_learned },
 	{ "tap_arp: no prefix of a frame is answered", core_survives_every_prefix },

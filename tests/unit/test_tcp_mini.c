@@ -689,6 +689,28 @@ static void icmp_error_outside_the_flight_is_ignored(void)
 	CHECK_EQ(st.mem_used, 0);
 }
 
+/* A connect beyond a gateway that never answers ARP: the SYN and its
+ * retransmission wait for ARP, which gives up after 3 requests; then the
+ * connect ends at once, "no route to host", as Linux's does, rather than
+ * after minutes of SYNs nobody can carry. */
+static void connect_through_a_silent_gateway(void)
+{
+	uint64_t t;
+
+	start(true, ISS);
+	eth_host_route(&st.host.link, 24, IPV4_ADDR(10, 10, 10, 9));
+	REQUIRE(tcp_mini_connect(&st, IPV4_ADDR(192, 0, 2, 2), 80, 1, 0));
+	batch(0);
+	CHECK_EQ(sent.n, 0);			/* no segment left: it waits */
+	for (t = 100; t <= 10000 && st.client_slot >= 0; t += 100)
+		tick(t);
+	CHECK_EQ(st.client_slot, -1);
+	CHECK_EQ(st.client_end, END_NO_ARP);
+	CHECK(t <= ARP_MAX_REQUESTS * ARP_RETRY_MS + 100);
+	CHECK(st.host.drops[DROP_ARP_RESOLVE_FAILED] >= 1);
+	CHECK_EQ(st.mem_used, 0);
+}
+
 /* Past the handshake an error is soft, even port unreachable: kept, said
  * if the connection times out, never an abort (RFC 1122 4.2.3.9). */
 static void icmp_error_in_established_is_soft(void)
@@ -1146,6 +1168,7 @@ const struct unit_test tcp_mini_tests[] = {
 	{ "tcp_mini: TIME-WAIT accepts a new SYN past the old sequence", time_wait_accepts_a_newer_syn },
 	{ "tcp_mini: sequence numbers across 2^32 both ways", sequence_numbers_wrap },
 	{ "tcp_mini: an ICMP error quoting no segment in flight is ignored; one about our SYN ends the connect", icmp_error_outside_the_flight_is_ignored },
+	{ "tcp_mini: a connect through a gateway that never answers ARP ends in 3 s: no route to host", connect_through_a_silent_gateway },
 	{ "tcp_mini: an ICMP error in ESTABLISHED is a soft error, said when it times out", icmp_error_in_established_is_soft },
 	{ "tcp_mini: challenge ACKs are limited per connection, not for the host (CVE-2016-5696)", challenge_acks_limited_per_connection },
 	{ "tcp_mini: an ACK below SND.UNA - MAX.SND.WND is dropped and answered (RFC 5961 5)", ack_too_old_dropped_and_answered },
