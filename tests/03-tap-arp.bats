@@ -194,3 +194,109 @@ MAC=02:00:0a:0a:0a:01
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"tap0 exists but is a TUN"*"needs a TAP device"* ]]
 }
+
+# --- beyond the link: --gateway, --prefix, --ping -----------------------
+
+@test "tap_arp --ping: on the link, ARP first, then iputils' lines; exit 0" {
+	tap_up_before_start
+	run_ping tap_arp --trace --ping 10.10.10.2 --count 3 --interval 0.2
+	[ "$PING_RC" -eq 0 ]
+	ping_lines 3 10.10.10.2 64
+	# The active side of rung 3: it asks for the MAC before the first echo.
+	grep -n -m1 -E 'out .*ARP request who-has 10.10.10.2 tell 10.10.10.1' "$ERR"
+	[ "$(grep -n -m1 'ARP request who-has 10.10.10.2' "$ERR" | cut -d: -f1)" -lt \
+	  "$(grep -n -m1 'ICMP echo request' "$ERR" | cut -d: -f1)" ]
+	# The ready line went to stderr: stdout is ping's alone.
+	grep -q '^ready tap0' "$ERR"
+	! grep -q '^ready' "$OUT"
+}
+
+@test "tap_arp --gateway: pings a host beyond the router; ARP asks for the router only" {
+	setup_world
+	tap_up_before_start
+	run_ping tap_arp --trace --gateway 10.10.10.2 --ping 192.0.2.2 --count 3 --interval 0.2
+	[ "$PING_RC" -eq 0 ]
+	ping_lines 3 192.0.2.2 63	# one router on the way: 64 - 1
+	grep -q 'ARP request who-has 10.10.10.2 tell 10.10.10.1' "$ERR"
+	! grep -q 'who-has 192.0.2.2' "$ERR"
+	grep -q 'out .* 10.10.10.1 > 192.0.2.2 ICMP echo request' "$ERR"
+}
+
+@test "tap_arp --gateway: a ping from beyond the router is answered through it" {
+	setup_world
+	start_stack tap_arp --gateway 10.10.10.2
+	kernel_side tap0
+	run in_world ping -n -c 3 -i 0.2 -W 2 10.10.10.1
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *" 0% packet loss"* ]]
+	[[ "$output" == *"from 10.10.10.1: icmp_seq=1 ttl=63 "* ]]
+	stop_stack
+	[ "$(drops no_route)" -eq 0 ]
+}
+
+@test "tap_arp without --gateway: replies beyond the link are dropped, no_route" {
+	setup_world
+	start_stack tap_arp
+	kernel_side tap0
+	run in_world ping -n -c 2 -i 0.2 -W 1 10.10.10.1
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *" 0 received"* ]]
+	stop_stack
+	[ "$(drops no_route)" -eq 2 ]
+	[ "$(drops arp_resolve_failed)" -eq 0 ]		# it never asked ARP for 192.0.2.2
+}
+
+@test "tap_arp --ping off the link without --gateway: exit 1 at once, no route to host" {
+	tap_up_before_start
+	SECONDS=0
+	run_ping tap_arp --ping 192.0.2.2 --count 1
+	[ "$PING_RC" -eq 1 ]
+	[ "$SECONDS" -le 2 ]
+	grep -q 'no route to host: 192.0.2.2 is not on our link 10.10.10.0/24, and there is no --gateway' "$ERR"
+	# With --prefix 8, 10.99.0.1 is on the link: asked by ARP (nobody has it).
+	run_ping tap_arp --prefix 8 --ping 10.99.0.1 --count 1
+	[ "$PING_RC" -eq 1 ]
+	grep -q 'From 10.10.10.1 icmp_seq=1 Destination Host Unreachable' "$OUT"
+}
+
+@test "tap_arp --ping a host that never answers ARP: Destination Host Unreachable, exit 1" {
+	tap_up_before_start
+	SECONDS=0
+	run_ping tap_arp --ping 10.10.10.9 --count 2 --interval 0.2
+	[ "$PING_RC" -eq 1 ]
+	[ "$SECONDS" -le 8 ]		# ARP gives up after 3 s; no 10 s linger
+	[ "$(grep -c '^From 10.10.10.1 icmp_seq=[12] Destination Host Unreachable$' "$OUT")" -eq 2 ]
+	grep -qE '^2 packets transmitted, 0 received, \+2 errors, 100% packet loss, time [0-9]+ms$' "$OUT"
+	! grep -q '^rtt' "$OUT"
+	[ "$(drops arp_resolve_failed)" -eq 2 ]
+}
+
+@test "tap_arp --ping beyond the gateway to nobody: the router's host unreachable is heard" {
+	setup_world
+	tap_up_before_start
+	# 192.0.2.99 is on the world's link, and nobody has it: the router
+	# (the kernel in the stack's namespace) gives up ARP for it and says so.
+	run_ping tap_arp --gateway 10.10.10.2 --ping 192.0.2.99 --count 1
+	[ "$PING_RC" -eq 1 ]
+	grep -qE '^From (10.10.10.2|192.0.2.1) icmp_seq=1 Destination Host Unreachable$' "$OUT"
+	grep -qE '^1 packets transmitted, 0 received, \+1 errors, 100% packet loss' "$OUT"
+}
+
+@test "tap_arp: --gateway, --prefix and --ping are checked: usage errors, exit 2" {
+	local args
+	for args in "--gateway 192.0.2.1" "--gateway 10.10.10.1" "--gateway 10.10.10.255" \
+		    "--prefix 33" "--ping 10.10.10.255" "--ping 224.0.0.1" "--ping 10.10.10.1" \
+		    "--ping nowhere.example" "--count 0 --ping 10.10.10.2" \
+		    "--interval 0 --ping 10.10.10.2"; do
+		# shellcheck disable=SC2086
+		run "$BIN/tap_arp/tap_arp" $args
+		echo "$args: $status: $output"
+		[ "$status" -eq 2 ]
+		[[ "$output" == *"usage:"* ]]
+	done
+	run "$BIN/icmp_reply/icmp_reply" --gateway 10.10.10.2
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"--gateway is not an option of icmp_reply"* ]]
+}

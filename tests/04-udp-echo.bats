@@ -202,3 +202,28 @@ frags_echoed() {
 	[[ "$output" == *"udp_echo: in 17 out 18 "* ]]
 	cmp "$REPLAY_OUT" "$TOP/tests/fixtures/udp-frames.udp_echo.pcap"
 }
+
+# --- beyond the link -----------------------------------------------------
+
+@test "udp_echo --gateway: a client beyond the router gets 8000-byte datagrams back, fragmented both ways" {
+	require_tool socat socat
+	require_tool sha256sum coreutils
+	setup_world
+	start_udp_echo --gateway 10.10.10.2
+	local size
+	for size in 100 8000; do
+		head -c "$size" /dev/urandom >"$BATS_TEST_TMPDIR/in"
+		in_world socat -t 3 -b 65536 - UDP:10.10.10.1:7 <"$BATS_TEST_TMPDIR/in" >"$BATS_TEST_TMPDIR/out"
+		[ "$(sha256sum <"$BATS_TEST_TMPDIR/in")" = "$(sha256sum <"$BATS_TEST_TMPDIR/out")" ]
+	done
+	stop_stack
+	[ "$(drops no_route)" -eq 0 ]
+}
+
+@test "udp_echo --ping through the gateway while it serves echo" {
+	setup_world
+	tap_up_before_start
+	run_ping udp_echo --gateway 10.10.10.2 --ping 192.0.2.2 --count 2 --interval 0.2
+	[ "$PING_RC" -eq 0 ]
+	ping_lines 2 192.0.2.2 63
+}

@@ -334,16 +334,39 @@ other_drops() {
 	grep -q 'connection refused' "$ERR"
 }
 
-@test "tcp_mini --connect: nobody at the address: exit 1, timed out after bounded retries" {
+@test "tcp_mini --connect: a peer that drops every SYN: exit 1, timed out after bounded retries" {
+	require_tool nft nftables
 	tap_up_before_start
-	# 10.10.10.99 answers nothing, not even ARP: the SYN is tried again
-	# and again, for 10 s here (RFC 9293's 3 minutes unless told less),
-	# then the client gives up.
+	# The kernel answers ARP but its firewall drops the SYNs unanswered:
+	# the SYN is tried again and again, for 10 s here (RFC 9293's 3
+	# minutes unless told less), then the client gives up.
+	in_ns nft add table ip t
+	in_ns nft add chain ip t in '{ type filter hook input priority 0; }'
+	in_ns nft add rule ip t in tcp dport 5000 drop
+	SECONDS=0
 	CLIENT_TIMEOUT=60 run_client /dev/null "$T/client.out" --trace --syn-timeout 10 \
-		--connect 10.10.10.99:7
+		--connect 10.10.10.2:5000
 	[ "$CLIENT_RC" -eq 1 ]
-	grep -q 'timed out' "$ERR"
+	grep -q '10.10.10.2:5000: timed out$' "$ERR"
 	[ "$(drops tcp_retries_exceeded)" -eq 1 ]
+	# The first SYN and 3 more, 1, 2 and 4 s apart; the next would be
+	# 8 s later, past the 10 s.
+	[ "$(grep -c 'out .* 10.10.10.1 > 10.10.10.2 TCP [0-9]* > 5000 \[S\]' "$ERR")" -eq 4 ]
+	[ "$SECONDS" -ge 9 ]
+}
+
+@test "tcp_mini --connect: nobody at the address, not even ARP: exit 1 in seconds, no route to host" {
+	tap_up_before_start
+	# 10.10.10.99 answers nothing, not even ARP: ARP gives up after 3
+	# requests a second apart, and the connect ends then, as Linux's
+	# does (EHOSTUNREACH), not after minutes of SYNs.
+	SECONDS=0
+	CLIENT_TIMEOUT=60 run_client /dev/null "$T/client.out" --trace --connect 10.10.10.99:7
+	[ "$CLIENT_RC" -eq 1 ]
+	[ "$SECONDS" -le 6 ]
+	grep -q '10.10.10.99:7: no route to host (the next hop, the host or the --gateway, did not answer ARP)' "$ERR"
+	[ "$(grep -c 'ARP request who-has 10.10.10.99 tell 10.10.10.1' "$ERR")" -eq 3 ]
+	[ "$(drops tcp_retries_exceeded)" -eq 0 ]
 }
 
 @test "tcp_mini --connect: stdout is the peer's bytes alone, byte for byte; the ready line goes to stderr" {
@@ -928,4 +951,96 @@ off_clock() {
 		fi
 	done
 	[ "$far" -ge 2 ]
+}
+
+# --- beyond the link: through the gateway --------------------------------
+
+# web_server DIR: python3's http.server in the world namespace, serving
+# DIR on 192.0.2.2:8000, until the test ends; returns once it listens.
+web_server() {
+	require_tool python3 python3
+	(cd "$1" && exec ip netns exec "$WORLD" python3 -m http.server -b 192.0.2.2 8000) \
+		>"$T/web.log" 2>&1 &
+	BG_PIDS+=($!)
+	wait_for 10 in_world bash -c ': </dev/tcp/192.0.2.2/8000' && return 0
+	echo "the web server did not start:" >&2
+	cat "$T/web.log" >&2
+	return 1
+}
+
+@test "tcp_mini --connect through the gateway: HTTP GET of 10 MB from a web server beyond it, body hashed" {
+	setup_world
+	tap_up_before_start
+	mkdir "$T/www"
+	head -c 10485760 /dev/urandom >"$T/www/big.bin"
+	web_server "$T/www"
+	printf 'GET /big.bin HTTP/1.0\r\nHost: 192.0.2.2\r\n\r\n' >"$T/request"
+	run_client "$T/request" "$T/response" --gateway 10.10.10.2 --connect 192.0.2.2:8000
+	[ "$CLIENT_RC" -eq 0 ]
+	head -n 1 "$T/response" | grep -q '^HTTP/1.0 200 OK'
+	grep -a -q $'^Content-Length: 10485760\r$' "$T/response"
+	tail -c 10485760 "$T/response" >"$T/body"
+	same_content "$T/www/big.bin" "$T/body"
+	# The headers end with an empty line, and then comes the body alone.
+	[ "$(stat -c %s "$T/response")" -eq "$(( $(grep -a -b -m1 $'^\r$' "$T/response" | cut -d: -f1) + 2 + 10485760 ))" ]
+	# The server saw the stack's own address: routed, not translated.
+	grep -q '^10.10.10.1 .*"GET /big.bin HTTP/1.0" 200' "$T/web.log"
+}
+
+@test "tcp_mini: a kernel client beyond the gateway reaches the echo server through the router" {
+	require_tool socat socat
+	setup_world
+	start_stack tcp_mini --gateway 10.10.10.2
+	kernel_side tap0
+	head -c 1048576 /dev/urandom >"$T/in"
+	timeout 30 ip netns exec "$WORLD" socat -t 5 - TCP:10.10.10.1:7 <"$T/in" >"$T/out"
+	same_content "$T/in" "$T/out"
+	stop_stack
+	[ "$(drops no_route)" -eq 0 ]
+}
+
+@test "tcp_mini --connect off the link without --gateway: exit 1 at once, no route to host" {
+	tap_up_before_start
+	SECONDS=0
+	run_client /dev/null "$T/client.out" --connect 192.0.2.2:80
+	[ "$CLIENT_RC" -eq 1 ]
+	[ "$SECONDS" -le 2 ]
+	grep -q -- '--connect 192.0.2.2:80: no route to host: 192.0.2.2 is not on our link 10.10.10.0/24, and there is no --gateway' "$ERR"
+}
+
+@test "tcp_mini --connect through a gateway that never answers ARP: exit 1 in seconds, no route to host" {
+	tap_up_before_start
+	SECONDS=0
+	run_client /dev/null "$T/client.out" --trace --gateway 10.10.10.9 --connect 192.0.2.2:80
+	[ "$CLIENT_RC" -eq 1 ]
+	[ "$SECONDS" -le 6 ]
+	grep -q '192.0.2.2:80: no route to host (the next hop, the host or the --gateway, did not answer ARP)' "$ERR"
+	grep -q 'ARP request who-has 10.10.10.9 tell 10.10.10.1' "$ERR"
+	! grep -q 'who-has 192.0.2.2' "$ERR"
+}
+
+@test "tcp_mini --connect beyond the gateway to nobody: the router's ICMP host unreachable ends it" {
+	setup_world
+	tap_up_before_start
+	# 192.0.2.99 is on the world's link and nobody has it: the router
+	# gives up ARP for it and sends an ICMP host unreachable quoting our
+	# SYN, which reaches the connection (icmp_err.c).
+	SECONDS=0
+	run_client /dev/null "$T/client.out" --trace --gateway 10.10.10.2 --connect 192.0.2.99:80
+	[ "$CLIENT_RC" -eq 1 ]
+	[ "$SECONDS" -le 10 ]
+	grep -q '192.0.2.99:80: no route to host$' "$ERR"
+	grep -qE 'ICMP type 3 code 1 in SYN-SENT' "$ERR"
+}
+
+@test "tcp_mini --ping: its own echo requests beside the servers; an unanswered one is Destination Host Unreachable" {
+	setup_world
+	tap_up_before_start
+	run_ping tcp_mini --gateway 10.10.10.2 --ping 192.0.2.2 --count 2 --interval 0.2
+	[ "$PING_RC" -eq 0 ]
+	ping_lines 2 192.0.2.2 63
+	run_ping tcp_mini --ping 10.10.10.9 --count 1
+	[ "$PING_RC" -eq 1 ]
+	grep -qx 'From 10.10.10.1 icmp_seq=1 Destination Host Unreachable' "$OUT"
+	[ "$(drops icmp_error_no_connection)" -eq 0 ]
 }

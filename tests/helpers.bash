@@ -225,6 +225,36 @@ ping_ok() {
 	[[ "$output" == *" 0% packet loss"* ]]
 }
 
+# run_ping PROG ARGS...: PROG ARGS (a --ping run) in the foreground, on a
+# device made beforehand (tap_up_before_start), bounded by 30 s: what it
+# prints in $OUT, its stderr in $ERR, its exit status in PING_RC.
+run_ping() {
+	local prog=$1
+	shift
+	PING_RC=0
+	timeout 30 ip netns exec "$NS" "$BIN/$prog/$prog" "$@" >"$OUT" 2>"$ERR" || PING_RC=$?
+	check_sanitizers
+	echo "$prog exited $PING_RC; stdout:"
+	cat "$OUT"
+	echo "stderr ends:"
+	tail -n 5 "$ERR"
+}
+
+# ping_lines N TARGET TTL: $OUT is what iputils ping prints for N requests
+# to TARGET all answered with TTL: the header, N reply lines in order, the
+# statistics.
+ping_lines() {
+	local n=$1 target=$2 ttl=$3 i
+	[ "$(sed -n 1p "$OUT")" = "PING $target ($target) 56(84) bytes of data." ]
+	for i in $(seq "$n"); do
+		sed -n "$((i + 1))p" "$OUT" |
+			grep -qE "^64 bytes from $target: icmp_seq=$i ttl=$ttl time=[0-9]+(\.[0-9]+)? ms\$"
+	done
+	grep -qx -- "--- $target ping statistics ---" "$OUT"
+	grep -qE "^$n packets transmitted, $n received, 0% packet loss, time [0-9]+ms\$" "$OUT"
+	grep -qE '^rtt min/avg/max/mdev = [0-9.]+/[0-9.]+/[0-9.]+/[0-9.]+ ms$' "$OUT"
+}
+
 # A TAP device made beforehand, up, with the kernel's address: for the
 # tests that must see what the stack sends the moment it starts.
 tap_up_before_start() {
