@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # tests/demo.sh - what `make demo` runs: the ladder, rung by rung, in a
-# throwaway network namespace, answering the kernel's own ping, nc and socat.
+# throwaway network namespace, answering the kernel's own ping, nc and socat;
+# then, through the kernel as a router, a web page from a second namespace
+# playing "the world".
 #
 # Needs root (for the namespace).  Nothing here touches the host's
-# interfaces, addresses or routes: everything happens inside "$ns", which
-# is deleted at the end, even on Ctrl-C.
+# interfaces, addresses or routes: everything happens inside "$ns" and
+# "$ns-world", which are deleted at the end, even on Ctrl-C.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . tests/deps.sh
@@ -14,11 +16,12 @@ if [ "$(id -u)" != 0 ]; then
 	exit 1
 fi
 need_tools ip:iproute2 ping:iputils-ping arping:iputils-arping socat:socat nc:netcat-openbsd sysctl:procps \
-	timeout:coreutils
+	timeout:coreutils python3:python3
 
 ns=tunlab-demo-$$
 tmp=$(mktemp -d)
 pid=
+web=
 cleanup() {
 	# No command here may fail: under set -e a failure would end the trap
 	# before the namespace is deleted.
@@ -26,6 +29,11 @@ cleanup() {
 		kill "$pid" 2>/dev/null || true
 		wait "$pid" 2>/dev/null || true
 	fi
+	if [ -n "$web" ]; then
+		kill "$web" 2>/dev/null || true
+		wait "$web" 2>/dev/null || true
+	fi
+	ip netns del "$ns-world" 2>/dev/null || true
 	ip netns del "$ns" 2>/dev/null || true
 	rm -rf "$tmp"
 }
@@ -101,5 +109,37 @@ echo "  (nothing listens on port 80: an RST, 'Connection refused')"
 echo "\$ ip netns exec $ns nc -z 10.10.10.1 80"
 timeout 10 ip netns exec "$ns" nc -z 10.10.10.1 80 2>&1 | sed 's/^/  /' || true
 stop
+
+say "Beyond the link: a web page through tcp_mini, routed by the kernel (never bridged)"
+echo "  (a second namespace plays the world: 192.0.2.2, behind the router 10.10.10.2)"
+ip netns add "$ns-world"
+ip -n "$ns-world" link set lo up
+ip netns exec "$ns-world" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+ip -n "$ns" link add world0 type veth peer name eth0 netns "$ns-world"
+ip -n "$ns" addr add 192.0.2.1/24 dev world0
+ip -n "$ns" link set world0 up
+ip -n "$ns-world" addr add 192.0.2.2/24 dev eth0
+ip -n "$ns-world" link set eth0 up
+ip -n "$ns-world" route add default via 192.0.2.1
+ip netns exec "$ns" sysctl -qw net.ipv4.ip_forward=1
+mkdir "$tmp/www"
+printf '<html><body><h1>Hello from beyond the gateway</h1></body></html>\n' >"$tmp/www/index.html"
+(cd "$tmp/www" && exec ip netns exec "$ns-world" python3 -m http.server -b 192.0.2.2 8000) \
+	>"$tmp/web.log" 2>&1 &
+web=$!
+for _ in $(seq 100); do
+	ip netns exec "$ns-world" bash -c ': </dev/tcp/192.0.2.2/8000' 2>/dev/null && break
+	sleep 0.05
+done
+ip -n "$ns" tuntap add dev tap0 mode tap
+ip -n "$ns" addr add 10.10.10.2/24 dev tap0
+ip -n "$ns" link set tap0 up
+echo "  (the stack's own ping: ARP for the router, then echo; ttl 63 is one hop)"
+show timeout 10 ip netns exec "$ns" ./tcp_mini/tcp_mini --gateway 10.10.10.2 --ping 192.0.2.2 \
+	--count 2 --interval 0.3
+echo "  (an HTTP GET on stdin, the response on stdout, as with nc)"
+echo "\$ printf 'GET / HTTP/1.0\\r\\n\\r\\n' | ip netns exec $ns ./tcp_mini/tcp_mini --gateway 10.10.10.2 --connect 192.0.2.2:8000"
+printf 'GET / HTTP/1.0\r\n\r\n' | timeout 20 ip netns exec "$ns" ./tcp_mini/tcp_mini \
+	--gateway 10.10.10.2 --connect 192.0.2.2:8000 2>/dev/null | sed 's/^/  /' || true
 
 say "Done. Next: lessons/01-tun-echo.md, and 'sudo make test'."
