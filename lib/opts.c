@@ -259,7 +259,7 @@ void opts_parse(const struct prog *p, int argc, char **argv, struct opts *o)
 		{ NULL, 0, NULL, 0 },
 	};
 	static const uint8_t default_mac[6] = { 0x02, 0x00, 0x0a, 0x0a, 0x0a, 0x01 };
-	const char *gateway_arg = NULL;
+	const char *gateway_arg = NULL, *ping_only = NULL;
 	int c;
 
 	memset(o, 0, sizeof(*o));
@@ -362,9 +362,11 @@ void opts_parse(const struct prog *p, int argc, char **argv, struct opts *o)
 				    "--ping", optarg);
 			break;
 		case LONG_COUNT:
+			ping_only = "--count";
 			o->count = (unsigned)number(p, "--count", optarg, 1, 1000000000);
 			break;
 		case LONG_INTERVAL:
+			ping_only = "--interval";
 			o->interval_us = seconds_us(p, "--interval", optarg, 0.001, 3600);
 			break;
 		case 'h':
@@ -390,6 +392,8 @@ void opts_parse(const struct prog *p, int argc, char **argv, struct opts *o)
 		bad(p, "unexpected argument '%s'%s", argv[optind], "");
 	if (gateway_arg)
 		gateway_check(p, o, gateway_arg);
+	if (ping_only && !o->ping)
+		bad(p, "%s is for --ping%s", ping_only, "");
 	if (o->ping && o->connect)
 		bad(p, "%s and %s: one at a time", "--ping", "--connect");
 	if (o->connect)

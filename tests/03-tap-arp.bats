@@ -289,7 +289,8 @@ MAC=02:00:0a:0a:0a:01
 	for args in "--gateway 192.0.2.1" "--gateway 10.10.10.1" "--gateway 10.10.10.255" \
 		    "--prefix 33" "--ping 10.10.10.255" "--ping 224.0.0.1" "--ping 10.10.10.1" \
 		    "--ping nowhere.example" "--count 0 --ping 10.10.10.2" \
-		    "--interval 0 --ping 10.10.10.2"; do
+		    "--interval 0 --ping 10.10.10.2" "--count 3" \
+		    "--ping 10.10.10.2 --prefix 16 --gateway 10.11.0.1 --connect 10.10.10.2:7"; do
 		# shellcheck disable=SC2086
 		run "$BIN/tap_arp/tap_arp" $args
 		echo "$args: $status: $output"
