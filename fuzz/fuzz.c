@@ -120,6 +120,8 @@ void fuzz_check_drop(enum drop why)
 	FUZZ_CHECK((unsigned)why < DROP_COUNT);
 }
 
+uint32_t fuzz_ping_dst;
+
 void fuzz_check_l4_out(const struct ipv4_hdr *ip)
 {
 	struct icmp_hdr icmp;
@@ -129,8 +131,11 @@ void fuzz_check_l4_out(const struct ipv4_hdr *ip)
 	switch (ip->proto) {
 	case IPV4_PROTO_ICMP:
 		FUZZ_CHECK(icmp_parse(ip->payload, ip->payload_len, &icmp) == DROP_NONE);
-		/* We send echo replies and errors, never requests. */
-		FUZZ_CHECK(icmp.type == ICMP_TYPE_ECHO_REPLY || icmp_is_error(icmp.type));
+		/* We send echo replies and errors; requests only from our
+		 * own ping (lib/ping.c), to its target. */
+		FUZZ_CHECK(icmp.type == ICMP_TYPE_ECHO_REPLY || icmp_is_error(icmp.type) ||
+			   (fuzz_ping_dst && icmp.type == ICMP_TYPE_ECHO_REQUEST &&
+			    ip->dst == fuzz_ping_dst));
 		break;
 	case IPV4_PROTO_UDP:
 		FUZZ_CHECK(udp_parse(ip->payload, ip->payload_len, ip->src, ip->dst,

@@ -122,8 +122,11 @@ void fuzz_check_ipv4_out(const uint8_t *pkt, size_t len, size_t mtu,
 			 struct ipv4_hdr *ip);
 
 /* The ICMP, UDP or TCP message inside a whole datagram we send (ip
- * parsed): it parses, and its checksum verifies. */
+ * parsed): it parses, and its checksum verifies; ICMP is a reply or an
+ * error, or an echo request to fuzz_ping_dst if a target sets it (its
+ * own ping running; 0: none). */
 void fuzz_check_l4_out(const struct ipv4_hdr *ip);
+extern uint32_t fuzz_ping_dst;
 
 /*
  * An Ethernet frame one of our TAP hosts sends: 60 to 1514 bytes, from our

@@ -355,6 +355,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	txq_clear(&tx);
 	tcp_mini_init(&st, fuzz_our_mac, FUZZ_OUR_ADDR, FUZZ_UDP_PORT, FUZZ_MTU,
 		      1, 1, now_ms, &tx);
+	/* Segments to sources off the link go through a gateway. */
+	eth_host_route(&st.host.link, 24, IPV4_ADDR(10, 10, 10, 2));
 	st.isn_fixed = setup & SETUP_FIXED_ISN;
 	st.isn_base = FIXED_ISN;
 	st.client = false;

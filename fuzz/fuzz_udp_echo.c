@@ -89,6 +89,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	txq_clear(&tx);
 	udp_echo_init(&st, fuzz_our_mac, FUZZ_OUR_ADDR, FUZZ_UDP_PORT, FUZZ_MTU,
 		      now_ms, &tx);
+	/* Replies to sources off the link go through a gateway. */
+	eth_host_route(&st.host.link, 24, IPV4_ADDR(10, 10, 10, 2));
 	check_sent(now_ms, false);	/* the gratuitous ARP */
 	while (fuzz_next(&in, &rec)) {
 		now_ms += rec.dt_ms;
