@@ -61,6 +61,10 @@ static void give_up(struct eth_host *h, struct arp_entry *e)
 
 	h->drops[DROP_ARP_RESOLVE_FAILED] += e->n_held;
 	for (i = 0; i < e->n_held; i++) {
+		/* A fragment after the first carries no transport header to
+		 * tell whose it was: the first one speaks for the datagram. */
+		if (e->held_len[i] >= IPV4_HDR_LEN && (get16(e->held[i] + 6) & 0x1fff))
+			continue;
 		n = e->held_len[i] < ETH_HOST_UNREACH_LEN ? e->held_len[i] : ETH_HOST_UNREACH_LEN;
 		memcpy(h->unreach[h->unreach_head], e->held[i], n);
 		h->unreach_len[h->unreach_head] = n;
