@@ -192,6 +192,13 @@ teardown() {
 	[[ "$output" == *"--mtu value is 'abc'"* ]]
 	run "$BIN/icmp_reply/icmp_reply" --port 7
 	[ "$status" -eq 2 ]
+	# A TUN rung has no link and no next hop: --gateway and --ping are
+	# the TAP rungs' (3-5).
+	run "$BIN/icmp_reply/icmp_reply" --gateway 10.10.10.2
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"--gateway is not an option of icmp_reply"* ]]
+	run "$BIN/icmp_reply/icmp_reply" --ping 10.10.10.2
+	[ "$status" -eq 2 ]
 	run "$BIN/icmp_reply/icmp_reply" --version
 	[ "$status" -eq 0 ]
 	[[ "$output" == "icmp_reply (tunlab) "* ]]

@@ -297,7 +297,4 @@ MAC=02:00:0a:0a:0a:01
 		[ "$status" -eq 2 ]
 		[[ "$output" == *"usage:"* ]]
 	done
-	run "$BIN/icmp_reply/icmp_reply" --gateway 10.10.10.2
-	[ "$status" -eq 2 ]
-	[[ "$output" == *"--gateway is not an option of icmp_reply"* ]]
 }
