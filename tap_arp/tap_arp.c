@@ -16,8 +16,13 @@
  * IPv4 and ICMP are rung 2's code, unchanged (lib/icmp_host.c): the IP
  * layer queues datagrams, and the link layer frames and addresses them.
  *
- * Left out on purpose: there is no routing (every destination is taken to
- * be on the link), no ARP conflict detection (RFC 5227), no proxy ARP.
+ * Beyond the link (--gateway, --prefix): a destination off our /24 goes
+ * to the gateway's MAC, which ARP resolves like any neighbour's; with no
+ * gateway it is "no route" (lib/eth_host.c).  --ping sends echo requests
+ * of our own (lib/ping.c).
+ *
+ * Left out on purpose: one gateway, no routing table; no ARP conflict
+ * detection (RFC 5227), no proxy ARP.
  *
  * Run:   sudo ./tap_arp/tap_arp --trace
  *        sudo ip addr add 10.10.10.2/24 dev tap0 && sudo ip link set tap0 up

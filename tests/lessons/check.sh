@@ -432,8 +432,8 @@ run_session() {
 	local p
 	while read -r p; do kill -TERM "$p" 2>/dev/null; done <"$B/pids"
 	sleep 0.1
-	for n2 in $(ip netns list | awk '{print $1}' | grep -E "^$NS(-|$)"); do
-		for p in $(ip netns pids "$n2"); do kill -KILL "$p" 2>/dev/null; done
+	for n2 in $(ip netns list 2>/dev/null | awk '{print $1}' | grep -E "^$NS(-|$)"); do
+		for p in $(ip netns pids "$n2" 2>/dev/null); do kill -KILL "$p" 2>/dev/null; done
 		ip netns del "$n2" 2>/dev/null
 	done
 	while read -r p; do kill -KILL "$p" 2>/dev/null; done <"$B/pids"
