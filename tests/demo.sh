@@ -10,6 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . tests/deps.sh
+. tests/world.sh
 
 if [ "$(id -u)" != 0 ]; then
 	echo "make demo needs root: it creates a network namespace. Try: sudo make demo"
@@ -112,16 +113,7 @@ stop
 
 say "Beyond the link: a web page through tcp_mini, routed by the kernel (never bridged)"
 echo "  (a second namespace plays the world: 192.0.2.2, behind the router 10.10.10.2)"
-ip netns add "$ns-world"
-ip -n "$ns-world" link set lo up
-ip netns exec "$ns-world" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
-ip -n "$ns" link add world0 type veth peer name eth0 netns "$ns-world"
-ip -n "$ns" addr add 192.0.2.1/24 dev world0
-ip -n "$ns" link set world0 up
-ip -n "$ns-world" addr add 192.0.2.2/24 dev eth0
-ip -n "$ns-world" link set eth0 up
-ip -n "$ns-world" route add default via 192.0.2.1
-ip netns exec "$ns" sysctl -qw net.ipv4.ip_forward=1
+world_up "$ns" "$ns-world"
 mkdir "$tmp/www"
 printf '<html><body><h1>Hello from beyond the gateway</h1></body></html>\n' >"$tmp/www/index.html"
 (cd "$tmp/www" && exec ip netns exec "$ns-world" python3 -m http.server -b 192.0.2.2 8000) \

@@ -10,6 +10,8 @@
 TOP="$(cd "$BATS_TEST_DIRNAME/.." && pwd)"
 BIN="${TUNLAB_BIN:-$TOP}"	# empty or unset: the plain build
 CRAFT="$TOP/build/tools/craft"
+# shellcheck source=tests/world.sh
+. "$TOP/tests/world.sh"
 
 # Fail (never skip) when the test can't run here, saying why.
 require_root() {
@@ -57,27 +59,11 @@ setup_ns() {
 }
 
 # setup_world: beside this test's namespace (the stack's side, which now
-# forwards), a second one, $NS-world, playing the world beyond the gateway:
-#
-#   stack 10.10.10.1 --tap0-- 10.10.10.2 [$NS, router] 192.0.2.1 --veth--
-#                                               192.0.2.2 [$NS-world]
-#
-# Routed, never bridged: the kernel in $NS forwards between tap0 and
-# world0.  192.0.2.0/24 is TEST-NET-1 (RFC 5737), on no real network.
-# Deleted with the test's namespace (teardown_ns).
+# forwards), a second one, $NS-world, playing the world beyond the gateway
+# (tests/world.sh draws it).  Deleted with the test's namespace.
 setup_world() {
 	WORLD="$NS-world"
-	ip netns add "$WORLD"
-	ip -n "$WORLD" link set lo up
-	ip netns exec "$WORLD" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
-		net.ipv6.conf.default.disable_ipv6=1 net.ipv4.ping_group_range="0 2147483647"
-	ip -n "$NS" link add world0 type veth peer name eth0 netns "$WORLD"
-	ip -n "$NS" addr add 192.0.2.1/24 dev world0
-	ip -n "$NS" link set world0 up
-	ip -n "$WORLD" addr add 192.0.2.2/24 dev eth0
-	ip -n "$WORLD" link set eth0 up
-	ip -n "$WORLD" route add default via 192.0.2.1
-	ip netns exec "$NS" sysctl -qw net.ipv4.ip_forward=1
+	world_up "$NS" "$WORLD"
 }
 
 in_world() {

@@ -270,14 +270,7 @@ ns6() { ip netns add "$NS" && ip -n "$NS" link set lo up &&
 	ip netns exec "$NS" sysctl -qw net.ipv4.ping_group_range="0 2147483647"; }
 up()  { ip -n "$NS" addr add 10.10.10.2/24 dev "$1" && ip -n "$NS" link set "$1" up; }
 world() {	# lesson 03 "Beyond the link": tunlab routes to tunlab-world
-	ip netns add "$NS-world" && ip -n "$NS-world" link set lo up &&
-	ip netns exec "$NS-world" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
-		net.ipv6.conf.default.disable_ipv6=1 net.ipv4.ping_group_range="0 2147483647" &&
-	ip -n "$NS" link add world0 type veth peer name eth0 netns "$NS-world" &&
-	ip -n "$NS" addr add 192.0.2.1/24 dev world0 && ip -n "$NS" link set world0 up &&
-	ip -n "$NS-world" addr add 192.0.2.2/24 dev eth0 && ip -n "$NS-world" link set eth0 up &&
-	ip -n "$NS-world" route add default via 192.0.2.1 &&
-	ip netns exec "$NS" sysctl -qw net.ipv4.ip_forward=1; }
+	. tests/world.sh && world_up "$NS" "$NS-world"; }
 __wait_ready() {	# PID OUT: until "ready" on OUT or PID gone, at most 10 s
 	local i
 	for i in $(seq 200); do
@@ -626,7 +619,8 @@ check_drop_reasons() {
 # The tools to look for; a script that runs one must name it in need_tools
 # (directly, or through a variable set in tests/deps.sh or the script) or in
 # a "for tool in ...; do command -v" list.
-WATCHED="sysctl ping arping nc socat tcpdump ip curl timeout unshare pgrep sha256sum setpriv nstat bats xxd"
+WATCHED="sysctl ping arping nc socat tcpdump ip curl timeout unshare pgrep sha256sum setpriv nstat bats xxd
+python3 nft"
 check_tool_lists() {
 	local s used listed tool missing
 	for s in tests/demo.sh tests/run.sh tests/bench/run.sh \
