@@ -8,6 +8,9 @@
 #   --src DIR       the learner's files (default mine/NN)
 #   --out DIR       where to build (default build/mine/NN)
 #   --plain-only    the scenarios against the plain build only
+#   --step K        only the tests of step K of the lesson's "Build it
+#                   yourself" (tests/build-it/NN.tests), and what the earlier
+#                   steps did the last time they were checked
 #   --filter REGEX  only the scenarios whose names match (bats --filter)
 #   --results FILE  also write "ok|not ok<TAB>suite<TAB>name" per test
 #   --no-progress   don't record the result in mine/progress
@@ -18,6 +21,7 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/build-it/rungs.sh
 
 PROGRESS=mine/progress
+STEPS_DONE=mine/steps		# "NN K verdict" per make check ... STEP=K
 
 # --- make check: where the learner is ----------------------------------
 show_progress() {
@@ -56,6 +60,7 @@ src=mine/$rung
 out=build/mine/$rung
 builds="plain san"
 filter=
+step_only=
 results=
 progress=1
 while [ $# -gt 0 ]; do
@@ -64,6 +69,7 @@ while [ $# -gt 0 ]; do
 	--out) out=$2; shift ;;
 	--plain-only) builds=plain ;;
 	--filter) filter=$2; shift ;;
+	--step) step_only=$2; shift ;;
 	--results) results=$2; shift ;;
 	--no-progress) progress= ;;
 	*) echo "check.sh: unknown option $1" >&2; exit 2 ;;
@@ -88,6 +94,27 @@ for f in $files; do
 	fi
 done
 
+# --step K: the tests of step K, from the rung's table; the unit tests by
+# their names, the scenarios by a bats filter that matches exactly theirs.
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+step_units=()
+if [ -n "$step_only" ]; then
+	if ! rung_steps "$rung" | cut -f1 | grep -qx "$rung.$step_only"; then
+		echo "STEP must be one of: $(rung_steps "$rung" | cut -f1 | cut -d. -f2 | paste -sd' ' -)" \
+			"(the steps of $(rung_lesson "$rung"), \"Build it yourself\")" >&2
+		exit 2
+	fi
+	table "$rung" | awk -F'\t' -v k="$step_only" '$1 == k { print $3 }' >"$tmp/step.names"
+	while IFS= read -r n; do
+		[[ $n == "unit: "* ]] && step_units+=("${n#unit: }")
+	done <"$tmp/step.names"
+	# bats --filter is a regular expression: each name, its specials
+	# escaped, anchored; none if the step has no scenario.
+	filter=$(grep -v '^unit: ' "$tmp/step.names" | sed -E 's/[][\\.^$*+?(){}|\/]/\\&/g; s/^/^/; s/$/$/' |
+		paste -sd'|' -)
+fi
+
 # shellcheck source=tests/deps.sh
 . tests/deps.sh
 # shellcheck disable=SC2086
@@ -101,15 +128,18 @@ export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 # (tests/helpers.bash), and tcp_mini's own client is given 45 s, not 90.
 export TUNLAB_GRADING=1 CLIENT_TIMEOUT=${CLIENT_TIMEOUT:-45}
 
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
 : >"$tmp/board"		# status<TAB>suite<TAB>name<TAB>detail, in order
 passed=0
 failed=0
 
 # record STATUS SUITE NAME DETAIL: DETAIL may have several lines; the
-# board keeps the first.
+# board keeps the first.  With --step, only the step's own tests count
+# (a unit name given to pick a test may pick a longer one too).
 record() {
+	if [ -n "$step_only" ] && [ "$2" != build ] && ! grep -qxF -- "$3" "$tmp/step.names" &&
+		[[ $3 != *": the unit tests ran to the end"* && $3 != *"bats ran no test"* ]]; then
+		return 0
+	fi
 	printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "${4%%$'\n'*}" >>"$tmp/board"
 	if [ "$1" = ok ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 	if [ "$1" = ok ]; then
@@ -208,7 +238,15 @@ run_unit() {
 	local label=$1 bin=$2 rc line detail= frames
 	echo "$label"
 	# shellcheck disable=SC2046
-	timeout 300 "$bin" $(rung_units "$rung") >"$tmp/unit.log" 2>&1
+	if [ -n "$step_only" ]; then
+		if [ ${#step_units[@]} -eq 0 ]; then
+			echo "  (no unit test in step $step_only)"
+			return 0
+		fi
+		timeout 300 "$bin" "${step_units[@]}" >"$tmp/unit.log" 2>&1
+	else
+		timeout 300 "$bin" $(rung_units "$rung") >"$tmp/unit.log" 2>&1
+	fi
 	rc=$?
 	: >"$tmp/unit.detail"
 	while IFS= read -r line; do
@@ -248,12 +286,15 @@ fi
 run_bats() {
 	local label=$1 bin=$2 line name status= detail frames
 	echo "$label"
+	if [ -n "$step_only" ] && [ -z "$filter" ]; then
+		echo "  (no scenario in step $step_only)"
+		return 0
+	fi
 	local args=(--tap)
 	[ -n "$filter" ] && args+=(--filter "$filter")
 	# Each scenario is bounded: a starter that never answers fails at the
 	# tests' own timeouts, and BATS_TEST_TIMEOUT catches anything else.
-	env TUNLAB_BIN="$PWD/$bin" BATS_TEST_TIMEOUT="${BATS_TEST_TIMEOUT:-300}" \
-		bats "${args[@]}" "$bats_file" >"$tmp/bats.log" 2>&1
+	: >"$tmp/bats.log"
 	flush() {
 		[ -n "$status" ] || return 0
 		if [ "$status" = ok ]; then
@@ -269,7 +310,10 @@ run_bats() {
 		fi
 		status=
 	}
+	# Read as bats writes it, so that each test's line appears as soon as
+	# the next one starts (a failure's detail comes after its "not ok").
 	while IFS= read -r line; do
+		printf '%s\n' "$line" >>"$tmp/bats.log"
 		case $line in
 		"ok "*)
 			flush
@@ -284,7 +328,8 @@ run_bats() {
 				echo "killed: still running after ${BATS_TEST_TIMEOUT:-300} s" >>"$tmp/bats.detail" ;;
 		"# "*) [ "$status" = "not ok" ] && echo "${line#\# }" >>"$tmp/bats.detail" ;;
 		esac
-	done <"$tmp/bats.log"
+	done < <(env TUNLAB_BIN="$PWD/$bin" BATS_TEST_TIMEOUT="${BATS_TEST_TIMEOUT:-300}" \
+		bats "${args[@]}" "$bats_file" 2>&1)
 	flush
 	if ! grep -q -E '^(not )?ok ' "$tmp/bats.log"; then
 		record "not ok" scenario "$label: bats ran no test" "$(head -n 1 "$tmp/bats.log")"
@@ -307,8 +352,46 @@ echo "$passed passed, $failed failed"
 if [ -n "$results" ]; then
 	cut -f1-3 "$tmp/board" >"$results"
 fi
+step_title() {
+	rung_steps "$rung" | awk -F'\t' -v s="$rung.$1" '$1 == s { print $2 }'
+}
+
+# --step K: this step's verdict, kept; where the earlier ones stood when
+# last checked alone; what to do next.
+if [ -n "$step_only" ]; then
+	last=$(rung_steps "$rung" | tail -n 1 | cut -f1 | cut -d. -f2)
+	if [ "$failed" -eq 0 ]; then
+		verdict="passed"
+	else
+		verdict="failed ($failed of $((passed + failed)))"
+	fi
+	if [ "$src" = "mine/$rung" ] && [ -n "$progress" ]; then
+		mkdir -p mine
+		echo "$rung $step_only $verdict on $(date '+%Y-%m-%d %H:%M') files $(sum_files "$rung")" >>"$STEPS_DONE"
+	fi
+	echo "step $step_only, $(step_title "$step_only"): $verdict"
+	for j in $(seq 1 $((step_only - 1))); do
+		line=$(grep "^$rung $j " "$STEPS_DONE" 2>/dev/null | tail -n 1)
+		if [ -z "$line" ]; then
+			state="not checked alone yet: make check RUNG=$rung STEP=$j"
+		else
+			state=${line#"$rung $j "}
+			state=${state% files *}
+			[ "$(sum_files "$rung")" = "${line##* files }" ] ||
+				state="$state (your files changed since)"
+		fi
+		echo "  step $j, $(step_title "$j"): $state"
+	done
+	if [ "$failed" -gt 0 ]; then
+		echo "  read $lesson, \"Build it yourself\", step $step_only"
+	elif [ "$step_only" -lt "$last" ]; then
+		echo "next: step $((step_only + 1)), $(step_title $((step_only + 1))):" \
+			"make check RUNG=$rung STEP=$((step_only + 1))"
+	else
+		echo "that was the last step: make check RUNG=$rung grades the whole rung"
+	fi
 # Where to read: the earliest step of the lesson that has a failing test.
-if [ "$failed" -gt 0 ]; then
+elif [ "$failed" -gt 0 ]; then
 	table "$rung" >"$tmp/table"
 	first=$(awk -F'\t' -v table="$tmp/table" '
 		FILENAME == table { step[$3] = $1; next }
@@ -318,8 +401,21 @@ if [ "$failed" -gt 0 ]; then
 		END { if (best != "") print best "\t" name; else print "-\t" any }' \
 		"$tmp/table" "$tmp/board")
 	step=${first%%$'\t'*}
+	# Only the tests that ran say anything: with --filter, an earlier
+	# step whose tests did not run may be the one that is wrong.
+	unrun=
+	if [ -n "$filter" ]; then
+		unrun=$(awk -F'\t' -v board="$tmp/board" '
+			FILENAME == board { ran[$3] = 1; next }
+			$1 != "-" && !($3 in ran) && (low == "" || $1 + 0 < low + 0) { low = $1 }
+			END { print low }' "$tmp/board" "$tmp/table")
+	fi
+	if [ -n "$unrun" ] && { [ "$step" = - ] || [ "$unrun" -lt "$step" ]; }; then
+		echo "step $unrun's tests did not run (--filter left them out): make check" \
+			"RUNG=$rung STEP=$unrun checks it"
+	fi
 	if [ "$step" != - ]; then
-		title=$(rung_steps "$rung" | awk -F'\t' -v s="$rung.$step" '$1 == s { print $2 }')
+		title=$(step_title "$step")
 		echo "first step with a failing test: step $step, $title"
 		echo "  (for one: \"${first#*$'\t'}\")"
 		echo "  read $lesson, \"Build it yourself\", step $step"
@@ -329,7 +425,8 @@ if [ "$failed" -gt 0 ]; then
 	fi
 fi
 # Only a whole check counts toward progress.
-if [ -n "$progress" ] && [ "$src" = "mine/$rung" ] && [ -z "$filter" ] && [ "$builds" != plain ]; then
+if [ -n "$progress" ] && [ "$src" = "mine/$rung" ] && [ -z "$filter" ] && [ -z "$step_only" ] &&
+	[ "$builds" != plain ]; then
 	mkdir -p mine
 	if [ "$failed" -eq 0 ]; then
 		verdict="passed: all $passed checks on $(date '+%Y-%m-%d %H:%M')"
