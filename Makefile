@@ -63,7 +63,7 @@ UNIT_SAN_OBJ := $(UNIT_SRC:%.c=build/san/obj/%.o)
 # "rm ..." printed after the test summary.
 .SECONDARY:
 
-all: $(BINS)
+all: $(BINS) tools/ladder
 
 # --- plain build --------------------------------------------------------
 build/obj/%.o: %.c
@@ -77,6 +77,10 @@ build/obj/core/%.o: %.c
 $(BINS): %: build/obj/%.o $(LIB_OBJ)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^
 tcp_mini/tcp_mini: $(TCP_MINI_SRC:%.c=build/obj/%.o)
+
+# A learner's tool: one TCP connection of a pcap file drawn as a ladder.
+tools/ladder: build/obj/tools/ladder.o $(LIB_OBJ)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^
 
 build/unit: $(UNIT_OBJ) $(CORE_OBJ) $(LIB_OBJ)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^
@@ -143,7 +147,7 @@ install: all
 	install -m 0755 $(BINS) $(DESTDIR)$(PREFIX)/bin/
 
 clean:
-	rm -rf build $(BINS) $(BENCH_TOOL) tests/bench/udpload tests/bench/udpechod \
+	rm -rf build $(BINS) tools/ladder $(BENCH_TOOL) tests/bench/udpload tests/bench/udpechod \
 		tests/bench/tcpload tests/bench/tcpsrvd
 
 # --- build it yourself (tests/build-it/README.md) -----------------------
