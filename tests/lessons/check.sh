@@ -37,7 +37,7 @@
 #     the block's private temporary directory; both are mapped back in the
 #     output;
 #   - the commands run in a scratch directory where tun_echo/, icmp_reply/,
-#     tap_arp/, udp_echo/, tcp_mini/, build/, tests/, lib/, fuzz/, lessons/
+#     tap_arp/, udp_echo/, tcp_mini/, tools/, build/, tests/, lib/, fuzz/, lessons/
 #     and the Makefile lead to the project's, so "./tun_echo/tun_echo" is
 #     the real program and files a lesson writes ("out", "z.pcap", the
 #     mine/ of "make start") land in the scratch directory;
@@ -349,7 +349,7 @@ run_session() {
 	chmod 755 "$B"
 	mkdir -m 1777 "$B/tmp"
 	mkdir "$B/work"; chmod 777 "$B/work"
-	for d in tun_echo icmp_reply tap_arp udp_echo tcp_mini build tests lib fuzz lessons Makefile; do
+	for d in tun_echo icmp_reply tap_arp udp_echo tcp_mini tools build tests lib fuzz lessons Makefile; do
 		[ -e "$TOP/$d" ] && ln -s "$TOP/$d" "$B/work/$d"
 	done
 	NS="tlchk-$BASHPID-$(basename "$body" .body)"
