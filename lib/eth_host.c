@@ -8,7 +8,6 @@
 
 #include "bytes.h"
 #include "ipv4.h"
-#include "opts.h"
 
 void eth_host_init(struct eth_host *h, const uint8_t mac[ETH_ADDR_LEN],
 		   uint32_t addr, uint64_t *drops)
@@ -22,21 +21,13 @@ void eth_host_init(struct eth_host *h, const uint8_t mac[ETH_ADDR_LEN],
 
 void eth_host_route(struct eth_host *h, int prefix, uint32_t gateway)
 {
-	h->mask = opts_mask(prefix);
+	h->mask = ipv4_prefix_mask(prefix);
 	h->gateway = gateway;
 }
 
 bool eth_host_next_hop(const struct eth_host *h, uint32_t dst, uint32_t *hop)
 {
-	/* RFC 1122 3.3.1.1: "If the destination is on a connected network,
-	 * the datagram is sent directly to the destination host; otherwise,
-	 * it has to be routed to a gateway". */
-	if ((dst & h->mask) == (h->addr & h->mask)) {
-		*hop = dst;
-		return true;
-	}
-	*hop = h->gateway;
-	return h->gateway != 0;
+	return ipv4_next_hop(h->addr, h->mask, h->gateway, dst, hop);
 }
 
 bool eth_host_take_unreachable(struct eth_host *h, uint8_t head[ETH_HOST_UNREACH_LEN],

@@ -126,3 +126,22 @@ void ipv4_addr_format(uint32_t addr, char out[16])
 	snprintf(out, 16, "%u.%u.%u.%u", addr >> 24, (addr >> 16) & 0xff,
 		 (addr >> 8) & 0xff, addr & 0xff);
 }
+
+uint32_t ipv4_prefix_mask(int prefix)
+{
+	return prefix <= 0 ? 0 : prefix >= 32 ? 0xffffffffu : ~(0xffffffffu >> prefix);
+}
+
+bool ipv4_next_hop(uint32_t addr, uint32_t mask, uint32_t gateway, uint32_t dst,
+		   uint32_t *hop)
+{
+	/* RFC 1122 3.3.1.1: "If the destination is on a connected network,
+	 * the datagram is sent directly to the destination host; otherwise,
+	 * it has to be routed to a gateway". */
+	if ((dst & mask) == (addr & mask)) {
+		*hop = dst;
+		return true;
+	}
+	*hop = gateway;
+	return gateway != 0;
+}

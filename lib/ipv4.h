@@ -82,6 +82,15 @@ bool ipv4_is_fragment(const struct ipv4_hdr *h);
  * says to discard datagrams from anything else. */
 bool ipv4_is_host_source(uint32_t addr);
 
+/* The netmask of a prefix length: 24 -> 255.255.255.0 (host order). */
+uint32_t ipv4_prefix_mask(int prefix);
+
+/* The next hop from a host at addr, whose link is the addresses that agree
+ * with it under mask, with a gateway (0: none) for the rest: dst itself,
+ * or the gateway; false if there is none. */
+bool ipv4_next_hop(uint32_t addr, uint32_t mask, uint32_t gateway, uint32_t dst,
+		   uint32_t *hop);
+
 /* "10.10.10.1" <-> host order.  Parse returns false on anything that is not
  * exactly four decimal numbers 0..255 separated by dots. */
 bool ipv4_addr_parse(const char *s, uint32_t *addr);

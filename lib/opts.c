@@ -111,18 +111,13 @@ static void connect_parse(const struct prog *p, const char *s, struct opts *o)
 	    s, "");
 }
 
-uint32_t opts_mask(int prefix)
-{
-	return prefix <= 0 ? 0 : prefix >= 32 ? 0xffffffffu : ~(0xffffffffu >> prefix);
-}
-
 /* Is a one host's address?  0.0.0.0, loopback, multicast (224/4), 240/4
  * and 255.255.255.255 are not, nor the broadcast address of our own link
  * (all host bits set: 10.10.10.255 on the lessons' /24), known only once
  * --addr and --prefix are. */
 static bool one_host(const struct opts *o, uint32_t a)
 {
-	uint32_t mask = opts_mask(o->prefix);
+	uint32_t mask = ipv4_prefix_mask(o->prefix);
 
 	return ipv4_is_host_source(a) &&
 	       !(o->prefix < 31 && (a & mask) == (o->addr & mask) && (a | mask) == 0xffffffffu);
@@ -135,7 +130,7 @@ static bool one_host(const struct opts *o, uint32_t a)
 static void target_check(const struct prog *p, const struct opts *o, uint32_t a,
 			 const char *opt, const char *arg)
 {
-	uint32_t mask = opts_mask(o->prefix), hop;
+	uint32_t mask = ipv4_prefix_mask(o->prefix), hop;
 	char net[16], gw[16];
 
 	if (!one_host(o, a))
@@ -146,8 +141,7 @@ static void target_check(const struct prog *p, const struct opts *o, uint32_t a,
 	/* RFC 1122 3.3.1.1: on our link, or through the gateway, or nowhere.
 	 * Nowhere is said now, as the kernel's connect() and ping say it,
 	 * rather than after minutes of ARP and SYNs for nobody. */
-	hop = (a & mask) == (o->addr & mask) ? a : o->gateway;
-	if (!hop) {
+	if (!ipv4_next_hop(o->addr, mask, o->gateway, a, &hop)) {
 		ipv4_addr_format(o->addr & mask, net);
 		ipv4_addr_format(a, gw);
 		fprintf(stderr, "%s: %s %s: no route to host: %s is not on our link "
@@ -160,7 +154,7 @@ static void target_check(const struct prog *p, const struct opts *o, uint32_t a,
 /* --gateway: a neighbour of ours (on the link), not us. */
 static void gateway_check(const struct prog *p, const struct opts *o, const char *arg)
 {
-	uint32_t mask = opts_mask(o->prefix);
+	uint32_t mask = ipv4_prefix_mask(o->prefix);
 
 	if ((o->gateway & mask) != (o->addr & mask) || o->gateway == o->addr ||
 	    !one_host(o, o->gateway))

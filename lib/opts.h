@@ -62,9 +62,6 @@ struct opts {
  * once: "no route to host", as the kernel's connect() and ping say. */
 void opts_parse(const struct prog *p, int argc, char **argv, struct opts *o);
 
-/* The netmask of a prefix length: 24 -> 255.255.255.0 (host order). */
-uint32_t opts_mask(int prefix);
-
 /* "02:00:0a:0a:0a:01" -> bytes; false unless exactly six hex pairs. */
 bool mac_parse(const char *s, uint8_t mac[6]);
 
