@@ -9,7 +9,8 @@
 #   4. proves the "build it yourself" grader (tests/build-it/prove.sh): per
 #      rung, the untouched starter fails, the project's code passes through
 #      make check's path, a deliberately wrong solution is caught;
-#   5. checks the lessons (tests/lessons/check.sh) and the checker itself;
+#   5. checks the lessons (tests/lessons/check.sh), each block alone and
+#      all of a lesson's blocks in order, and the checker itself;
 #   6. ends with "N passed, N failed" and a non-zero status on any failure.
 #
 # usage: bash tests/run.sh [LESSON]     e.g. "01" runs only tests/01-*.bats
@@ -80,6 +81,11 @@ fi
 # Without make's variables: under them the lessons' own "make demo" would be a
 # sub-make and print "make[1]: Entering directory", which no lesson shows.
 count "lessons" env -u MAKELEVEL -u MAKEFLAGS -u MFLAGS bash tests/lessons/check.sh "$lesson"
+# ... and run in order, each lesson's blocks one after the other in one
+# namespace, as a learner runs them: no block leaves behind what the next
+# one trips over.
+count "lessons, in order" env -u MAKELEVEL -u MAKEFLAGS -u MFLAGS CHECK_IN_ORDER=1 \
+	bash tests/lessons/check.sh "$lesson"
 # ... and that the checker fails when a captured line or an excerpt drifts.
 count "lesson checker self-test" bash tests/lessons/check.sh --self-test
 

@@ -10,6 +10,10 @@
 #                                           line is altered
 #   CHECK_KEEP=DIR ...                      also keep each session's real
 #                                           transcript in DIR (to re-capture)
+#   CHECK_IN_ORDER=1 ...                    run each lesson's blocks one
+#                                           after the other in one namespace,
+#                                           as a learner does (see
+#                                           run_in_order below)
 #
 # What it checks, printing TAP lines ("ok N - ...", "not ok N - ...") that
 # tests/run.sh adds up, and one summary line per lesson:
@@ -67,6 +71,13 @@
 #         ns            the namespace of lesson 00 (lo up, IPv6 off,
 #                       ping_group_range), named "tunlab"
 #         ns6           the same with IPv6 left on
+#         standalone    true unless the blocks run in order: "if
+#                       standalone; then CMD; fi" for a CMD that stands for
+#                       an earlier block's (in order, it has run already)
+#         fresh         "ns", and when the blocks run in order
+#                       (CHECK_IN_ORDER=1), made anew: what earlier
+#                       blocks left in it is gone.  For a block the lesson
+#                       says starts in a new namespace (lesson 00's recipe)
 #         start PROG [ARGS]   ./PROG/PROG ARGS in the namespace, in the
 #                       background until the block ends; waits for "ready"
 #         up DEV        10.10.10.2/24 on DEV, and DEV up (the kernel side)
@@ -74,6 +85,10 @@
 #                       eth0 (192.0.2.2/24, default route via 192.0.2.1) is
 #                       a veth to world0 (192.0.2.1/24) in tunlab, which
 #                       forwards (ip_forward=1); after "ns"
+#   <!-- check: not-in-order [WHY] -->
+#       just before a session block that a learner who did the earlier
+#       blocks skips ("make the namespace if you have not yet"): with
+#       CHECK_IN_ORDER=1 it is not run (counted as skipped, not-in-order).
 #   <!-- check: context SHELL -->
 #       anywhere: SHELL becomes the setup of every following session block
 #       of this lesson that has no setup marker of its own (until the next
@@ -174,6 +189,8 @@ normalise() {
 		gsub(/\/tmp\/tmp\.[A-Za-z0-9]+/, "/tmp/TMP", s)
 		if (s ~ /^(root|nobody) +[0-9]+ /)			# ps -o user,pid
 			sub(/ +[0-9]+ /, " PID ", s)
+		if (s ~ /^[0-9]+: [a-z][a-z0-9_.@-]*: </)		# ip link: ifindex
+			sub(/^[0-9]+:/, "N:", s)
 		gsub(/ id [0-9]+/, " id N", s); sub(/^id [0-9]+/, "id N", s)	# IP, ICMP ids
 		gsub(/cksum 0x[0-9a-f]+/, "cksum X", s)
 		gsub(/cksum [0-9a-f]+ \(->[0-9a-f]+\)/, "cksum X (->Y)", s)
@@ -268,6 +285,14 @@ ns()  { ip netns add "$NS" && ip -n "$NS" link set lo up &&
 		net.ipv6.conf.default.disable_ipv6=1 net.ipv4.ping_group_range="0 2147483647"; }
 ns6() { ip netns add "$NS" && ip -n "$NS" link set lo up &&
 	ip netns exec "$NS" sysctl -qw net.ipv4.ping_group_range="0 2147483647"; }
+fresh() {	# ns, made anew: in order, what earlier blocks left is gone
+	local n2 p
+	for n2 in $(ip netns list 2>/dev/null | awk '"'"'{print $1}'"'"' | grep -E "^$NS(-|$)"); do
+		for p in $(ip netns pids "$n2" 2>/dev/null); do kill -KILL "$p" 2>/dev/null; done
+		ip netns del "$n2"
+	done
+	ns; }
+standalone() { [ -z "${__INORDER:-}" ]; }	# not CHECK_IN_ORDER
 up()  { ip -n "$NS" addr add 10.10.10.2/24 dev "$1" && ip -n "$NS" link set "$1" up; }
 world() {	# lesson 03 "Beyond the link": tunlab routes to tunlab-world
 	. tests/world.sh && world_up "$NS" "$NS-world"; }
@@ -339,12 +364,10 @@ is_background() { [[ $1 =~ [^\&]\&[[:space:]]*$ ]]; }
 # rewrite: sudo away, the block's namespace and /tmp
 rewrite() { sed -E -e 's/(^|[^[:alnum:]_-])sudo /\1/g' -e "s/\\btunlab\\b/$NS/g" -e "s#/tmp/#$B/tmp/#g"; }
 
-# run_session META BODY: print "ok"/"not ok" for one block.
-run_session() {
-	local metaf=$1 body=$2 label=$3
-	local B k=0 line prompt='$ ' cmd st
-	local single
-	single=$(meta "$metaf" single)
+# new_scratch: a scratch directory for a block (or, in order, a lesson):
+# tmp/ for the lesson's /tmp/, work/ with the project's folders linked in.
+new_scratch() {
+	local B d
 	B=$(mktemp -d /tmp/tunlab-check.XXXXXX)
 	chmod 755 "$B"
 	mkdir -m 1777 "$B/tmp"
@@ -352,7 +375,31 @@ run_session() {
 	for d in tun_echo icmp_reply tap_arp udp_echo tcp_mini tools build tests lib fuzz lessons Makefile; do
 		[ -e "$TOP/$d" ] && ln -s "$TOP/$d" "$B/work/$d"
 	done
-	NS="tlchk-$BASHPID-$(basename "$body" .body)"
+	echo "$B"
+}
+
+# stop_namespaces NS [del]: kill every process in NS and its NS-* (the
+# world); with "del", delete them too.
+stop_namespaces() {
+	local n2 p
+	for n2 in $(ip netns list 2>/dev/null | awk '{print $1}' | grep -E "^$1(-|$)"); do
+		for p in $(ip netns pids "$n2" 2>/dev/null); do kill -KILL "$p" 2>/dev/null; done
+		[ "${2:-}" = del ] && ip netns del "$n2" 2>/dev/null
+	done
+}
+
+# run_session META BODY: print "ok"/"not ok" for one block.
+run_session() {
+	local metaf=$1 body=$2 label=$3
+	local B k=0 line prompt='$ ' cmd st
+	local single
+	single=$(meta "$metaf" single)
+	if [ -n "${SEQ_B:-}" ]; then	# in order: the lesson's one scratch and namespace
+		B=$SEQ_B NS=$SEQ_NS
+	else
+		B=$(new_scratch)
+		NS="tlchk-$BASHPID-$(basename "$body" .body)"
+	fi
 	: >"$B/pids"
 
 	# split into commands (with their continuation lines) and output
@@ -364,11 +411,17 @@ run_session() {
 		# nstat keeps its history in one file per user: one per block here
 		echo "export NSTAT_HISTORY='$B/nstat.history'"
 		echo "$PRELUDE"
+		[ -n "${SEQ_B:-}" ] && echo "__INORDER=1"
 		{ echo "{ :"
 		  if [ -n "$(meta "$metaf" setup)" ]; then meta "$metaf" setup | rewrite
 		  else meta "$metaf" context | grep -vx none | rewrite; fi
 		  echo "}"; } >"$B/setup.sh"
+		# the TUN/TAP devices the setup makes (another terminal's, in
+		# the lesson): in order, they go when the block ends
+		echo "__tt() { ip -n \"\$NS\" tuntap show 2>/dev/null | cut -d: -f1 | sort; }"
+		echo "__tt >'$B/tt.before'"
 		echo ". '$B/setup.sh' >'$B/setup.log' 2>&1 </dev/null"
+		echo "__tt >'$B/tt.setup'"
 		echo "exec 2>&1 </dev/null"
 		[ -n "$(meta "$metaf" stderr)" ] && echo "__DSTDERR=1"
 		echo "__st=0"
@@ -421,14 +474,19 @@ run_session() {
 	timeout $limit bash "$script" >"$B/actual.raw" 2>&1
 	st=$?
 	# stop what the block left running: our daemons, then anything in our
-	# namespaces; delete the namespaces
+	# namespaces; delete the namespaces (in order: keep them, and what is
+	# in them, for the next block, as a learner's terminal would)
 	local p
 	while read -r p; do kill -TERM "$p" 2>/dev/null; done <"$B/pids"
 	sleep 0.1
-	for n2 in $(ip netns list 2>/dev/null | awk '{print $1}' | grep -E "^$NS(-|$)"); do
-		for p in $(ip netns pids "$n2" 2>/dev/null); do kill -KILL "$p" 2>/dev/null; done
-		ip netns del "$n2" 2>/dev/null
-	done
+	if [ -n "${SEQ_B:-}" ]; then
+		stop_namespaces "$NS"
+		for p in $(comm -13 "$B/tt.before" "$B/tt.setup" 2>/dev/null); do
+			ip -n "$NS" link del "$p" 2>/dev/null
+		done
+	else
+		stop_namespaces "$NS" del
+	fi
 	while read -r p; do kill -KILL "$p" 2>/dev/null; done <"$B/pids"
 	wait 2>/dev/null
 
@@ -454,7 +512,7 @@ run_session() {
 		fi
 		rc=1
 	fi
-	rm -rf "$B"
+	[ -n "${SEQ_B:-}" ] || rm -rf "$B"
 	return $rc
 }
 
@@ -508,6 +566,30 @@ check_code() {	# BODY FILE LABEL
 JOBS=${CHECK_JOBS:-4}
 queue=()		# session blocks to run: "META"
 
+# check_size LESSON NN: lesson 00's promise, "about 15 minutes" for the
+# fast path and deep dives in the appendix: the fast path's blocks hold at
+# most 10 commands, and the main text at most 6,000 words of prose (words
+# outside fenced blocks and markers, in every "## " section but "Build it
+# yourself", "Exercises", "Tests", "Appendix..." and "Answers").
+MAX_WORDS=6000 MAX_FAST=10
+check_size() {
+	local words fast
+	read -r words fast < <(awk '
+		BEGIN { main = 1 }
+		/^```/ { code = !code; next }
+		code { if (fp && /^(\$|#) /) nfast++; next }
+		/^[ \t]*<!--/ { next }
+		/^## / { sec = substr($0, 4); fp = (sec ~ /^Fast path/)
+			 main = (sec !~ /^(Build it yourself|Exercises|Tests|Appendix|Answers)/) }
+		main { nw += NF }
+		END { print nw + 0, nfast + 0 }' "$1")
+	if [ "$words" -le $MAX_WORDS ] && [ "$fast" -le $MAX_FAST ]; then
+		tap_ok "lesson $2: main text $words words (at most $MAX_WORDS), fast path $fast commands (at most $MAX_FAST)"
+	else
+		tap_fail "lesson $2: main text $words words (at most $MAX_WORDS), fast path $fast commands (at most $MAX_FAST): move deep dives to the appendix"
+	fi
+}
+
 # prepare_lesson LESSON DIR: split it; skipped blocks, excerpts and stray
 # markers are judged at once; session blocks join the queue.
 prepare_lesson() {
@@ -521,12 +603,15 @@ prepare_lesson() {
 			tap_fail "lesson $nn line $line: marker not just before a block: $m"
 		done <"$dir/stray") >"$dir/000.res"
 	fi
+	[ -z "${CHECK_IN_ORDER:-}" ] && check_size "$lesson" "$nn" >"$dir/words.res"
 	for f in "$dir"/*.meta; do
 		[ -e "$f" ] || continue
 		kind=$(meta "$f" kind)
 		line=$(meta "$f" line)
 		label="lesson $nn line $line"
 		reason=$(meta "$f" skip)
+		[ -z "$reason" ] && [ -n "${CHECK_IN_ORDER:-}" ] && [ -n "$(meta "$f" not-in-order)" ] &&
+			reason=not-in-order
 		if [ -n "$reason" ] && [ "$kind" != other ]; then
 			reason=${reason%% *}
 			echo "$reason" >>"$dir/skips"
@@ -537,6 +622,7 @@ prepare_lesson() {
 		session)
 			queue+=("$f") ;;
 		code)
+			[ -n "${CHECK_IN_ORDER:-}" ] && continue	# checked in the usual run
 			src=$(meta "$f" code)
 			(	# a subshell: numbered when reported
 				if [ -z "$src" ]; then
@@ -570,8 +656,35 @@ run_queue() {
 	done
 }
 run_one() {	# META: one session block, its result in NNN.res
-	( run_session "$1" "${1%.meta}.body" "lesson $(cat "$(dirname "$1")/nn") line $(meta "$1" line)" \
+	( run_session "$1" "${1%.meta}.body" "lesson $(cat "$(dirname "$1")/nn") line $(meta "$1" line)${SEQ_B:+ (in order)}" \
 		>"${1%.meta}.res" 2>&1 )
+}
+
+# run_in_order: CHECK_IN_ORDER=1.  A learner runs a lesson's blocks one
+# after the other, in one namespace, with one /tmp: so does this, lesson
+# by lesson.  A block's setup then only adds what is missing (each step
+# of it fails, silently, where the state is already there); what a block
+# started is stopped at its end, as a learner stops a program before the
+# next step; the namespace, its devices and addresses, the world and the
+# files stay, except a TUN/TAP device the setup made (in the lesson, a
+# program in another terminal made it, and it went when that program
+# did).  A block that leaves behind what the next one trips over
+# ("Address already assigned", "Device or resource busy") fails here.
+run_in_order() {
+	local f d last=""
+	for f in "${queue[@]}"; do
+		d=$(dirname "$f")
+		if [ "$d" != "$last" ]; then
+			[ -n "$last" ] && { stop_namespaces "$SEQ_NS" del; rm -rf "$SEQ_B"; }
+			last=$d
+			SEQ_B=$(new_scratch)
+			SEQ_NS="tlchk-$$-inorder-$(cat "$d/nn")"
+			export SEQ_B SEQ_NS
+		fi
+		run_one "$f"
+	done
+	if [ -n "$last" ]; then stop_namespaces "$SEQ_NS" del; rm -rf "$SEQ_B"; fi
+	unset SEQ_B SEQ_NS
 }
 
 # report_lesson DIR: its results in order, numbered; its summary line.
@@ -594,7 +707,7 @@ report_lesson() {
 		t=$((t + n))
 		fails=$((fails + $(grep -c '^not ok' "$r")))
 	done
-	summaries+=("lesson $nn: checked $checked, skipped $skipped${by:+ ($by)}, failed $failed")
+	summaries+=("lesson $nn${CHECK_IN_ORDER:+ (in order)}: checked $checked, skipped $skipped${by:+ ($by)}, failed $failed")
 	rm -rf "$dir"
 }
 
@@ -764,11 +877,11 @@ for l in "${lessons[@]}"; do
 	dirs+=("$d")
 	prepare_lesson "$l" "$d"
 done
-run_queue
+if [ -n "${CHECK_IN_ORDER:-}" ]; then run_in_order; else run_queue; fi
 for d in "${dirs[@]}"; do
 	report_lesson "$d"
 done
-if [ -z "${CHECK_BLOCKS_ONLY:-}" ]; then	# (set by the self-test)
+if [ -z "${CHECK_BLOCKS_ONLY:-}${CHECK_IN_ORDER:-}" ]; then	# (self-test; in order)
 	check_drop_reasons
 	check_tool_lists
 fi
