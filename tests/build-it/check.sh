@@ -11,6 +11,9 @@
 #   --step K        only the tests of step K of the lesson's "Build it
 #                   yourself" (tests/build-it/NN.tests), and what the earlier
 #                   steps did the last time they were checked
+#                   (its scenarios against the plain build only)
+#   --jobs N        run the scenarios in N groups side by side (default 1;
+#                   with --step, what tests/build-it/rungs.sh allows)
 #   --filter REGEX  only the scenarios whose names match (bats --filter)
 #   --results FILE  also write "ok|not ok<TAB>suite<TAB>name" per test
 #   --no-progress   don't record the result in mine/progress
@@ -63,6 +66,7 @@ filter=
 step_only=
 results=
 progress=1
+jobs=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--src) src=$2; shift ;;
@@ -70,6 +74,7 @@ while [ $# -gt 0 ]; do
 	--plain-only) builds=plain ;;
 	--filter) filter=$2; shift ;;
 	--step) step_only=$2; shift ;;
+	--jobs) jobs=$2; shift ;;
 	--results) results=$2; shift ;;
 	--no-progress) progress= ;;
 	*) echo "check.sh: unknown option $1" >&2; exit 2 ;;
@@ -77,6 +82,16 @@ while [ $# -gt 0 ]; do
 	shift
 done
 
+# One step at a time is the quick loop: the unit tests on both builds, the
+# scenarios on the plain one (the whole rung's check runs them on both),
+# side by side where the rung's scenarios allow it.
+if [ -n "$step_only" ]; then
+	builds_scen=plain
+	[ -n "$jobs" ] || jobs=$(rung_jobs "$rung")
+else
+	builds_scen=$builds
+fi
+[ -n "$jobs" ] || jobs=1
 prog=$(rung_prog "$rung")
 lesson=$(rung_lesson "$rung")
 bats_file=$(rung_bats "$rung")
@@ -99,6 +114,7 @@ done
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 step_units=()
+: >"$tmp/step.names"
 if [ -n "$step_only" ]; then
 	if ! rung_steps "$rung" | cut -f1 | grep -qx "$rung.$step_only"; then
 		echo "STEP must be one of: $(rung_steps "$rung" | cut -f1 | cut -d. -f2 | paste -sd' ' -)" \
@@ -179,6 +195,24 @@ useful_line() {
 	line=$(grep -v -E '^\(in test file|^\(from function|^[ \t]+in test file|^[ \t]*$|^the program.s counters' "$f" |
 		head -n 1 | sed 's/^[ \t]*//')
 	echo "${line:0:160}"
+}
+
+# A scenario's failure as two lines: what the test expected (its check
+# that failed, as bats prints it), and what was observed (the line of the
+# output most worth reading: a sanitizer report, what a client, the kernel
+# or tcpdump said).  One line when there is only one.
+expected_observed() {
+	local f=$1 want seen bt='`' q="'"
+	want=$(grep -m1 -E "^$bt.*$q failed" "$f" | sed -E "s/^$bt(.*)$q failed.*/\\1/")
+	grep -v "^$bt" "$f" >"$f.seen"
+	seen=$(useful_line "$f.seen")
+	if [ -n "$want" ] && [ -n "$seen" ]; then
+		printf 'expected: %s\nobserved: %s\n' "${want:0:150}" "$seen"
+	elif [ -n "$want" ]; then
+		printf 'expected: %s\n' "${want:0:150}"
+	else
+		useful_line "$f"
+	fi
 }
 
 # A unit test's "CHECK_EQ(..., DROP_X) failed: 57 != 8" with the numbers
@@ -284,71 +318,150 @@ fi
 # run_bats LABEL BIN-DIR: bats' TAP, each failure with its useful line and
 # the program's counters.
 run_bats() {
-	local label=$1 bin=$2 line name status= detail frames
+	local label=$1 bin=$2 line name g grp detail frames
 	echo "$label"
+	if [ -n "${no_scenario:-}" ]; then	# every one held back
+		return 0
+	fi
 	if [ -n "$step_only" ] && [ -z "$filter" ]; then
 		echo "  (no scenario in step $step_only)"
 		return 0
 	fi
-	local args=(--tap)
-	[ -n "$filter" ] && args+=(--filter "$filter")
 	# Each scenario is bounded: a starter that never answers fails at the
 	# tests' own timeouts, and BATS_TEST_TIMEOUT catches anything else.
 	: >"$tmp/bats.log"
-	flush() {
-		[ -n "$status" ] || return 0
-		if [ "$status" = ok ]; then
-			record ok scenario "$name" ""
+	# The scenarios to run, in $jobs groups run side by side (each test
+	# has a namespace of its own); one group is bats with the filter.
+	local filters=()
+	if [ "$jobs" -gt 1 ] && [ -n "$filter" ]; then
+		mapfile -t filters < <(tr '|' '\n' <<<"$filter" |
+			awk -v n="$jobs" '{ g[NR % n] = g[NR % n] (g[NR % n] == "" ? "" : "|") $0 }
+				END { for (i = 0; i < n; i++) if (g[i] != "") print g[i] }')
+	else
+		filters=("$filter")
+	fi
+	local -A st nm
+	flush() {	# GROUP: report the group's test that just ended
+		local g=$1 cnt
+		[ -n "${st[$g]:-}" ] || return 0
+		if [ "${st[$g]}" = ok ]; then
+			record ok scenario "${nm[$g]}" ""
 		else
-			detail=$(useful_line "$tmp/bats.detail")
-			local cnt
-			cnt=$(counters "$tmp/bats.detail")
+			detail=$(expected_observed "$tmp/bats.detail.$g")
+			cnt=$(counters "$tmp/bats.detail.$g")
 			[ -n "$cnt" ] && [[ "$detail" != *"$cnt"* ]] && detail="$detail  [$cnt]"
-			frames=$(sanitizer_frames "$tmp/bats.detail")
+			frames=$(sanitizer_frames "$tmp/bats.detail.$g")
 			[ -n "$frames" ] && detail="$detail"$'\n'"$frames"
-			record "not ok" scenario "$name" "$detail"
+			record "not ok" scenario "${nm[$g]}" "$detail"
 		fi
-		status=
+		st[$g]=
 	}
 	# Read as bats writes it, so that each test's line appears as soon as
-	# the next one starts (a failure's detail comes after its "not ok").
+	# the next one of its group starts (a failure's detail comes after its
+	# "not ok"); each line comes tagged with its group.
 	while IFS= read -r line; do
+		g=${line%% *}; line=${line#* }
 		printf '%s\n' "$line" >>"$tmp/bats.log"
 		case $line in
 		"ok "*)
-			flush
-			status=ok
-			name=$(sed -E 's/^ok [0-9]+ //; s/ # timeout after.*//' <<<"$line") ;;
+			flush "$g"
+			st[$g]=ok
+			nm[$g]=$(sed -E 's/^ok [0-9]+ //; s/ # timeout after.*//' <<<"$line") ;;
 		"not ok "*)
-			flush
-			status="not ok"
-			name=$(sed -E 's/^not ok [0-9]+ //; s/ # timeout after.*//' <<<"$line")
-			: >"$tmp/bats.detail"
+			flush "$g"
+			st[$g]="not ok"
+			nm[$g]=$(sed -E 's/^not ok [0-9]+ //; s/ # timeout after.*//' <<<"$line")
+			: >"$tmp/bats.detail.$g"
 			[[ $line == *"# timeout after"* ]] &&
-				echo "killed: still running after ${BATS_TEST_TIMEOUT:-300} s" >>"$tmp/bats.detail" ;;
-		"# "*) [ "$status" = "not ok" ] && echo "${line#\# }" >>"$tmp/bats.detail" ;;
+				echo "killed: still running after ${BATS_TEST_TIMEOUT:-300} s" >>"$tmp/bats.detail.$g" ;;
+		"# "*) [ "${st[$g]:-}" = "not ok" ] && echo "${line#\# }" >>"$tmp/bats.detail.$g" ;;
 		esac
-	done < <(env TUNLAB_BIN="$PWD/$bin" BATS_TEST_TIMEOUT="${BATS_TEST_TIMEOUT:-300}" \
-		bats "${args[@]}" "$bats_file" 2>&1)
-	flush
+	done < <(grp=0
+		for f in "${filters[@]}"; do
+			grp=$((grp + 1))
+			local args=(--tap)
+			[ -n "$f" ] && args+=(--filter "$f")
+			env TUNLAB_BIN="$PWD/$bin" BATS_TEST_TIMEOUT="${BATS_TEST_TIMEOUT:-300}" \
+				bats "${args[@]}" "$bats_file" 2>&1 | sed -u "s/^/$grp /" &
+		done
+		wait)
+	for g in "${!st[@]}"; do flush "$g"; done
 	if ! grep -q -E '^(not )?ok ' "$tmp/bats.log"; then
 		record "not ok" scenario "$label: bats ran no test" "$(head -n 1 "$tmp/bats.log")"
 	fi
 }
 
+# The gate: a step's scenarios wait for the unit tests of that step and the
+# steps before it.  A scenario needs the kernel, a namespace and its own
+# time-outs, and on a stub it can only wait for them to run out; the unit
+# tests say the same in milliseconds, with the values.  So the scenarios of
+# step K run once every unit test of steps 1..K passes; until then each is
+# counted as failed, "not run", without being run.  (--filter runs what it
+# names, gate or not.)
+held_back() {	# the table's scenarios whose step's unit tests fail: step<TAB>name
+	table "$rung" | awk -F'\t' -v board="$tmp/board" '
+		FILENAME == board { if ($2 == "unit" && $1 != "ok") bad[$3] = 1; next }
+		$3 ~ /^unit: / { if ($3 in bad && $1 != "-" && (low == "" || $1 + 0 < low + 0)) low = $1; next }
+		{ sc[++n] = $1 "\t" $3 }
+		END { for (i = 1; i <= n; i++) { split(sc[i], f, "\t")
+			if (low != "" && f[1] != "-" && f[1] + 0 >= low + 0) print sc[i] } }' "$tmp/board" -
+}
+steps_upto() { case $1 in 1) echo "step 1" ;; 2) echo "steps 1 and 2" ;; *) echo "steps 1 to $1" ;; esac; }
+# report_held LABEL: the held-back scenarios, on the board, a line per step
+report_held() {
+	local k cnt
+	[ -s "$tmp/held" ] || return 0
+	for k in $(cut -f1 "$tmp/held" | sort -u); do
+		cnt=$(awk -F'\t' -v k="$k" '$1 == k' "$tmp/held" | wc -l)
+		printf '  --    %d scenario%s of step %s not run: %s\n' "$cnt" "$([ "$cnt" = 1 ] || echo s)" "$k" \
+			"$([ "$cnt" = 1 ] && echo it || echo they) wait$([ "$cnt" = 1 ] && echo s) for the unit tests of $(steps_upto "$k") to pass"
+	done
+	while IFS=$'\t' read -r k name; do
+		printf 'not ok\tscenario\t%s\tnot run: the unit tests of %s do not all pass\n' "$name" "$(steps_upto "$k")" >>"$tmp/board"
+		failed=$((failed + 1)); held=$((held + 1))
+	done <"$tmp/held"
+}
+held=0
 if [ -n "$built" ]; then
 	if [ "$(id -u)" != 0 ]; then
 		echo "note: the scenarios need root (network namespaces): sudo make check RUNG=$rung"
 	fi
+	: >"$tmp/held"
+	if [ -z "$filter" ] || [ -n "$step_only" ]; then
+		held_back >"$tmp/held"
+		if [ -n "$step_only" ]; then	# only this step's own
+			awk -F'\t' -v names="$tmp/step.names" 'FILENAME == names { want[$0] = 1; next } $2 in want' \
+				"$tmp/step.names" "$tmp/held" >"$tmp/held.step"
+			mv "$tmp/held.step" "$tmp/held"
+		fi
+		if [ -s "$tmp/held" ]; then
+			# run the others: the table's scenarios (this step's, with
+			# --step) that are not held back
+			table "$rung" | awk -F'\t' -v held="$tmp/held" -v names="$tmp/step.names" -v step="$step_only" '
+				FILENAME == held { h[$2] = 1; next }
+				FILENAME == names { s[$0] = 1; next }
+				$3 !~ /^unit: / && !($3 in h) && (step == "" || ($3 in s)) { print $3 }' \
+				"$tmp/held" "$tmp/step.names" - |
+				sed -E 's/[][\\.^$*+?(){}|\/]/\\&/g; s/^/^/; s/$/$/' | paste -sd'|' - >"$tmp/run.filter"
+			filter=$(cat "$tmp/run.filter")
+			[ -n "$filter" ] || no_scenario=1
+		fi
+	fi
 	run_bats "scenarios ($bats_file, plain build)" "$out"
-	case " $builds " in
-	*" san "*) run_bats "scenarios (ASan+UBSan build: a sanitizer report fails the test)" "$out/san" ;;
+	report_held
+	case " $builds_scen " in
+	*" san "*) run_bats "scenarios (ASan+UBSan build: a sanitizer report fails the test)" "$out/san"
+		report_held ;;
 	esac
 fi
 
 # --- the score ---------------------------------------------------------------
 echo
-echo "$passed passed, $failed failed"
+if [ "$held" -gt 0 ]; then
+	echo "$passed passed, $failed failed ($held of them scenarios not run yet: the unit tests come first)"
+else
+	echo "$passed passed, $failed failed"
+fi
 if [ -n "$results" ]; then
 	cut -f1-3 "$tmp/board" >"$results"
 fi

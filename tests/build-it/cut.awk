@@ -23,7 +23,8 @@
 #                                          the learner's copy: each of the
 #                                          rung's parts is a TODO and its stub
 #                                          (-v upto=K: steps 1..K are left
-#                                          done, as a learner would have them)
+#                                          done, as a learner would have them;
+#                                          -v only=K: step K alone is cut)
 #   awk -v mode=steps -v rung=01 -f cut.awk FILE...
 #                                          "01.1<TAB>title" per part, in order
 #   awk -v mode=lint -f cut.awk FILE...    exit 1, saying where, on a marker
@@ -140,7 +141,8 @@ in_stub {
 	cur_title = $0
 	sub(/^.* begin: /, "", cur_title)
 	sub(/[ \t]*\*\/[ \t]*$/, "", cur_title)
-	mine = mode == "starter" && substr(cur, 1, 2) == rung && substr(cur, 4) + 0 > upto + 0
+	mine = mode == "starter" && substr(cur, 1, 2) == rung && substr(cur, 4) + 0 > upto + 0 &&
+		(only == "" || substr(cur, 4) + 0 == only + 0)
 	if (mode == "steps" && substr(cur, 1, 2) == rung && !(cur in listed)) {
 		listed[cur] = 1
 		printf "%s\t%s\n", cur, cur_title

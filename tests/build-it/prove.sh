@@ -2,12 +2,16 @@
 # prove.sh - the grader can fail and can pass (make test runs it; TAP out).
 #
 # For each rung, through the same path as a learner's make check:
-#   1. the untouched starter compiles, and the tests its table
+#   1. the untouched starter compiles (make check as a learner runs it,
+#      timed), and the tests its table
 #      (tests/build-it/NN.tests) says fail, fail; the others pass.  A test
 #      that passes on the starter and is not listed as testing what the
 #      starter keeps does not test the lesson's part: fix the test or the cut;
-#   2. the project's own source (markers taken out) passes every test, plain
-#      and with ASan+UBSan, and the tests run are exactly the table's;
+#   2. step by step: with step K alone cut, step K's unit tests fail (on
+#      both builds); with the project's own source (markers taken out),
+#      make check STEP=K passes (its unit tests on both builds, its
+#      scenarios on the plain one), and the times are printed; every test
+#      of the table passes in its step's check;
 #   3. each deliberately wrong solution (tests/build-it/wrong/NN-*.sh) fails
 #      the test named to catch it.
 #
@@ -113,10 +117,13 @@ for r in $rungs; do
 		continue
 	fi
 
-	# 1. The starter.
+	# 1. The starter, checked as a learner checks it (make check RUNG=NN:
+	# both builds, the gate in front of the scenarios), timed.
 	bash tests/build-it/start.sh "$r" --into "$dir/starter" >/dev/null
+	t0=$(date +%s)
 	BATS_TEST_TIMEOUT=$LIMIT bash tests/build-it/check.sh "$r" --src "$dir/starter" --out "$dir/build-starter" \
-		--plain-only --no-progress --results "$dir/starter.results" >"$dir/starter.log" 2>&1
+		--no-progress --results "$dir/starter.results" >"$dir/starter.log" 2>&1
+	secs=$(( $(date +%s) - t0 ))
 	if ! grep -q $'^ok\tbuild\t' "$dir/starter.results" 2>/dev/null; then
 		not_ok "build-it $r: the untouched starter compiles"
 		show "$dir/starter.log"
@@ -138,12 +145,13 @@ for r in $rungs; do
 				printf "# fails on the starter, but the table says it tests what the starter keeps: %s\n", $3
 				bad = 1
 			}
-			if ($1 != "ok") nf++
+			if ($1 != "ok") nf[$3] = 1
 		}
 		END {
 			for (t in want) if (!(t in seen)) { printf "# in the table, not run: %s\n", t; bad = 1 }
-			if (nf == 0) { print "# the starter fails no test"; bad = 1 }
-			printf "# %d tests fail on the starter\n", nf
+			for (t in nf) n++
+			if (n == 0) { print "# the starter fails no test"; bad = 1 }
+			printf "# %d tests fail on the starter\n", n
 			exit bad
 		}' "$dir/table" "$dir/starter.results"); then
 		ok "build-it $r: the starter fails the $(grep -c $'\tfails\t' "$dir/table") tests of the lesson's steps, and only those"
@@ -152,17 +160,56 @@ for r in $rungs; do
 		not_ok "build-it $r: the starter fails the tests of the lesson's steps, and only those"
 		echo "$out"
 	fi
-
-	# 2. The project's own source.
+	echo "# the starter's whole check (make check RUNG=$r, both builds): $secs s," \
+		"$(grep -m1 -E '^[0-9]+ passed' "$dir/starter.log")"
+	# 2. Step by step.  For each step K: with K alone cut (every other step
+	# done), the unit tests of step K fail, and so the check stops before
+	# its scenarios; with the project's own source, make check STEP=K
+	# passes, timed.  Together the steps and the starter's own tests are
+	# every test of the table, so this is also the project's source
+	# passing make check, test by test.
 	project_copy "$r" "$dir/project"
-	if bash tests/build-it/check.sh "$r" --src "$dir/project" --out "$dir/build-project" \
-		--no-progress --results "$dir/project.results" >"$dir/project.log" 2>&1; then
-		ok "build-it $r: the project's own source passes make check ($(tail -n 3 "$dir/project.log" | grep -m1 passed))"
+	for k in $(rung_steps "$r" | cut -f1 | cut -d. -f2); do
+		bash tests/build-it/start.sh "$r" --into "$dir/only$k" --only "$k" >/dev/null
+		BATS_TEST_TIMEOUT=$LIMIT bash tests/build-it/check.sh "$r" --src "$dir/only$k" --out "$dir/build-only$k" \
+			--step "$k" --no-progress --results "$dir/only$k.results" >"$dir/only$k.log" 2>&1
+		units=$(awk -F'\t' -v k="$k" '$1 == k && $3 ~ /^unit: /' "$dir/table" | wc -l)
+		ufail=$(awk -F'\t' -v k="$k" 'NR == FNR { if ($1 == k) s[$3] = 1; next }
+			$1 != "ok" && $2 == "unit" && ($3 in s) { f[$3] = 1 } END { print length(f) }' \
+			"$dir/table" "$dir/only$k.results")
+		if [ "$units" -gt 0 ] && [ "$ufail" -eq "$units" ]; then
+			ok "build-it $r: step $k alone cut: its $units unit test$([ "$units" = 1 ] || echo s) fail$([ "$units" = 1 ] && echo s), on both builds"
+		elif [ "$units" -gt 0 ] && [ "$ufail" -gt 0 ]; then
+			ok "build-it $r: step $k alone cut: $ufail of its $units unit tests fail"
+			awk -F'\t' -v k="$k" 'NR == FNR { if ($1 == k && $3 ~ /^unit: /) s[$3] = 1; next }
+				$1 == "ok" && ($3 in s) { print "#   passes all the same: " $3 }' "$dir/table" "$dir/only$k.results" | sort -u
+		elif [ "$units" -eq 0 ] && grep -q $'^not ok\tscenario' "$dir/only$k.results"; then
+			ok "build-it $r: step $k alone cut: it has no unit test; its scenarios fail"
+		else
+			not_ok "build-it $r: step $k alone cut: its tests fail"
+			show "$dir/only$k.log"
+		fi
+		t0=$(date +%s)
+		if bash tests/build-it/check.sh "$r" --src "$dir/project" --out "$dir/build-project" \
+			--step "$k" --no-progress --results "$dir/project$k.results" >"$dir/project$k.log" 2>&1; then
+			secs=$(( $(date +%s) - t0 ))
+			ok "build-it $r: the project's own source passes make check STEP=$k ($(grep -m1 -E '^[0-9]+ passed' "$dir/project$k.log"); $secs s)"
+		else
+			not_ok "build-it $r: the project's own source passes make check STEP=$k"
+			grep -E '^  FAIL|^        ' "$dir/project$k.log" | sed 's/^/#/' | head -n 30
+		fi
+	done
+	# every test of the table ran on the project's source, or on the
+	# starter for what it keeps
+	missing=$(awk -F'\t' 'FILENAME ~ /table$/ { if ($1 != "-") want[$3] = 1; next }
+		$1 == "ok" { ran[$3] = 1 } END { for (t in want) if (!(t in ran)) print "#   " t }' \
+		"$dir/table" "$dir"/project*.results)
+	if [ -z "$missing" ]; then
+		ok "build-it $r: every step's test passed on the project's source in its step's check"
 	else
-		not_ok "build-it $r: the project's own source passes make check"
-		grep -E '^  FAIL|^        ' "$dir/project.log" | sed 's/^/#/' | head -n 30
+		not_ok "build-it $r: every step's test passed on the project's source in its step's check"
+		echo "$missing"
 	fi
-
 	# 3. The wrong solutions.
 	for w in tests/build-it/wrong/"$r"-*.sh; do
 		[ -e "$w" ] || { not_ok "build-it $r: a deliberately wrong solution (tests/build-it/wrong/$r-*.sh)"; break; }

@@ -30,6 +30,17 @@ rung_bats() {
 	ls tests/"$1"-*.bats
 }
 
+# rung_jobs NN: how many groups of the rung's scenarios make check STEP=K
+# runs side by side.  Each scenario has a namespace of its own; rung 5's
+# also find their programs by PID, never by name (pgrep), so two groups
+# cannot see each other's.  The others run one at a time.
+rung_jobs() {
+	case $1 in
+	05) echo 2 ;;
+	*) echo 1 ;;
+	esac
+}
+
 # The unit tests of the rung: each name that contains one of these.
 rung_units() {
 	case $1 in

@@ -5,6 +5,7 @@
 #
 # usage: bash tests/build-it/start.sh NN [--into DIR] [--upto K]
 #   --upto K  steps 1..K left done (tests/build-it/prove.sh --steps uses it)
+#   --only K  step K alone cut, every other step done (prove.sh uses it)
 #   FORCE=1   start over: an existing folder is moved aside, never deleted
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -19,11 +20,13 @@ fi
 rung_check "$rung" || exit 2
 into=mine/$rung
 upto=0
+only=
 shift
 while [ $# -gt 0 ]; do
 	case $1 in
 	--into) into=${2:?--into needs a folder}; shift ;;
 	--upto) upto=${2:?--upto needs a step}; shift ;;	# steps 1..K done
+	--only) only=${2:?--only needs a step}; shift ;;	# step K alone cut
 	*) echo "start.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 	shift
@@ -44,7 +47,7 @@ if [ -e "$into" ]; then
 fi
 mkdir -p "$into"
 for f in $files; do
-	awk -v mode=starter -v rung="$rung" -v lesson="$lesson" -v upto="$upto" \
+	awk -v mode=starter -v rung="$rung" -v lesson="$lesson" -v upto="$upto" -v only="$only" \
 		-f tests/build-it/cut.awk "$f" >"$into/$(basename "$f")"
 done
 

@@ -287,7 +287,7 @@ ns6() { ip netns add "$NS" && ip -n "$NS" link set lo up &&
 	ip netns exec "$NS" sysctl -qw net.ipv4.ping_group_range="0 2147483647"; }
 fresh() {	# ns, made anew: in order, what earlier blocks left is gone
 	local n2 p
-	for n2 in $(ip netns list 2>/dev/null | awk '"'"'{print $1}'"'"' | grep -E "^$NS(-|$)"); do
+	for n2 in $(ip netns list 2>/dev/null | cut -d" " -f1 | grep -E "^$NS(-|$)"); do
 		for p in $(ip netns pids "$n2" 2>/dev/null); do kill -KILL "$p" 2>/dev/null; done
 		ip netns del "$n2"
 	done
@@ -308,6 +308,7 @@ __wait_ready() {	# PID OUT: until "ready" on OUT or PID gone, at most 10 s
 start() {
 	local prog=$1; shift
 	local pid
+	: >"$B/start.$prog.out"
 	timeout 120 ip netns exec "$NS" "./$prog/$prog" "$@" >"$B/start.$prog.out" 2>"$B/start.$prog.err" &
 	pid=$!
 	echo $pid >>"$B/pids"
@@ -324,6 +325,7 @@ __wait_more_ready() {	# N: until the transcript has more than N ready lines, at 
 }
 __daemon() {		# K: run cmd K in the background; show it like a terminal
 	local st=0 pid
+	: >"$B/d$1.out"		# (in order, an earlier block may have left one)
 	if [ -n "${__DSTDERR:-}" ]; then	# "check: stderr": what it says at once too
 		timeout 120 bash -c "$(cat "$B/cmd$1.run")" >"$B/d$1.out" 2>&1 &
 		: >"$B/d$1.err"
@@ -394,7 +396,7 @@ run_session() {
 	local B k=0 line prompt='$ ' cmd st
 	local single
 	single=$(meta "$metaf" single)
-	if [ -n "${SEQ_B:-}" ]; then	# in order: the lesson's one scratch and namespace
+	if [[ -n ${SEQ_B:-} ]]; then	# in order: one scratch and namespace for the lesson
 		B=$SEQ_B NS=$SEQ_NS
 	else
 		B=$(new_scratch)
@@ -411,7 +413,7 @@ run_session() {
 		# nstat keeps its history in one file per user: one per block here
 		echo "export NSTAT_HISTORY='$B/nstat.history'"
 		echo "$PRELUDE"
-		[ -n "${SEQ_B:-}" ] && echo "__INORDER=1"
+		[[ -n ${SEQ_B:-} ]] && echo "__INORDER=1"
 		{ echo "{ :"
 		  if [ -n "$(meta "$metaf" setup)" ]; then meta "$metaf" setup | rewrite
 		  else meta "$metaf" context | grep -vx none | rewrite; fi
@@ -479,7 +481,7 @@ run_session() {
 	local p
 	while read -r p; do kill -TERM "$p" 2>/dev/null; done <"$B/pids"
 	sleep 0.1
-	if [ -n "${SEQ_B:-}" ]; then
+	if [[ -n ${SEQ_B:-} ]]; then
 		stop_namespaces "$NS"
 		for p in $(comm -13 "$B/tt.before" "$B/tt.setup" 2>/dev/null); do
 			ip -n "$NS" link del "$p" 2>/dev/null
@@ -512,7 +514,7 @@ run_session() {
 		fi
 		rc=1
 	fi
-	[ -n "${SEQ_B:-}" ] || rm -rf "$B"
+	[[ -n ${SEQ_B:-} ]] || rm -rf "$B"
 	return $rc
 }
 
@@ -564,6 +566,8 @@ check_code() {	# BODY FILE LABEL
 # waiting for pings and timers).  Each block's result goes to a file; the
 # results are printed, numbered, in lesson order once all are done.
 JOBS=${CHECK_JOBS:-4}
+IN_ORDER_LABEL=
+[ -n "${CHECK_IN_ORDER:-}" ] && IN_ORDER_LABEL=" (in order)"
 queue=()		# session blocks to run: "META"
 
 # check_size LESSON NN: lesson 00's promise, "about 15 minutes" for the
@@ -707,7 +711,7 @@ report_lesson() {
 		t=$((t + n))
 		fails=$((fails + $(grep -c '^not ok' "$r")))
 	done
-	summaries+=("lesson $nn${CHECK_IN_ORDER:+ (in order)}: checked $checked, skipped $skipped${by:+ ($by)}, failed $failed")
+	summaries+=("lesson $nn$IN_ORDER_LABEL: checked $checked, skipped $skipped${by:+ ($by)}, failed $failed")
 	rm -rf "$dir"
 }
 

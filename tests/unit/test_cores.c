@@ -140,6 +140,45 @@ static void icmp_reply_answers_echo(void)
 	REQUIRE_EQ(tx.n, 0);
 }
 
+/* Step 2 of lesson 02's "Build it yourself" alone: what is taken, and
+ * what is dropped, before any ICMP is looked at (so neither the echo
+ * reply of step 3 nor the errors of step 4 are needed). */
+static void icmp_reply_takes_whole_datagrams_to_us(void)
+{
+	struct icmp_host st;
+	uint8_t b[256];
+	struct ipv4_hdr ip;
+	size_t n;
+
+	icmp_host_init(&st, US, 1500, 0);
+	txq_clear(&tx);
+	n = make(b, IPV4_PROTO_ICMP, US, 8);
+	CHECK_EQ(icmp_host_accept(&st, b, n, &ip), DROP_NONE);
+	CHECK_EQ(ip.src, PEER);
+	CHECK_EQ(ip.dst, US);
+	CHECK_EQ(ip.payload_len, 16);
+	/* A header that does not parse: ipv4_parse()'s own reason. */
+	CHECK_EQ(icmp_host_accept(&st, b, 19, &ip), DROP_IPV4_TRUNCATED);
+	CHECK_EQ(icmp_host_input(&st, b, 19, 0, &tx), DROP_IPV4_TRUNCATED);
+	/* Not to our address: a host does not forward. */
+	n = make(b, IPV4_PROTO_ICMP, IPV4_ADDR(10, 10, 10, 3), 8);
+	CHECK_EQ(icmp_host_accept(&st, b, n, &ip), DROP_IPV4_NOT_FOR_US);
+	CHECK_EQ(icmp_host_input(&st, b, n, 0, &tx), DROP_IPV4_NOT_FOR_US);
+	/* From no host: a broadcast source. */
+	n = make(b, IPV4_PROTO_ICMP, US, 8);
+	put32(b + 12, IPV4_ADDR(255, 255, 255, 255));
+	put16(b + 10, 0);
+	put16(b + 10, cksum(b, 20));
+	CHECK_EQ(icmp_host_accept(&st, b, n, &ip), DROP_IPV4_BAD_SOURCE);
+	/* A fragment, first or not: rung 4 reassembles; here, dropped. */
+	n = make(b, IPV4_PROTO_ICMP, US, 8);
+	set_frag(b, IPV4_FLAG_MF);
+	CHECK_EQ(icmp_host_input(&st, b, n, 0, &tx), DROP_IPV4_FRAGMENT);
+	set_frag(b, 1);
+	CHECK_EQ(icmp_host_input(&st, b, n, 0, &tx), DROP_IPV4_FRAGMENT);
+	CHECK_EQ(tx.n, 0);
+}
+
 static void icmp_reply_drops(void)
 {
 	struct icmp_host st;
@@ -218,6 +257,7 @@ const struct unit_test core_tests[] = {
 	{ "tun_echo: an all-zero reply gets checksum 0xffff", tun_echo_all_zero_reply },
 	{ "icmp_reply: answers echo to its address", icmp_reply_answers_echo },
 	{ "icmp_reply: drops by reason", icmp_reply_drops },
+	{ "icmp_reply: takes whole datagrams from a host to our address, drops the rest", icmp_reply_takes_whole_datagrams_to_us },
 	{ "icmp_reply: protocol unreachable, rate-limited", icmp_reply_protocol_unreachable },
 	{ NULL, NULL },
 };

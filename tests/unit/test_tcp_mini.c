@@ -711,6 +711,144 @@ static void connect_through_a_silent_gateway(void)
 	CHECK_EQ(st.mem_used, 0);
 }
 
+/* --- the sender alone (build it yourself, step 2) ----------------------
+ * These reach ESTABLISHED through the SYN-SENT handler (not a step of the
+ * lesson), then put data in the send ring with SEND and set by hand what
+ * the input side (steps 3 and 4) would have set: so they grade
+ * tcp_output() with only it written. */
+
+/* Our client, ESTABLISHED with a peer whose window is win (unscaled)
+ * and whose MSS is 1460: the SYN-ACK's ACK collected. */
+static struct tcp_conn *client_established(uint16_t win)
+{
+	struct tcp_conn *c = client_syn_sent();
+
+	from_peer(&(struct seg){ .sport = 5555, .dport = c->lport,
+				 .flags = TCP_FLAG_SYN | TCP_FLAG_ACK, .seq = IRS,
+				 .ack = ISS + 1, .win = win, .mss = true }, 5);
+	CHECK(c->state == TCP_ESTABLISHED);
+	CHECK_EQ(c->snd_wnd, win);
+	CHECK_EQ(c->mss, 1460);
+	batch(5);
+	return c;
+}
+
+static uint8_t bytes[8192];
+
+/* Segment i of what went out: seq (relative to ISS), length, flags. */
+#define CHECK_SEG(i, rel_seq, len, flags_) do {				\
+		CHECK_EQ(sent.h[i].seq, ISS + (rel_seq));		\
+		CHECK_EQ(sent.h[i].data_len, (len));			\
+		CHECK_EQ(sent.h[i].flags, (flags_));			\
+		CHECK_EQ(sent.h[i].ack, IRS + 1);			\
+	} while (0)
+
+/* RFC 9293 3.8.6.2.1 and 3.10.2: data leaves in segments of at most the
+ * MSS, never past SND.UNA + SND.WND nor the congestion window; a segment
+ * smaller than the MSS only when it is all there is, or the window is at
+ * least half the largest the peer offered; the FIN rides on the last
+ * byte, and takes a sequence number. */
+static void sender_fills_the_window_in_mss_segments(void)
+{
+	struct tcp_conn *c;
+	size_t i;
+
+	for (i = 0; i < sizeof(bytes); i++)
+		bytes[i] = (uint8_t)(i * 7);
+	/* A window of 65535, a congestion window of 10 segments (RFC 6928):
+	 * 20000 bytes go as 10 full segments, the rest waits. */
+	c = client_established(65535);
+	CHECK_EQ(tcp_send(&st, c, bytes, 8192), 8192);
+	CHECK_EQ(tcp_send(&st, c, bytes, 8192), 8192);
+	batch(6);
+	REQUIRE_EQ(sent.n, 10);
+	for (i = 0; i < 10; i++)
+		CHECK_SEG(i, 1 + i * 1460, 1460, TCP_FLAG_ACK);	/* more waits: no PSH */
+	CHECK(memcmp(sent.h[0].data, bytes, 1460) == 0);
+	CHECK_EQ(c->snd_nxt.v, ISS + 1 + 14600);
+	CHECK_EQ(c->snd_max.v, ISS + 1 + 14600);
+	/* Nothing more in the same batch: the windows are full. */
+	batch(6);
+	CHECK_EQ(sent.n, 0);
+
+	/* A window of 3000: two full segments; 80 bytes more would fit, but
+	 * 80 is small, more is waiting and 80 < 3000 / 2: silly, wait. */
+	c = client_established(3000);
+	CHECK_EQ(tcp_send(&st, c, bytes, 5000), 5000);
+	batch(6);
+	REQUIRE_EQ(sent.n, 2);
+	CHECK_SEG(0, 1, 1460, TCP_FLAG_ACK);
+	CHECK_SEG(1, 1461, 1460, TCP_FLAG_ACK);
+
+	/* The same window with exactly 3000 bytes: the last 80 are all
+	 * there is, so they go; then CLOSE: the FIN waits for room in the
+	 * window (3000 bytes and the FIN would be 3001). */
+	c = client_established(3000);
+	CHECK_EQ(tcp_send(&st, c, bytes, 3000), 3000);
+	batch(6);
+	REQUIRE_EQ(sent.n, 3);
+	CHECK_SEG(2, 2921, 80, TCP_FLAG_ACK | TCP_FLAG_PSH);
+	tcp_close(&st, c);
+	batch(7);
+	CHECK_EQ(sent.n, 0);
+
+	/* 2000 bytes, then CLOSE, in a wide window: FIN on the second. */
+	c = client_established(65535);
+	CHECK_EQ(tcp_send(&st, c, bytes, 2000), 2000);
+	tcp_close(&st, c);
+	batch(6);
+	REQUIRE_EQ(sent.n, 2);
+	CHECK_SEG(0, 1, 1460, TCP_FLAG_ACK);
+	CHECK_SEG(1, 1461, 540, TCP_FLAG_ACK | TCP_FLAG_PSH | TCP_FLAG_FIN);
+	CHECK_EQ(c->snd_max.v, ISS + 1 + 2000 + 1);
+}
+
+/* What the input side asks tcp_output() for, each on its own: a window
+ * probe when the persist timer fired (one byte into a shut window), one
+ * fast retransmission at SND.UNA, duplicate ACKs for out-of-order data,
+ * and a bare ACK. */
+static void sender_probes_retransmits_and_acks_when_asked(void)
+{
+	struct tcp_conn *c = client_established(65535);
+
+	CHECK_EQ(tcp_send(&st, c, bytes, 3000), 3000);
+	batch(6);
+	REQUIRE_EQ(sent.n, 3);
+	/* The peer's window shut (as step 4 records it); the persist timer
+	 * fired (as the timers do): one byte at SND.UNA, nothing else. */
+	c->snd_wnd = 0;
+	c->probe_due = true;
+	batch(7);
+	REQUIRE_EQ(sent.n, 1);
+	CHECK_SEG(0, 1, 1, TCP_FLAG_ACK);
+	CHECK_EQ(sent.h[0].data[0], bytes[0]);
+	CHECK(!c->probe_due);
+	/* Three duplicate ACKs came (step 4 counts them): the first
+	 * segment again, whole, at SND.UNA. */
+	c->snd_wnd = 65535;
+	c->rexmit_one = true;
+	batch(8);
+	REQUIRE_EQ(sent.n, 1);
+	CHECK_SEG(0, 1, 1460, TCP_FLAG_ACK);
+	CHECK(memcmp(sent.h[0].data, bytes, 1460) == 0);
+	CHECK(!c->rexmit_one);
+	CHECK(!c->timing);		/* Karn: no RTT sample from it */
+	/* Two out-of-order segments arrived (step 3 counts them): two
+	 * duplicate ACKs, each "I still want RCV.NXT". */
+	c->dupacks_to_send = 2;
+	batch(9);
+	REQUIRE_EQ(sent.n, 2);
+	CHECK_SEG(0, 3001, 0, TCP_FLAG_ACK);
+	CHECK_SEG(1, 3001, 0, TCP_FLAG_ACK);
+	CHECK_EQ(c->dupacks_to_send, 0);
+	/* An ACK is due and no data carries it: a bare one. */
+	c->ack_due = true;
+	batch(10);
+	REQUIRE_EQ(sent.n, 1);
+	CHECK_SEG(0, 3001, 0, TCP_FLAG_ACK);
+	CHECK(!c->ack_due);
+}
+
 /* Past the handshake an error is soft, even port unreachable: kept, said
  * if the connection times out, never an abort (RFC 1122 4.2.3.9). */
 static void icmp_error_in_established_is_soft(void)
@@ -1181,5 +1319,7 @@ const struct unit_test tcp_mini_tests[] = {
 	{ "tcp_mini: Karn: no RTT sample from a SYN-ACK sent twice; RTO 3 s after a SYN time-out", syn_ack_karn_and_rto_after_syn_timeout },
 	{ "tcp_mini: a SYN-ACK's window is never scaled; CLOSE in SYN-RECEIVED waits for the ACK", syn_window_unscaled_and_close_in_syn_received },
 	{ "tcp_mini: an unanswered SYN is tried for 3 minutes (RFC 9293 3.8.3)", syn_tried_for_three_minutes },
+	{ "tcp_mini: the sender: MSS segments within SND.WND and cwnd, sender SWS avoidance, FIN last", sender_fills_the_window_in_mss_segments },
+	{ "tcp_mini: the sender: a window probe, a fast retransmission, duplicate ACKs, a bare ACK", sender_probes_retransmits_and_acks_when_asked },
 	{ NULL, NULL },
 };
