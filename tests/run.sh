@@ -38,7 +38,7 @@ trap 'rm -f "$log"' EXIT
 
 # count NAME COMMAND...: run a TAP-printing command, show its output, add up.
 count() {
-	local name=$1 p f
+	local name=$1 p f t0=$SECONDS
 	shift
 	echo "== $name"
 	"$@" 2>&1 | tee "$log"
@@ -48,7 +48,7 @@ count() {
 		echo "not ok - $name ran no test"
 		f=1
 	fi
-	echo "== $name: $p passed, $f failed"
+	echo "== $name: $p passed, $f failed ($((SECONDS - t0)) s)"
 	passed=$((passed + p))
 	failed=$((failed + f))
 }
