@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 static const char *type_name(enum dev_type type)
@@ -123,4 +124,37 @@ int dev_mtu(const char *name)
 		mtu = ifr.ifr_mtu;
 	close(s);
 	return mtu;
+}
+
+/* A device that is up when a program attaches gets its carrier then, and
+ * the kernel starts sending into it only once its link watcher has seen
+ * that: up to a second later when other links changed just before.
+ * Until then what the kernel sends into the device (an ARP reply to our
+ * first request) is dropped.  The kernel says it is done by setting
+ * IFF_RUNNING.  A device that is down is not waited for: setting it up
+ * later, with the program attached, starts it at once. */
+void dev_wait_running(const char *name, int max_ms)
+{
+	struct timespec pause = { 0, 2 * 1000 * 1000 };	/* 2 ms */
+	struct ifreq ifr;
+	int s, waited;
+
+	s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (s < 0)
+		return;
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
+	for (waited = 0; waited < max_ms; waited += 2) {
+		if (ioctl(s, SIOCGIFFLAGS, &ifr) < 0 || !(ifr.ifr_flags & IFF_UP))
+			break;
+		if (ifr.ifr_flags & IFF_RUNNING) {
+			/* (the watcher marks it running just before it
+			 * starts the queue: one more pause covers that) */
+			if (waited)
+				nanosleep(&pause, NULL);
+			break;
+		}
+		nanosleep(&pause, NULL);
+	}
+	close(s);
 }

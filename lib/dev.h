@@ -30,4 +30,8 @@ int dev_open(const char *name, enum dev_type type, char *err, size_t errlen);
 /* The device's MTU, or -1 if it can't be read. */
 int dev_mtu(const char *name);
 
+/* If the device is up but the kernel does not send into it yet (it has
+ * just got its carrier), wait until it does, at most max_ms. */
+void dev_wait_running(const char *name, int max_ms);
+
 #endif

@@ -476,6 +476,7 @@ int run(const struct prog *p, const struct opts *o, struct core *c)
 		mtu = o->mtu ? o->mtu : dev_mtu(o->dev);
 		if (mtu < 68)
 			mtu = 1500;
+		dev_wait_running(o->dev, 1500);	/* before the first frame out */
 		r.start_us = clock_us(CLOCK_REALTIME);
 		c->now_us = clock_us(CLOCK_MONOTONIC);
 		c->start(c->state, mtu, c->now_us / 1000, &r.tx);

@@ -172,7 +172,7 @@ frags_echoed() {
 	echo "$output"
 	[ "$status" -eq 0 ]
 	local pid kb
-	pid=$(pgrep -f "$BIN/udp_echo/udp_echo" | head -1)
+	pid=$STACK_PID		# (ip netns exec runs the program in its own process)
 	kb=$(awk '/^VmHWM:/ { print $2 }' "/proc/$pid/status")
 	echo "peak RSS: $kb kB"
 	# 16 reassembly slots of 64 KB, two 512 KB queues, and the program:

@@ -203,8 +203,8 @@ useful_line() {
 # or tcpdump said).  One line when there is only one.
 expected_observed() {
 	local f=$1 want seen bt='`' q="'"
-	want=$(grep -m1 -E "^$bt.*$q failed" "$f" | sed -E "s/^$bt(.*)$q failed.*/\\1/")
-	grep -v "^$bt" "$f" >"$f.seen"
+	want=$(grep -m1 -E "^[[:space:]]*$bt.*$q failed" "$f" | sed -E "s/^[[:space:]]*$bt(.*)$q failed.*/\\1/")
+	grep -v -E "^[[:space:]]*$bt" "$f" >"$f.seen"
 	seen=$(useful_line "$f.seen")
 	if [ -n "$want" ] && [ -n "$seen" ]; then
 		printf 'expected: %s\nobserved: %s\n' "${want:0:150}" "$seen"

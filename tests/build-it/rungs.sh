@@ -31,12 +31,13 @@ rung_bats() {
 }
 
 # rung_jobs NN: how many groups of the rung's scenarios make check STEP=K
-# runs side by side.  Each scenario has a namespace of its own; rung 5's
-# also find their programs by PID, never by name (pgrep), so two groups
-# cannot see each other's.  The others run one at a time.
+# runs side by side.  Each scenario has a namespace of its own; rungs 4
+# and 5's also find their programs by PID, never by name (pgrep), so two
+# groups cannot see each other's.  Rung 1's look for tun_echo by name
+# (the --user tests), rungs 2 and 3 are quick: one at a time.
 rung_jobs() {
 	case $1 in
-	05) echo 2 ;;
+	04 | 05) echo 2 ;;
 	*) echo 1 ;;
 	esac
 }
