@@ -101,6 +101,9 @@
 #       just before a session block: run it with no other block running
 #       beside it (blocks otherwise run CHECK_JOBS at a time, default 4),
 #       for a capture that depends on timing a busy machine disturbs.
+#   <!-- check: limit SECONDS -->
+#       just before a session block: its time limit, instead of 40 s (a
+#       make check that builds and runs a rung's tests).
 #   <!-- check: single -->
 #       just before a session block: its first line is the only command,
 #       and every other line its output, even one that starts with "$ "
@@ -131,7 +134,8 @@ only=${1:-}
 LESSON_TOOLS="ip:iproute2 ping:iputils-ping arping:iputils-arping nc:netcat-openbsd
 socat:socat tcpdump:tcpdump timeout:coreutils setpriv:util-linux
 sysctl:procps pgrep:procps nstat:iproute2 xxd:xxd diff:diffutils
-ifconfig:net-tools route:net-tools nft:nftables python3:python3 sha256sum:coreutils"
+ifconfig:net-tools route:net-tools nft:nftables python3:python3 sha256sum:coreutils
+flock:util-linux"
 
 t=0		# TAP test number
 fails=0
@@ -468,8 +472,10 @@ run_session() {
 		fi
 	done
 
-	# 40 s a block, and the time its setup spends waiting on purpose
+	# 40 s a block (or its "limit"), and the time its setup spends
+	# waiting on purpose
 	local limit=40 w
+	[ -n "$(meta "$metaf" limit)" ] && limit=$(meta "$metaf" limit)
 	for w in $(grep -oE 'sleep [0-9]+' "$B/setup.sh" | awk '{ print $2 }'); do
 		limit=$((limit + w))
 	done
@@ -674,21 +680,39 @@ run_one() {	# META: one session block, its result in NNN.res
 # program in another terminal made it, and it went when that program
 # did).  A block that leaves behind what the next one trips over
 # ("Address already assigned", "Device or resource busy") fails here.
+# Lessons run side by side, each in its own namespace: IN_ORDER_JOBS (2).
 run_in_order() {
-	local f d last=""
+	local f d dirs=() lock
+	lock=$(mktemp /tmp/tunlab-check-lock.XXXXXX)
 	for f in "${queue[@]}"; do
 		d=$(dirname "$f")
-		if [ "$d" != "$last" ]; then
-			[ -n "$last" ] && { stop_namespaces "$SEQ_NS" del; rm -rf "$SEQ_B"; }
-			last=$d
+		[[ " ${dirs[*]} " == *" $d "* ]] || dirs+=("$d")
+	done
+	# Lessons side by side, IN_ORDER_JOBS at a time (default 2): each has
+	# its own namespace; within one, the blocks run one after the other.
+	for d in "${dirs[@]}"; do
+		while [ "$(jobs -rp | wc -l)" -ge "${IN_ORDER_JOBS:-2}" ]; do wait -n; done
+		(
 			SEQ_B=$(new_scratch)
 			SEQ_NS="tlchk-$$-inorder-$(cat "$d/nn")"
 			export SEQ_B SEQ_NS
-		fi
-		run_one "$f"
+			for f in "${queue[@]}"; do
+				[ "$(dirname "$f")" = "$d" ] || continue
+				# an "alone" block runs with no other lesson's
+				# block beside it: an exclusive lock, the others
+				# a shared one
+				if [ -n "$(meta "$f" alone)" ]; then
+					( flock -x 9; run_one "$f" ) 9>"$lock"
+				else
+					( flock -s 9; run_one "$f" ) 9>"$lock"
+				fi
+			done
+			stop_namespaces "$SEQ_NS" del
+			rm -rf "$SEQ_B"
+		) &
 	done
-	if [ -n "$last" ]; then stop_namespaces "$SEQ_NS" del; rm -rf "$SEQ_B"; fi
-	unset SEQ_B SEQ_NS
+	wait
+	rm -f "$lock"
 }
 
 # report_lesson DIR: its results in order, numbered; its summary line.
