@@ -4,6 +4,7 @@
 #   make test       build, unit tests, bats scenarios (plain and sanitizer builds)
 #   make demo       build, then run the ladder in a throwaway network namespace
 #   make bench      measure the rungs against the kernel (root; namespaces)
+#   make bench-loss TCP on a lossy wire, tcp_mini against the kernel (root)
 #   make sanitize   the same programs with ASan + UBSan, under build/san/
 #   make SHORTCUT=1 also build/shortcut/tun_echo/tun_echo, lesson 01's wrong
 #                   one-line checksum fix (make test builds it too)
@@ -56,7 +57,7 @@ CORE_SAN_OBJ := $(CORE_SRC:%.c=build/san/obj/core/%.o) $(TCP_MINI_SRC:%.c=build/
 UNIT_OBJ     := $(UNIT_SRC:%.c=build/obj/%.o)
 UNIT_SAN_OBJ := $(UNIT_SRC:%.c=build/san/obj/%.o)
 
-.PHONY: all test demo bench sanitize install clean unit tools fuzz fuzz-regress fuzz-seeds \
+.PHONY: all test demo bench bench-loss sanitize install clean unit tools fuzz fuzz-regress fuzz-seeds \
         start check mine-build
 .DELETE_ON_ERROR:
 # Keep intermediate objects (the sanitizer build's): faster rebuilds, and no
@@ -141,6 +142,10 @@ demo: all
 
 bench: all $(BENCH_TOOL)
 	bash tests/bench/run.sh
+
+# TCP on a lossy wire: tcp_mini against the kernel, loss in a bridge
+bench-loss: all
+	bash tests/bench/loss.sh
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin

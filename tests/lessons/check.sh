@@ -764,7 +764,7 @@ WATCHED="sysctl ping arping nc socat tcpdump ip curl timeout unshare pgrep sha25
 python3 nft"
 check_tool_lists() {
 	local s used listed tool missing
-	for s in tests/demo.sh tests/run.sh tests/bench/run.sh \
+	for s in tests/demo.sh tests/run.sh tests/bench/run.sh tests/bench/loss.sh \
 		tests/fixtures/make-fixtures.sh tests/lessons/check.sh; do
 		[ -f "$s" ] || { tap_fail "tool list: $s does not exist"; continue; }
 		# what it names: need_tools arguments, with $VARS expanded from
