@@ -25,10 +25,12 @@
 #      flight, 1472 and 8000 bytes with 32 in flight.
 #   6. TCP, tcp_mini against tcpsrvd (the kernel's TCP with a process per
 #      connection serving echo, discard and chargen) across a veth pair,
-#      the kernel's nc as the client of both: bulk MB/s into discard (9)
-#      and out of chargen (19), BENCH_TCP_MB each way, no byte lost (nc's
-#      exit status, a byte count, and a hash of the chargen stream against
-#      RFC 864's pattern); tcpload's round trips per second on one echo
+#      the same clients for both: bulk MB/s into discard (9) and out of
+#      chargen (19), BENCH_TCP_MB each way, by tcpload -m send/recv (1 MB
+#      per system call, so that the client is not the bottleneck; nc is),
+#      no byte lost (the server's FIN after ours, a byte count, and a hash
+#      of 64 MB of the chargen stream, by nc, against RFC 864's pattern);
+#      tcpload's round trips per second on one echo
 #      connection (1 and 1460 bytes); 64 echo connections at once, 1 MB
 #      each, every byte compared; tcp_mini's peak RSS (VmHWM) after them;
 #      the tap's tx_dropped.
@@ -540,7 +542,7 @@ chargen_hash() {
 	}' | head -c "$1" | sha256sum | cut -d' ' -f1
 }
 
-# measure_tcp TARGET NAMESPACE DST: nc into discard and out of chargen,
+# measure_tcp TARGET NAMESPACE DST: tcpload into discard and out of chargen,
 # tcpload round trips and 64 connections, all from NAMESPACE to DST.
 measure_tcp() {
 	local target=$1 ns=$2 dst=$3 bytes t0 t1 rc got size line hash
@@ -552,32 +554,31 @@ measure_tcp() {
 		return 1
 	fi
 
-	# Into discard. nc -N shuts its side down at the end of stdin and
-	# exits 0 when the server closes: the server's FIN comes after ours,
-	# which comes after the last byte, so every byte arrived.
-	say "$target: nc, $BENCH_TCP_MB MB into discard"
-	t0=$(now_ns)
-	rc=0
-	head -c "$bytes" /dev/zero | timeout "$limit" ip netns exec "$ns" nc -N "$dst" 9 || rc=$?
-	t1=$(now_ns)
-	if ((rc != 0)); then
-		notes+=("$target (tcp): FAILED: nc into discard exited $rc")
+	# Into discard and out of chargen: tcpload -m send/recv, 1 MB per
+	# system call (nc moves 64 KB per call through a pipe and tops out
+	# near 500 MB/s: it would measure itself, not the TCP).  send ends
+	# with our FIN and waits for the server's, which comes after the last
+	# byte was read: every byte arrived.
+	say "$target: tcpload -m send, $BENCH_TCP_MB MB into discard"
+	if ! line=$(timeout "$limit" ip netns exec "$ns" "$tcpload" -d "$dst" -p 9 -m send \
+		-b "$bytes" -t "$limit"); then
+		notes+=("$target (tcp): FAILED: tcpload -m send into discard: $line")
 		return 1
 	fi
-	tcp[$target,discard]=$(mbps "$bytes" $((t1 - t0)))
+	details+=("$target tcpload -m send: $line")
+	tcp[$target,discard]=$(awk -v v="$(field "$line" mbytes_per_s)" 'BEGIN { printf "%.0f", v }')
 
-	# Out of chargen: nc until head has its bytes (nc then ends with the
-	# pipe; the RSTs that follow are the kernel's answer to what was
-	# still in flight, and count under tcp_mini's tcp_rst_no_connection).
-	say "$target: nc, $BENCH_TCP_MB MB out of chargen"
-	t0=$(now_ns)
-	got=$(timeout "$limit" ip netns exec "$ns" nc -d "$dst" 19 </dev/null | head -c "$bytes" | wc -c) || true
-	t1=$(now_ns)
-	if [[ $got != "$bytes" ]]; then
-		notes+=("$target (tcp): FAILED: chargen gave $got bytes of $bytes")
+	# Out of chargen: recv closes once it has its bytes; the RSTs that
+	# follow are the kernel's answer to what was still in flight, and
+	# count under tcp_mini's tcp_rst_no_connection.
+	say "$target: tcpload -m recv, $BENCH_TCP_MB MB out of chargen"
+	if ! line=$(timeout "$limit" ip netns exec "$ns" "$tcpload" -d "$dst" -p 19 -m recv \
+		-b "$bytes" -t "$limit"); then
+		notes+=("$target (tcp): FAILED: tcpload -m recv out of chargen: $line")
 		return 1
 	fi
-	tcp[$target,chargen]=$(mbps "$bytes" $((t1 - t0)))
+	details+=("$target tcpload -m recv: $line")
+	tcp[$target,chargen]=$(awk -v v="$(field "$line" mbytes_per_s)" 'BEGIN { printf "%.0f", v }')
 
 	# The chargen stream's content: RFC 864's pattern, byte for byte.
 	say "$target: nc, $TCP_HASH_MB MB of chargen hashed"
@@ -726,7 +727,7 @@ report_udp() {
 report_tcp() {
 	local t k=kernel-veth size
 	echo
-	echo "tcp: nc (the kernel's) into discard and out of chargen, $BENCH_TCP_MB MB each; tcpload rr ${BENCH_SECONDS} s;"
+	echo "tcp: tcpload -m send into discard and -m recv out of chargen (1 MB a system call), $BENCH_TCP_MB MB each; tcpload rr ${BENCH_SECONDS} s;"
 	echo "     $TCP_CONNS echo connections x $TCP_CONN_BYTES bytes; kernel-veth = tcpsrvd (a process per connection) across veth"
 	echo
 	printf '%-12s %11s %11s %8s %11s %11s %9s %8s %9s %8s %10s\n' target discard_MB/s \
