@@ -24,7 +24,8 @@
 #      here and deleted after it, everything under `timeout`: 40 s a block,
 #      plus what its setup sleeps on purpose), and the real
 #      transcript is compared with the lesson's after both are normalised
-#      (see normalise() below: times, rtt figures, dates, PIDs, kernel-made
+#      (see normalise() below: times, rtt figures, dates, PIDs, make's
+#      Makefile line numbers, kernel-made
 #      MACs, IP and ICMP identifiers, ephemeral ports, hex dumps, checksums
 #      that follow from those, runs of blanks).  A mismatch prints a unified
 #      diff.  A "..." line in the lesson stands for any number of lines.
@@ -193,6 +194,7 @@ normalise() {
 		gsub(/\/tmp\/tmp\.[A-Za-z0-9]+/, "/tmp/TMP", s)
 		if (s ~ /^(root|nobody) +[0-9]+ /)			# ps -o user,pid
 			sub(/ +[0-9]+ /, " PID ", s)
+		gsub(/\[Makefile:[0-9]+: /, "[Makefile:N: ", s)	# make: *** [Makefile:177: check]
 		if (s ~ /^[0-9]+: [a-z][a-z0-9_.@-]*: </)		# ip link: ifindex
 			sub(/^[0-9]+:/, "N:", s)
 		gsub(/ id [0-9]+/, " id N", s); sub(/^id [0-9]+/, "id N", s)	# IP, ICMP ids
