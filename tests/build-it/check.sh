@@ -60,7 +60,7 @@ fi
 rung_check "$rung" || exit 2
 shift
 src=mine/$rung
-out=build/mine/$rung
+out=${TUNLAB_MINE_OUT:-build/mine}/$rung	# (the lesson checker gives each block its own)
 builds="plain san"
 filter=
 step_only=
@@ -381,7 +381,8 @@ run_bats() {
 			grp=$((grp + 1))
 			local args=(--tap)
 			[ -n "$f" ] && args+=(--filter "$f")
-			env TUNLAB_BIN="$PWD/$bin" BATS_TEST_TIMEOUT="${BATS_TEST_TIMEOUT:-300}" \
+			env TUNLAB_BIN="$(case $bin in /*) echo "$bin" ;; *) echo "$PWD/$bin" ;; esac)" \
+				BATS_TEST_TIMEOUT="${BATS_TEST_TIMEOUT:-300}" \
 				bats "${args[@]}" "$bats_file" 2>&1 | sed -u "s/^/$grp /" &
 		done
 		wait)

@@ -418,6 +418,9 @@ run_session() {
 		echo "B='$B'; NS='$NS'; cd '$B/work' || exit 1"
 		# nstat keeps its history in one file per user: one per block here
 		echo "export NSTAT_HISTORY='$B/nstat.history'"
+		# make check builds a learner's rung here, not in the shared
+		# build/mine/NN, so that blocks that run it can run side by side
+		echo "export TUNLAB_MINE_OUT='$B/mine-build'"
 		echo "$PRELUDE"
 		[[ -n ${SEQ_B:-} ]] && echo "__INORDER=1"
 		{ echo "{ :"
