@@ -110,20 +110,26 @@ int dev_open(const char *name, enum dev_type type, char *err, size_t errlen)
 	return fd;
 }
 
-int dev_mtu(const char *name)
+/* One ioctl about the interface called name, on a socket of its own. */
+static int if_ioctl(const char *name, unsigned long req, struct ifreq *ifr)
 {
-	struct ifreq ifr;
-	int s, mtu = -1;
+	int s, rc;
 
 	s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (s < 0)
 		return -1;
-	memset(&ifr, 0, sizeof(ifr));
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
-	if (ioctl(s, SIOCGIFMTU, &ifr) == 0)
-		mtu = ifr.ifr_mtu;
+	memset(ifr, 0, sizeof(*ifr));
+	snprintf(ifr->ifr_name, sizeof(ifr->ifr_name), "%s", name);
+	rc = ioctl(s, req, ifr);
 	close(s);
-	return mtu;
+	return rc;
+}
+
+int dev_mtu(const char *name)
+{
+	struct ifreq ifr;
+
+	return if_ioctl(name, SIOCGIFMTU, &ifr) == 0 ? ifr.ifr_mtu : -1;
 }
 
 /* A device that is up when a program attaches gets its carrier then, and
@@ -137,24 +143,18 @@ void dev_wait_running(const char *name, int max_ms)
 {
 	struct timespec pause = { 0, 2 * 1000 * 1000 };	/* 2 ms */
 	struct ifreq ifr;
-	int s, waited;
+	int waited;
 
-	s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (s < 0)
-		return;
-	memset(&ifr, 0, sizeof(ifr));
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
 	for (waited = 0; waited < max_ms; waited += 2) {
-		if (ioctl(s, SIOCGIFFLAGS, &ifr) < 0 || !(ifr.ifr_flags & IFF_UP))
-			break;
+		if (if_ioctl(name, SIOCGIFFLAGS, &ifr) < 0 || !(ifr.ifr_flags & IFF_UP))
+			return;
 		if (ifr.ifr_flags & IFF_RUNNING) {
 			/* (the watcher marks it running just before it
 			 * starts the queue: one more pause covers that) */
 			if (waited)
 				nanosleep(&pause, NULL);
-			break;
+			return;
 		}
 		nanosleep(&pause, NULL);
 	}
-	close(s);
 }
