@@ -27,7 +27,7 @@ DEPFLAGS = -MMD -MP
 LIB_SRC := lib/cksum.c lib/drop.c lib/ipv4.c lib/icmp.c lib/icmp_host.c \
            lib/eth.c lib/arp.c lib/eth_host.c lib/udp.c lib/tcp.c lib/pcap.c lib/dev.c lib/opts.c \
            lib/trace.c lib/run.c lib/reasm.c lib/frag.c lib/ip_host.c lib/udp_host.c \
-           lib/siphash.c lib/random.c lib/ping.c
+           lib/siphash.c lib/random.c lib/ping.c lib/fault.c
 
 # One program per rung: its folder, its source, its binary.
 PROGS    := tun_echo icmp_reply tap_arp udp_echo tcp_mini
@@ -36,13 +36,15 @@ SAN_BINS := $(foreach p,$(PROGS),build/san/$(p)/$(p))
 # Rung 5 is more than one file: its protocol logic, by RFC 9293 section.
 TCP_MINI_SRC := tcp_mini/conn.c tcp_mini/input.c tcp_mini/output.c \
                 tcp_mini/apps.c tcp_mini/ring.c tcp_mini/ooo.c tcp_mini/cc.c \
+                tcp_mini/cc_cubic.c tcp_mini/syncookie.c \
                 tcp_mini/icmp_err.c tcp_mini/client.c
 
 UNIT_SRC := tests/unit/unit.c tests/unit/test_cksum.c tests/unit/test_ipv4.c \
             tests/unit/test_icmp.c tests/unit/test_pcap.c tests/unit/test_cores.c \
             tests/unit/test_arp.c tests/unit/test_udp.c tests/unit/test_frag.c \
             tests/unit/test_tcp.c tests/unit/test_tcp_mini.c tests/unit/test_siphash.c \
-            tests/unit/test_ping.c
+            tests/unit/test_ping.c tests/unit/test_cc.c tests/unit/test_syncookie.c \
+            tests/unit/test_fault.c
 TOOLS    := build/tools/craft build/tools/udpcheck build/tools/tcprr
 BENCH_TOOL := tests/bench/echoload
 

@@ -17,26 +17,82 @@
  *              and cwnd to half of what was in flight; seen by the timer:
  *              cwnd to one segment, and slow start again from there
  *
- * The rest of tcp_mini calls only these functions, so lesson 06 can put
- * other algorithms (CUBIC) behind the same seam.
+ * The rest of tcp_mini calls only the cc_on_* functions below.  What
+ * differs between algorithms (the ssthresh after a loss, the growth above
+ * it) is behind struct cc_algo (cc.h): NewReno's is here, CUBIC's in
+ * cc_cubic.c, and "none" turns congestion control off, to watch what it
+ * buys.
  */
 #include "tcp_mini.h"
 
-/* Nothing in tcp_mini needs more in flight than its largest ring. */
-#define CWND_MAX	(4u * TCP_RING_MAX)
+#include <string.h>
+
+static bool no_cc(const struct tcp_conn *c)
+{
+	return c->cc == &cc_none;
+}
 
 static uint32_t flight(const struct tcp_conn *c)
 {
 	return (uint32_t)seq_diff(c->snd_max, c->snd_una);
 }
 
-/* ssthresh after a loss (RFC 5681 (4)): half of what was in flight, and
- * never below two segments. */
-static uint32_t half_flight(const struct tcp_conn *c)
+/* NewReno's ssthresh after a loss (RFC 5681 (4)): half of what was in
+ * flight, and never below two segments. */
+uint32_t cc_reno_ssthresh(struct tcp_conn *c, uint64_t now_ms)
 {
 	uint32_t half = flight(c) / 2;
 
+	(void)now_ms;
 	return half > 2u * c->mss ? half : 2u * c->mss;
+}
+
+/* NewReno's congestion avoidance (RFC 5681 (3), byte counting): one MSS
+ * more for every cwnd bytes acknowledged, that is, one a round trip. */
+void cc_reno_cong_avoid(struct tcp_conn *c, uint32_t acked, uint64_t now_ms)
+{
+	(void)now_ms;
+	c->acked_in_ca += acked;
+	if (c->acked_in_ca >= c->cwnd) {
+		c->acked_in_ca -= c->cwnd;
+		c->cwnd += c->mss;
+	}
+}
+
+static void reno_init(struct tcp_conn *c)
+{
+	(void)c;
+}
+
+const struct cc_algo cc_reno = {
+	"reno", reno_init, cc_reno_ssthresh, cc_reno_cong_avoid,
+};
+
+/* No congestion control: only the peer's window limits what is in flight. */
+static uint32_t none_ssthresh(struct tcp_conn *c, uint64_t now_ms)
+{
+	(void)c, (void)now_ms;
+	return CWND_MAX;
+}
+
+static void none_cong_avoid(struct tcp_conn *c, uint32_t acked, uint64_t now_ms)
+{
+	(void)c, (void)acked, (void)now_ms;
+}
+
+const struct cc_algo cc_none = {
+	"none", reno_init, none_ssthresh, none_cong_avoid,
+};
+
+const struct cc_algo *cc_find(const char *name)
+{
+	const struct cc_algo *all[] = { &cc_reno, &cc_cubic, &cc_none };
+	size_t i;
+
+	for (i = 0; i < sizeof(all) / sizeof(all[0]); i++)
+		if (strcmp(all[i]->name, name) == 0)
+			return all[i];
+	return NULL;
 }
 
 /* RFC 6928: an initial window of min(10*MSS, max(2*MSS, 14600)) bytes;
@@ -45,9 +101,10 @@ void cc_init(struct tcp_conn *c)
 {
 	uint32_t iw = 2u * c->mss > 14600 ? 2u * c->mss : 14600;
 
-	c->cwnd = 10u * c->mss < iw ? 10u * c->mss : iw;
+	c->cwnd = no_cc(c) ? CWND_MAX : 10u * c->mss < iw ? 10u * c->mss : iw;
 	c->ssthresh = CWND_MAX;
 	c->acked_in_ca = 0;
+	c->cc->init(c);
 }
 
 uint32_t cc_window(const struct tcp_conn *c)
@@ -56,8 +113,10 @@ uint32_t cc_window(const struct tcp_conn *c)
 }
 
 /* An ACK of new data, outside recovery. */
-void cc_on_ack(struct tcp_conn *c, uint32_t acked)
+void cc_on_ack(struct tcp_conn *c, uint32_t acked, uint64_t now_ms)
 {
+	if (no_cc(c))
+		return;
 	if (c->cwnd < c->ssthresh) {
 		/* Slow start.  RFC 5681 (2) grows cwnd by at most one MSS an
 		 * ACK; like Linux we count the bytes acknowledged (RFC 3465),
@@ -66,25 +125,20 @@ void cc_on_ack(struct tcp_conn *c, uint32_t acked)
 		if (c->cwnd > c->ssthresh)
 			c->cwnd = c->ssthresh;
 	} else {
-		/* Congestion avoidance (RFC 5681 (3), byte counting): one
-		 * MSS more for every cwnd bytes acknowledged, that is, one
-		 * a round trip. */
-		c->acked_in_ca += acked;
-		if (c->acked_in_ca >= c->cwnd) {
-			c->acked_in_ca -= c->cwnd;
-			c->cwnd += c->mss;
-		}
+		c->cc->cong_avoid(c, acked, now_ms);
 	}
 	if (c->cwnd > CWND_MAX)
 		c->cwnd = CWND_MAX;
 }
 
 /* The third duplicate ACK: fast retransmit and fast recovery (RFC 5681
- * 3.2 steps 2-3, RFC 6582 3.2 step 2): half the flight, plus the three
- * segments the duplicate ACKs say have left the network. */
-void cc_on_loss(struct tcp_conn *c)
+ * 3.2 steps 2-3, RFC 6582 3.2 step 2): the algorithm's ssthresh, plus
+ * the three segments the duplicate ACKs say have left the network. */
+void cc_on_loss(struct tcp_conn *c, uint64_t now_ms)
 {
-	c->ssthresh = half_flight(c);
+	if (no_cc(c))
+		return;
+	c->ssthresh = c->cc->ssthresh(c, now_ms);
 	c->cwnd = c->ssthresh + 3u * c->mss;
 	c->acked_in_ca = 0;
 }
@@ -93,13 +147,16 @@ void cc_on_loss(struct tcp_conn *c)
  * network, so one more may go in (RFC 5681 3.2 step 4). */
 void cc_on_dupack(struct tcp_conn *c)
 {
-	c->cwnd += c->mss;
+	if (!no_cc(c))
+		c->cwnd += c->mss;
 }
 
 /* A partial ACK in recovery (RFC 6582 3.2 step 5): take back what it
  * acknowledged, and add one segment back if it was at least one. */
 void cc_on_partial_ack(struct tcp_conn *c, uint32_t acked)
 {
+	if (no_cc(c))
+		return;
 	c->cwnd = c->cwnd > acked ? c->cwnd - acked : c->mss;
 	if (acked >= c->mss)
 		c->cwnd += c->mss;
@@ -112,14 +169,19 @@ void cc_on_recovered(struct tcp_conn *c)
 {
 	uint32_t f = flight(c) > c->mss ? flight(c) : c->mss;
 
+	if (no_cc(c))
+		return;
 	c->cwnd = c->ssthresh < f + c->mss ? c->ssthresh : f + c->mss;
 }
 
 /* The retransmission timer fired (RFC 5681 (4) and 3.1): the loss window
- * is one segment, and slow start begins again up to half the flight. */
-void cc_on_rto(struct tcp_conn *c)
+ * is one segment, and slow start begins again up to the algorithm's
+ * ssthresh. */
+void cc_on_rto(struct tcp_conn *c, uint64_t now_ms)
 {
-	c->ssthresh = half_flight(c);
+	if (no_cc(c))
+		return;
+	c->ssthresh = c->cc->ssthresh(c, now_ms);
 	c->cwnd = c->mss;
 	c->acked_in_ca = 0;
 }

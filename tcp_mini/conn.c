@@ -423,7 +423,7 @@ static void retransmit_expired(struct tcp_mini *st, struct tcp_conn *c,
 	c->dupacks_seen = 0;
 	/* RFC 5681: one segment in flight, then slow start again, instead
 	 * of the whole window in one burst. */
-	cc_on_rto(c);
+	cc_on_rto(c, now_ms);
 	/* (5.6) "Start the retransmission timer": the output step does, as
 	 * it sends. */
 	/* build-it 05.1 end; the starter has:

@@ -186,6 +186,7 @@ static void handshake_done(struct tcp_mini *st, struct tcp_conn *c,
 	tcp_timer_set(c, TIMER_IDLE, 0);
 	take_window(c, sg);
 	c->recover = c->iss;	/* RFC 6582 3.2: recover starts at ISS */
+	c->cc = st->cc;
 	cc_init(c);
 	tcp_set_state(st, c, TCP_ESTABLISHED);
 	/* A CLOSE that came in SYN-RECEIVED: now the FIN can be queued. */
@@ -405,7 +406,7 @@ static enum drop ack_input(struct tcp_mini *st, struct tcp_conn *c,
 			c->recovering = false;
 			cc_on_recovered(c);
 		} else {
-			cc_on_ack(c, acked);
+			cc_on_ack(c, acked, now_ms);
 		}
 		/* (5.2) "When all outstanding data has been acknowledged,
 		 * turn off the retransmission timer."  (5.3) "When an ACK is
@@ -433,7 +434,7 @@ static enum drop ack_input(struct tcp_mini *st, struct tcp_conn *c,
 			c->rexmit_one = true;
 			c->recovering = true;
 			c->recover = c->snd_max;
-			cc_on_loss(c);
+			cc_on_loss(c, now_ms);
 		} else if (c->recovering && c->dupacks_seen > 3) {
 			cc_on_dupack(c);
 		}

@@ -76,6 +76,7 @@ void tcp_mini_init(struct tcp_mini *st, const uint8_t mac[6], uint32_t addr,
 	st->half_open = 0;
 	st->wnd_share = TCP_RX_QUEUE_BYTES;
 	st->syn_timeout_ms = TCP_SYN_TIMEOUT_MS;
+	st->cc = &cc_reno;	/* main() takes --cc's (cubic by default) */
 	st->client_slot = -1;
 	st->stdin_eof = false;
 	st->client_end = END_NONE;

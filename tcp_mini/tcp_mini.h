@@ -9,7 +9,9 @@
  *   input.c    SEGMENT ARRIVES (3.10.7), its steps walked in order
  *   ooo.c      data after a hole, kept until the hole is filled
  *   output.c   what is due on a connection, and the segments that carry it
- *   cc.c       congestion control (RFC 5681, RFC 6582, RFC 6928)
+ *   cc.c       congestion control (RFC 5681, RFC 6582, RFC 6928), and
+ *              NewReno behind the seam of cc.h
+ *   cc_cubic.c CUBIC (RFC 9438), the default
  *   apps.c     the services: echo, discard, chargen, and the client
  *   icmp_err.c ICMP errors about our connections (RFC 1122 4.2.3.9)
  *   ring.c     the byte rings
@@ -30,6 +32,7 @@
 #include "../lib/siphash.h"
 #include "../lib/tcp.h"
 #include "../lib/txq.h"
+#include "cc.h"
 
 /* --- rings ------------------------------------------------------------ */
 
@@ -177,9 +180,11 @@ struct tcp_conn {
 
 	/* Congestion control (cc.c, RFC 5681): how much may be in flight,
 	 * whatever the peer's window says. */
+	const struct cc_algo *cc;	/* which algorithm (--cc) */
 	uint32_t cwnd, ssthresh;
 	uint32_t acked_in_ca;	/* bytes acknowledged towards the next
 				 * MSS of growth in congestion avoidance */
+	struct cc_cubic cubic;	/* CUBIC's own state (cc_cubic.c) */
 
 	/* Receive sequence space. */
 	seq_t irs;
@@ -256,6 +261,7 @@ struct tcp_mini {
 				 * queue holds, for its window (per batch) */
 	uint32_t syn_timeout_ms; /* an unanswered SYN is tried this long
 				 * (RFC 9293 3.8.3: at least 3 minutes) */
+	const struct cc_algo *cc;	/* --cc: every new connection's */
 
 	/* --connect: the one active connection, and stdin/stdout's state. */
 	bool client;
@@ -327,15 +333,19 @@ enum drop tcp_ooo_keep(struct tcp_conn *c, seq_t sq, const uint8_t *data,
 		       uint32_t len, bool fin);
 bool tcp_ooo_fill(struct tcp_conn *c);
 
-/* cc.c: congestion control (RFC 5681, RFC 6582), behind one small seam. */
+/* cc.c: congestion control (RFC 5681, RFC 6582), behind one small seam;
+ * the algorithms: cc.h. */
 void cc_init(struct tcp_conn *c);
 uint32_t cc_window(const struct tcp_conn *c);
-void cc_on_ack(struct tcp_conn *c, uint32_t acked);
-void cc_on_loss(struct tcp_conn *c);
+void cc_on_ack(struct tcp_conn *c, uint32_t acked, uint64_t now_ms);
+void cc_on_loss(struct tcp_conn *c, uint64_t now_ms);
 void cc_on_dupack(struct tcp_conn *c);
 void cc_on_partial_ack(struct tcp_conn *c, uint32_t acked);
 void cc_on_recovered(struct tcp_conn *c);
-void cc_on_rto(struct tcp_conn *c);
+void cc_on_rto(struct tcp_conn *c, uint64_t now_ms);
+/* NewReno's two rules, which CUBIC also uses (RFC 9438 4.3, 4.6). */
+uint32_t cc_reno_ssthresh(struct tcp_conn *c, uint64_t now_ms);
+void cc_reno_cong_avoid(struct tcp_conn *c, uint32_t acked, uint64_t now_ms);
 
 /* output.c */
 bool tcp_output(struct tcp_mini *st, struct tcp_conn *c, uint64_t now_ms,

@@ -51,6 +51,7 @@ struct unit_test {
 /* Each test file defines one of these tables, ended by { NULL, NULL }. */
 extern const struct unit_test cksum_tests[], ipv4_tests[], icmp_tests[],
 	pcap_tests[], core_tests[], arp_tests[], udp_tests[], frag_tests[],
-	tcp_tests[], tcp_mini_tests[], siphash_tests[], ping_tests[];
+	tcp_tests[], tcp_mini_tests[], siphash_tests[], ping_tests[], cc_tests[],
+	syncookie_tests[], fault_tests[];
 
 #endif

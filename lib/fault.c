@@ -1,0 +1,4 @@
+/*
+ * fault.c - (to come)
+ */
+#include "fault.h"

@@ -1,0 +1,3 @@
+#ifndef TUNLAB_FAULT_H
+#define TUNLAB_FAULT_H
+#endif

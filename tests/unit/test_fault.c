@@ -1,0 +1,6 @@
+/* test_fault.c - (to come) */
+#include "unit.h"
+
+const struct unit_test fault_tests[] = {
+	{ NULL, NULL },
+};
