@@ -14,15 +14,17 @@
  *     the end), SYN with FIN or RST, no flag at all.  The options are
  *     judged by a second walker written here, and what tcp_opts_parse
  *     found (MSS and window scale only from their own lengths, window
- *     scale at most 14) must equal what it found;
+ *     scale at most 14, timestamps' two values, SACK blocks only from a
+ *     length of 2 + 8n with n of 1 to 4) must equal what it found;
  *   - accepted: data is the len - offset*4 bytes after the header;
  *     tcp_emit into a block of exactly tcp_hdr_len() + data_len bytes
  *     writes ports, seq, ack, flags and window as parsed, the data
  *     untouched, urgent 0, reserved bits 0, and a checksum that verifies;
- *     parsed again it is accepted, with the MSS and window scale of the
- *     original when it is a SYN, never SACK-permitted or timestamps, and
- *     no options at all when it is not.  Where header and data would pass
- *     65535 bytes (a 20-byte header becoming 28), emit writes nothing.
+ *     parsed again it is accepted, with the MSS, window scale,
+ *     SACK-permitted and timestamp of the original when it is a SYN, and
+ *     its timestamp and SACK blocks (as many as fit) when it is not; the
+ *     header length is what tcp_hdr_len said.  Where header and data
+ *     would pass 65535 bytes, emit writes nothing.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -69,6 +71,17 @@ static bool options_ok(const uint8_t *o, size_t len, struct tcp_opts *want)
 			want->sack_permitted = true;
 		} else if (o[at] == TCP_OPT_TIMESTAMP && olen == 10) {
 			want->has_timestamp = true;
+			want->ts_val = get32(o + at + 2);
+			want->ts_ecr = get32(o + at + 6);
+		} else if (o[at] == TCP_OPT_SACK && olen >= 10 && olen <= 34 &&
+			   (olen - 2) % 8 == 0) {
+			size_t b;
+
+			want->n_sack = (uint8_t)((olen - 2) / 8);
+			for (b = 0; b < want->n_sack; b++) {
+				want->sack[b].start = get32(o + at + 2 + 8 * b);
+				want->sack[b].end = get32(o + at + 6 + 8 * b);
+			}
 		}
 		at += olen;
 	}
@@ -96,11 +109,24 @@ static enum drop expected(const uint8_t *buf, size_t len, uint32_t src, uint32_t
 	return DROP_NONE;
 }
 
+/* The first n SACK blocks of a and b are the same. */
+static bool same_sack(const struct tcp_opts *a, const struct tcp_opts *b, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (a->sack[i].start != b->sack[i].start || a->sack[i].end != b->sack[i].end)
+			return false;
+	return true;
+}
+
 static bool same_opts(const struct tcp_opts *a, const struct tcp_opts *b)
 {
 	return a->has_mss == b->has_mss && (!a->has_mss || a->mss == b->mss) &&
 	       a->has_wscale == b->has_wscale && (!a->has_wscale || a->wscale == b->wscale) &&
-	       a->sack_permitted == b->sack_permitted && a->has_timestamp == b->has_timestamp;
+	       a->sack_permitted == b->sack_permitted && a->has_timestamp == b->has_timestamp &&
+	       (!a->has_timestamp || (a->ts_val == b->ts_val && a->ts_ecr == b->ts_ecr)) &&
+	       a->n_sack == b->n_sack && same_sack(a, b, a->n_sack);
 }
 
 /* Emit h with its data, parse it back, and compare. */
@@ -110,8 +136,7 @@ static void round_trip(const struct tcp_hdr *h, uint32_t src, uint32_t dst)
 	struct tcp_hdr again;
 	uint8_t *out;
 
-	FUZZ_CHECK(hlen == ((h->flags & TCP_FLAG_SYN) ?
-			    (h->opts.has_wscale ? 28u : 24u) : 20u));
+	FUZZ_CHECK(hlen >= 20 && hlen <= TCP_MAX_HDR_LEN && hlen % 4 == 0);
 	if (total > 65535) {
 		uint8_t hdr[TCP_MAX_HDR_LEN];
 
@@ -135,13 +160,23 @@ static void round_trip(const struct tcp_hdr *h, uint32_t src, uint32_t dst)
 
 	FUZZ_CHECK(tcp_parse(out, total, src, dst, &again) == DROP_NONE);
 	FUZZ_CHECK(again.data == out + hlen && again.data_len == h->data_len);
-	FUZZ_CHECK(!again.opts.sack_permitted && !again.opts.has_timestamp);
+	FUZZ_CHECK(again.opts.has_timestamp == h->opts.has_timestamp);
+	FUZZ_CHECK(!h->opts.has_timestamp || (again.opts.ts_val == h->opts.ts_val &&
+					      again.opts.ts_ecr == h->opts.ts_ecr));
 	if (h->flags & TCP_FLAG_SYN) {
 		FUZZ_CHECK(again.opts.has_mss && again.opts.mss == h->opts.mss);
 		FUZZ_CHECK(again.opts.has_wscale == h->opts.has_wscale);
 		FUZZ_CHECK(!h->opts.has_wscale || again.opts.wscale == h->opts.wscale);
+		FUZZ_CHECK(again.opts.sack_permitted == h->opts.sack_permitted);
+		FUZZ_CHECK(again.opts.n_sack == 0);
 	} else {
 		FUZZ_CHECK(!again.opts.has_mss && !again.opts.has_wscale);
+		FUZZ_CHECK(!again.opts.sack_permitted);
+		/* As many blocks as fit: all 4 alone, 3 beside a timestamp. */
+		FUZZ_CHECK(again.opts.n_sack <= h->opts.n_sack);
+		FUZZ_CHECK(again.opts.n_sack == h->opts.n_sack ||
+			   again.opts.n_sack == (h->opts.has_timestamp ? 3 : 4));
+		FUZZ_CHECK(same_sack(&again.opts, &h->opts, again.opts.n_sack));
 	}
 	free(out);
 }

@@ -82,7 +82,7 @@ enum drop {
 	DROP_TCP_BACKLOG_FULL,	/* too many half-open (SYN-RECEIVED): the SYN
 				 * is dropped without a word; the peer retries */
 	DROP_TCP_OUT_OF_ORDER,	/* data after a gap that could not be kept
-				 * (all 8 ranges in use): duplicate ACK sent */
+				 * (all 32 ranges in use): duplicate ACK sent */
 	DROP_TCP_RETRIES_EXCEEDED, /* no answer after the last retransmission:
 				    * connection aborted (own drop) */
 	DROP_TCP_PAST_WINDOW,	/* data past the right edge of the window we
@@ -91,6 +91,10 @@ enum drop {
 				 * RFC 9293 3.10.7.4 says ignore it */
 	DROP_TCP_ACK_TOO_OLD,	/* acknowledges less than SND.UNA - MAX.SND.WND
 				 * (RFC 5961 5.2): dropped, an ACK sent */
+	DROP_TCP_DUPLICATE,	/* data after a gap that we already hold: an
+				 * ACK with a D-SACK block (RFC 2883) sent */
+	DROP_TCP_PAWS,		/* its timestamp is older than the last one
+				 * (RFC 7323 5, PAWS): an old duplicate; ACK */
 
 	/* IPv4 reassembly (lib/reasm.c) */
 	DROP_REASM_BAD_LENGTH,	/* empty, not a multiple of 8 with MF, past the

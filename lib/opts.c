@@ -14,7 +14,10 @@
 #include "ipv4.h"
 
 enum { LONG_MTU = 256, LONG_LOSS, LONG_SEED, LONG_USER, LONG_MSL, LONG_SYN_TIMEOUT,
-       LONG_GATEWAY, LONG_PREFIX, LONG_PING, LONG_COUNT, LONG_INTERVAL };
+       LONG_GATEWAY, LONG_PREFIX, LONG_PING, LONG_COUNT, LONG_INTERVAL,
+       LONG_DUP, LONG_REORDER, LONG_DELAY, LONG_RATE, LONG_QUEUE,
+       LONG_CC, LONG_NO_SACK, LONG_NO_TIMESTAMPS, LONG_NO_RACK, LONG_NO_DELAYED_ACK,
+       LONG_NODELAY, LONG_CC_LOG };
 
 static void usage(const struct prog *p, FILE *out)
 {
@@ -47,12 +50,34 @@ static void usage(const struct prog *p, FILE *out)
 		"  -r, --read FILE       replay packets from a pcap file instead of a\n"
 		"                        device (no root needed); output goes to --pcap\n"
 		"      --loss PCT        drop PCT percent of packets each way (0-100)\n"
-		"      --seed N          seed for --loss (default 1) and, when given, for what\n"
-		"                        is random; without it, the TCP ISN key and ephemeral\n"
-		"                        port come from getrandom()\n"
+		"      --dup PCT         deliver PCT percent of packets twice (0-100)\n"
+		"      --reorder PCT     hold PCT percent of packets back until the next 3\n"
+		"                        have passed them (or 10 ms): out of order (0-100)\n"
+		"      --delay MS[+-J]   add MS ms of one-way latency (0-10000), with J ms of\n"
+		"                        uniform jitter either way (never below 0): jitter\n"
+		"                        reorders packets too, as on a real path\n"
+		"      --rate MBIT       a bottleneck of MBIT Mbit/s (0.01-100000, 0: none):\n"
+		"                        packets leave one by one, bytes*8/MBIT us each\n"
+		"      --queue N         packets that may wait for --rate (1-4096, default\n"
+		"                        100); one more is dropped (a tail drop)\n"
+		"                        These six act on both ways; in:VALUE only on what\n"
+		"                        is read from the device, out:VALUE only on what is\n"
+		"                        written (--delay in:20 --delay out:30). With --read\n"
+		"                        only --loss applies: the others need the device\n"
+		"      --seed N          seed for the faults above (default 1) and, when\n"
+		"                        given, for what is random; without it, the TCP ISN\n"
+		"                        key and ephemeral port come from getrandom()\n"
 		"      --user NAME       drop root privileges to NAME once the device is open\n");
 	if (p->extra & OPT_MSL)
 		fprintf(out, "      --msl S           maximum segment lifetime (default 30)\n");
+	if (p->extra & OPT_TCP)
+		fprintf(out, "      --cc NAME         congestion control: cubic (default), reno or none\n"
+			     "      --no-sack         no selective ACKs (SACK, RFC 2018/6675)\n"
+			     "      --no-timestamps   no TCP timestamps option (RFC 7323)\n"
+			     "      --no-rack         no RACK-TLP loss detection (RFC 8985)\n"
+			     "      --no-delayed-ack  ACK each segment now (RFC 1122 4.2.3.2, RFC 5681 4.2)\n"
+			     "      --nodelay         Nagle off: small segments go at once (RFC 896)\n"
+			     "      --cc-log FILE     the congestion state over time, as CSV, in FILE\n");
 	if (p->extra & OPT_CONNECT)
 		fprintf(out, "  -c, --connect H:P     connect to H:P: stdin to it, it to stdout, as nc\n"
 			     "                        ('ready' goes to stderr); from a random port unless\n"
@@ -201,6 +226,152 @@ static unsigned long long number(const struct prog *p, const char *opt,
 	return v;
 }
 
+/* A fault option's value: "in:VALUE" (packets read from the device only),
+ * "out:VALUE" (packets the core writes only) or a bare VALUE (both ways).
+ * Sets way[] to the directions it is for and returns VALUE. */
+static const char *fault_way(const char *arg, bool way[2])
+{
+	way[FAULT_IN] = way[FAULT_OUT] = true;
+	if (strncmp(arg, "in:", 3) == 0) {
+		way[FAULT_OUT] = false;
+		return arg + 3;
+	}
+	if (strncmp(arg, "out:", 4) == 0) {
+		way[FAULT_IN] = false;
+		return arg + 4;
+	}
+	return arg;
+}
+
+/* A decimal number from lo to hi at the start of s, digits first (no sign,
+ * no space, no "inf"); *end is what follows it.  False if there is none. */
+static bool decimal(const char *s, double lo, double hi, double *v, char **end)
+{
+	if (!((*s >= '0' && *s <= '9') || *s == '.'))
+		return false;
+	errno = 0;
+	*v = strtod(s, end);
+	return *end != s && !errno && *v >= lo && *v <= hi;
+}
+
+/* --loss, --dup, --reorder: [in:|out:]PCT.  (A bare --loss is read as it
+ * always was, by strtod(), so that every value it took it still takes.) */
+static void fault_pct(const struct prog *p, int c, const char *arg, struct opts *o)
+{
+	const char *opt = c == LONG_LOSS ? "--loss" : c == LONG_DUP ? "--dup" : "--reorder";
+	const char *val;
+	bool way[2];
+	double v;
+	char *end;
+	int w;
+
+	val = fault_way(arg, way);
+	errno = 0;
+	v = strtod(val, &end);
+	if (end == val || *end != '\0' || errno || !(v >= 0 && v <= 100))
+		bad(p, "%s value is '%s': expected a percentage from 0 to 100 (in:PCT "
+		    "or out:PCT for one direction)", opt, arg);
+	for (w = FAULT_IN; w <= FAULT_OUT; w++) {
+		struct fault_cfg *f = &o->fault[w];
+
+		if (way[w])
+			*(c == LONG_LOSS ? &f->loss : c == LONG_DUP ? &f->dup : &f->reorder) = v;
+	}
+}
+
+/* --delay [in:|out:]MS[+-JITTER], in milliseconds, fractions allowed. */
+static void fault_delay(const struct prog *p, const char *arg, struct opts *o)
+{
+	const char *val;
+	double ms, jitter = 0;
+	bool way[2];
+	char *end;
+	int w;
+
+	val = fault_way(arg, way);
+	if (!decimal(val, 0, 10000, &ms, &end) ||
+	    (*end && (strncmp(end, "+-", 2) != 0 ||
+		      !decimal(end + 2, 0, 10000, &jitter, &end) || *end)))
+		bad(p, "%s value is '%s': expected MS or MS+-JITTER, milliseconds from 0 "
+		    "to 10000 such as 20 or 20+-5 (in:... or out:... for one direction)",
+		    "--delay", arg);
+	for (w = FAULT_IN; w <= FAULT_OUT; w++) {
+		if (!way[w])
+			continue;
+		o->fault[w].delay_us = (uint64_t)(ms * 1000 + 0.5);
+		o->fault[w].jitter_us = (uint64_t)(jitter * 1000 + 0.5);
+	}
+}
+
+/* --rate [in:|out:]MBIT: 0 for no bottleneck, else from 0.01 (a 1500-byte
+ * packet takes 1.2 s) to 100000 (100 Gbit/s, faster than the loop). */
+static void fault_rate(const struct prog *p, const char *arg, struct opts *o)
+{
+	const char *val;
+	bool way[2];
+	double v;
+	char *end;
+	int w;
+
+	val = fault_way(arg, way);
+	if (!decimal(val, 0, 100000, &v, &end) || *end || (v > 0 && v < 0.01))
+		bad(p, "%s value is '%s': expected megabits per second, 0 (no bottleneck) "
+		    "or 0.01 to 100000 (in:MBIT or out:MBIT for one direction)", "--rate", arg);
+	for (w = FAULT_IN; w <= FAULT_OUT; w++)
+		if (way[w])
+			o->fault[w].rate_mbit = v;
+}
+
+/* --queue [in:|out:]N; which directions got one is kept in given[], so
+ * that a queue with no --rate to wait for can be called a mistake. */
+static void fault_queue(const struct prog *p, const char *arg, struct opts *o, bool given[2])
+{
+	const char *val;
+	bool way[2];
+	unsigned long v;
+	char *end;
+	int w;
+
+	val = fault_way(arg, way);
+	errno = 0;
+	v = strtoul(val, &end, 10);
+	if (val[0] < '0' || val[0] > '9' || *end || errno || v < 1 || v > FAULT_MAX_PKTS)
+		bad(p, "%s value is '%s': expected a whole number of packets from 1 to 4096 "
+		    "(in:N or out:N for one direction)", "--queue", arg);
+	for (w = FAULT_IN; w <= FAULT_OUT; w++) {
+		if (!way[w])
+			continue;
+		o->fault[w].queue = (unsigned)v;
+		given[w] = true;
+	}
+}
+
+/* After the whole command line: the faults asked for make sense together. */
+static void fault_check(const struct prog *p, const struct opts *o, const bool queue_given[2])
+{
+	bool queue_used = false;
+	int w;
+
+	for (w = FAULT_IN; w <= FAULT_OUT; w++) {
+		const struct fault_cfg *f = &o->fault[w];
+
+		if (queue_given[w] && f->rate_mbit > 0)
+			queue_used = true;
+		/* A replay has no wire and no clock of its own: time is the
+		 * packets' timestamps, and what is "sent" only goes to
+		 * --pcap.  Loss still means something there (as it always
+		 * has); holding packets for later does not. */
+		if (o->read_path && (f->dup > 0 || fault_cfg_queues(f)))
+			bad(p, "%s with %s: a replay takes --loss alone; --dup, --reorder, "
+			    "--delay and --rate need a device", f->dup > 0 ? "--dup" :
+			    f->reorder > 0 ? "--reorder" : f->rate_mbit > 0 ? "--rate" :
+			    "--delay", "--read");
+	}
+	if ((queue_given[FAULT_IN] || queue_given[FAULT_OUT]) && !queue_used)
+		bad(p, "%s is the queue of %s's bottleneck: give --rate too (for the same "
+		    "direction)", "--queue", "--rate");
+}
+
 bool mac_parse(const char *s, uint8_t mac[6])
 {
 	static const char hex[] = "0123456789abcdef";
@@ -238,6 +409,11 @@ void opts_parse(const struct prog *p, int argc, char **argv, struct opts *o)
 		{ "pcap", required_argument, NULL, 'w' },
 		{ "read", required_argument, NULL, 'r' },
 		{ "loss", required_argument, NULL, LONG_LOSS },
+		{ "dup", required_argument, NULL, LONG_DUP },
+		{ "reorder", required_argument, NULL, LONG_REORDER },
+		{ "delay", required_argument, NULL, LONG_DELAY },
+		{ "rate", required_argument, NULL, LONG_RATE },
+		{ "queue", required_argument, NULL, LONG_QUEUE },
 		{ "seed", required_argument, NULL, LONG_SEED },
 		{ "user", required_argument, NULL, LONG_USER },
 		{ "msl", required_argument, NULL, LONG_MSL },
@@ -248,12 +424,20 @@ void opts_parse(const struct prog *p, int argc, char **argv, struct opts *o)
 		{ "ping", required_argument, NULL, LONG_PING },
 		{ "count", required_argument, NULL, LONG_COUNT },
 		{ "interval", required_argument, NULL, LONG_INTERVAL },
+		{ "cc", required_argument, NULL, LONG_CC },
+		{ "no-sack", no_argument, NULL, LONG_NO_SACK },
+		{ "no-timestamps", no_argument, NULL, LONG_NO_TIMESTAMPS },
+		{ "no-rack", no_argument, NULL, LONG_NO_RACK },
+		{ "no-delayed-ack", no_argument, NULL, LONG_NO_DELAYED_ACK },
+		{ "nodelay", no_argument, NULL, LONG_NODELAY },
+		{ "cc-log", required_argument, NULL, LONG_CC_LOG },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static const uint8_t default_mac[6] = { 0x02, 0x00, 0x0a, 0x0a, 0x0a, 0x01 };
 	const char *gateway_arg = NULL, *ping_only = NULL;
+	bool queue_given[2] = { false, false };
 	int c;
 
 	memset(o, 0, sizeof(*o));
@@ -266,11 +450,11 @@ void opts_parse(const struct prog *p, int argc, char **argv, struct opts *o)
 	o->syn_timeout = 180;	/* RFC 9293 3.8.3: at least 3 minutes */
 	o->prefix = 24;		/* 10.10.10.0/24: the lessons' link */
 	o->interval_us = 1000000;
+	o->fault[FAULT_IN].queue = o->fault[FAULT_OUT].queue = FAULT_QUEUE_DEFAULT;
+	o->cc = "cubic";
 
 	opterr = 0;	/* we print our own messages */
 	while ((c = getopt_long(argc, argv, ":d:a:m:p:tw:r:c:hV", longs, NULL)) != -1) {
-		char *end;
-
 		/* Rung-specific options are errors on rungs that lack them. */
 		if ((c == 'a' && !(p->extra & OPT_ADDR)) ||
 		    (c == 'm' && !(p->extra & OPT_MAC)) ||
@@ -278,7 +462,10 @@ void opts_parse(const struct prog *p, int argc, char **argv, struct opts *o)
 		    (c == LONG_MSL && !(p->extra & OPT_MSL)) ||
 		    ((c == 'c' || c == LONG_SYN_TIMEOUT) && !(p->extra & OPT_CONNECT)) ||
 		    ((c == LONG_GATEWAY || c == LONG_PREFIX || c == LONG_PING ||
-		      c == LONG_COUNT || c == LONG_INTERVAL) && !(p->extra & OPT_ROUTE)))
+		      c == LONG_COUNT || c == LONG_INTERVAL) && !(p->extra & OPT_ROUTE)) ||
+		    ((c == LONG_CC || c == LONG_NO_SACK || c == LONG_NO_TIMESTAMPS ||
+		      c == LONG_NO_RACK || c == LONG_NO_DELAYED_ACK || c == LONG_NODELAY ||
+		      c == LONG_CC_LOG) && !(p->extra & OPT_TCP)))
 			bad(p, "--%s is not an option of %s", long_name(longs, c), p->name);
 		switch (c) {
 		case 'd':
@@ -315,12 +502,18 @@ void opts_parse(const struct prog *p, int argc, char **argv, struct opts *o)
 			o->read_path = optarg;
 			break;
 		case LONG_LOSS:
-			errno = 0;
-			o->loss = strtod(optarg, &end);
-			if (end == optarg || *end != '\0' || errno ||
-			    !(o->loss >= 0 && o->loss <= 100))
-				bad(p, "%s value is '%s': expected a percentage from 0 "
-				    "to 100", "--loss", optarg);
+		case LONG_DUP:
+		case LONG_REORDER:
+			fault_pct(p, c, optarg, o);
+			break;
+		case LONG_DELAY:
+			fault_delay(p, optarg, o);
+			break;
+		case LONG_RATE:
+			fault_rate(p, optarg, o);
+			break;
+		case LONG_QUEUE:
+			fault_queue(p, optarg, o, queue_given);
 			break;
 		case LONG_SEED:
 			o->seed = number(p, "--seed", optarg, 0, UINT64_MAX);
@@ -363,6 +556,33 @@ void opts_parse(const struct prog *p, int argc, char **argv, struct opts *o)
 			ping_only = "--interval";
 			o->interval_us = seconds_us(p, "--interval", optarg, 0.001, 3600);
 			break;
+		case LONG_CC:
+			if (strcmp(optarg, "reno") != 0 && strcmp(optarg, "cubic") != 0 &&
+			    strcmp(optarg, "none") != 0)
+				bad(p, "%s value is '%s': expected reno, cubic or none", "--cc",
+				    optarg);
+			o->cc = optarg;
+			break;
+		case LONG_NO_SACK:
+			o->no_sack = true;
+			break;
+		case LONG_NO_TIMESTAMPS:
+			o->no_timestamps = true;
+			break;
+		case LONG_NO_RACK:
+			o->no_rack = true;
+			break;
+		case LONG_NO_DELAYED_ACK:
+			o->no_delayed_ack = true;
+			break;
+		case LONG_NODELAY:
+			o->nodelay = true;
+			break;
+		case LONG_CC_LOG:
+			if (optarg[0] == '\0')
+				bad(p, "%s value is '%s': expected a file name", "--cc-log", optarg);
+			o->cc_log = optarg;
+			break;
 		case 'h':
 			usage(p, stdout);
 			exit(0);
@@ -384,6 +604,7 @@ void opts_parse(const struct prog *p, int argc, char **argv, struct opts *o)
 	}
 	if (optind < argc)
 		bad(p, "unexpected argument '%s'%s", argv[optind], "");
+	fault_check(p, o, queue_given);
 	if (gateway_arg)
 		gateway_check(p, o, gateway_arg);
 	if (ping_only && !o->ping)

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "dev.h"
+#include "fault.h"
 
 #define TUNLAB_VERSION "0.1.0"
 
@@ -22,6 +23,8 @@
 #define OPT_MSL		0x08	/* --msl */
 #define OPT_CONNECT	0x10	/* -c, --connect, --syn-timeout */
 #define OPT_ROUTE	0x20	/* --gateway, --prefix, --ping, --count, --interval */
+#define OPT_TCP		0x40	/* --cc, --no-sack, --no-timestamps, --no-rack,
+				 * --no-delayed-ack, --nodelay, --cc-log */
 
 struct prog {
 	const char *name;	/* "tun_echo" */
@@ -41,7 +44,10 @@ struct opts {
 	const char *pcap_path;	/* --pcap */
 	const char *read_path;	/* --read: replay instead of a device */
 	const char *user;	/* --user */
-	double loss;		/* percent, 0..100 */
+	/* --loss, --dup, --reorder, --delay, --rate, --queue: what the bad
+	 * wire does to packets read from the device (fault[FAULT_IN]) and
+	 * to those the core writes (fault[FAULT_OUT]); all zero: nothing. */
+	struct fault_cfg fault[2];
 	uint64_t seed;		/* 1 unless --seed */
 	bool seed_given;	/* --seed: secrets from the seed too, to repeat a run */
 	unsigned msl;		/* seconds */
@@ -55,6 +61,14 @@ struct opts {
 	uint32_t ping_addr;	/* ... parsed: host order */
 	unsigned count;		/* --count: requests; 0 until SIGINT */
 	uint64_t interval_us;	/* --interval: between requests (1 s) */
+	/* OPT_TCP (tcp_mini): parsed here, used by the TCP core. */
+	const char *cc;		/* --cc: "reno", "cubic" (default) or "none" */
+	bool no_sack;		/* --no-sack: no SACK (RFC 2018, 6675) */
+	bool no_timestamps;	/* --no-timestamps: no RFC 7323 timestamps */
+	bool no_rack;		/* --no-rack: no RACK-TLP (RFC 8985) */
+	bool no_delayed_ack;	/* --no-delayed-ack: ACK every segment */
+	bool nodelay;		/* --nodelay: Nagle (RFC 896) off */
+	const char *cc_log;	/* --cc-log FILE: CSV of the congestion state */
 };
 
 /* Parse the command line into o; on a mistake, exit 2 with the usage.  A

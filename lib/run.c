@@ -1,5 +1,11 @@
 /*
  * run.c - the device loop, replay, and everything around the core.
+ *
+ * Between the device and the core sits the bad wire of lib/fault.c
+ * (--loss, --dup, --reorder, --delay, --rate): packets read go through its
+ * "in" direction before the core sees them, and packets the core queued go
+ * through its "out" direction before they are written.  So --trace and
+ * --pcap show what the core really got, and what was really written, when.
  */
 /* ppoll() needs _GNU_SOURCE, which the Makefile defines for every file. */
 #include "run.h"
@@ -16,6 +22,7 @@
 #include <unistd.h>
 
 #include "dev.h"
+#include "fault.h"
 #include "pcap.h"
 #include "trace.h"
 
@@ -27,7 +34,6 @@
 struct counters {
 	uint64_t in, out;		/* packets the core saw / we wrote */
 	uint64_t read_errors, write_errors;
-	uint64_t loss_in, loss_out;	/* dropped on purpose by --loss */
 	uint64_t drop[DROP_COUNT];
 };
 
@@ -38,7 +44,9 @@ struct runner {
 	enum dev_type type;
 	int fd;				/* -1 in replay */
 	struct pcap pcap;		/* --pcap, if f != NULL */
-	uint64_t rng;			/* --loss draws */
+	uint64_t rng;			/* --loss draws, both ways */
+	struct fault_dir fault[2];	/* FAULT_IN, FAULT_OUT */
+	bool fault_more;		/* a fault besides --loss is on */
 	uint64_t start_us;		/* for trace times */
 	struct counters n;
 	uint64_t own_seen[DROP_COUNT];	/* own_drops already traced */
@@ -61,55 +69,50 @@ static uint64_t clock_us(clockid_t id)
 	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
 }
 
-/* xorshift64*: small, fast, and the same sequence for the same --seed. */
-static uint64_t rng_next(uint64_t *s)
+/* Write one packet (or, in replay, just record it). */
+static void send_one(struct runner *r, const uint8_t *pkt, size_t len, uint64_t ts_us)
 {
-	*s ^= *s >> 12;
-	*s ^= *s << 25;
-	*s ^= *s >> 27;
-	return *s * 0x2545f4914f6cdd1dull;
+	if (r->fd >= 0 && write(r->fd, pkt, len) != (ssize_t)len) {
+		/* EIO while the link is down, ENOBUFS or EAGAIN under load:
+		 * the packet is lost, as on a wire. */
+		r->n.write_errors++;
+		if (r->o->trace) {
+			int e = errno;
+
+			trace_packet(stderr, ts_us - r->start_us, "err", r->type, pkt, len);
+			fprintf(stderr, "%12s not sent: %s%s\n", "", strerror(e),
+				e == EIO ? " (is the link up?)" : "");
+		}
+		return;
+	}
+	if (r->o->trace)
+		trace_packet(stderr, ts_us - r->start_us, "out", r->type, pkt, len);
+	if (r->pcap.f)
+		pcap_write(&r->pcap, ts_us, pkt, len);
+	r->n.out++;
 }
 
-static bool lose(struct runner *r)
-{
-	if (r->o->loss <= 0)
-		return false;
-	return (double)(rng_next(&r->rng) >> 11) * 0x1.0p-53 * 100.0 < r->o->loss;
-}
-
-/* Write (or, in replay, just record) what the core queued. */
+/* Write what the core queued, through the "out" faults: each packet is
+ * written at once (or twice, or not at all), or waits on the fault
+ * timeline; then whatever there is due now goes out too.  Without faults
+ * fault_push() says 1 and nothing is copied. */
 static void flush_tx(struct runner *r, uint64_t ts_us)
 {
-	size_t i;
+	struct fault_dir *out = &r->fault[FAULT_OUT];
+	const uint8_t *pkt;
+	size_t i, len;
 
 	for (i = 0; i < r->tx.n; i++) {
-		const uint8_t *pkt = txq_pkt(&r->tx, i);
-		size_t len = r->tx.len[i];
+		unsigned copies;
 
-		if (lose(r)) {
-			r->n.loss_out++;
-			continue;
-		}
-		if (r->fd >= 0 && write(r->fd, pkt, len) != (ssize_t)len) {
-			/* EIO while the link is down, ENOBUFS or EAGAIN under
-			 * load: the packet is lost, as on a wire. */
-			r->n.write_errors++;
-			if (r->o->trace) {
-				int e = errno;
-
-				trace_packet(stderr, ts_us - r->start_us, "err", r->type, pkt, len);
-				fprintf(stderr, "%12s not sent: %s%s\n", "", strerror(e),
-					e == EIO ? " (is the link up?)" : "");
-			}
-			continue;
-		}
-		if (r->o->trace)
-			trace_packet(stderr, ts_us - r->start_us, "out", r->type, pkt, len);
-		if (r->pcap.f)
-			pcap_write(&r->pcap, ts_us, pkt, len);
-		r->n.out++;
+		pkt = txq_pkt(&r->tx, i);
+		len = r->tx.len[i];
+		for (copies = fault_push(out, pkt, len, r->c->now_us); copies; copies--)
+			send_one(r, pkt, len, ts_us);
 	}
 	txq_clear(&r->tx);
+	while ((pkt = fault_pop_due(out, r->c->now_us, &len)))
+		send_one(r, pkt, len, ts_us);
 }
 
 /* --trace: one "drop" line for each drop the core counted on its own since
@@ -126,26 +129,48 @@ static void trace_own_drops(struct runner *r, uint64_t ts_us)
 			trace_drop(stderr, ts_us - r->start_us, (enum drop)i);
 }
 
-static void handle(struct runner *r, size_t len, uint64_t ts_us, uint64_t now_ms)
+static void make_room(struct runner *r, uint64_t ts_us);
+
+/* One packet to the core: counted, recorded, traced, handed in. */
+static void deliver(struct runner *r, const uint8_t *pkt, size_t len, uint64_t ts_us,
+		    uint64_t now_ms)
 {
 	enum drop why;
 
-	if (lose(r)) {
-		r->n.loss_in++;
-		return;
-	}
+	make_room(r, ts_us);
 	r->n.in++;
 	if (r->pcap.f)
-		pcap_write(&r->pcap, ts_us, r->rx, len);
+		pcap_write(&r->pcap, ts_us, pkt, len);
 	if (r->o->trace)
-		trace_packet(stderr, ts_us - r->start_us, "in", r->type, r->rx, len);
-	why = r->c->input(r->c->state, r->rx, len, now_ms, &r->tx);
+		trace_packet(stderr, ts_us - r->start_us, "in", r->type, pkt, len);
+	why = r->c->input(r->c->state, pkt, len, now_ms, &r->tx);
 	if (why != DROP_NONE) {
 		r->n.drop[why]++;
 		if (r->o->trace)
 			trace_drop(stderr, ts_us - r->start_us, why);
 	}
 	trace_own_drops(r, ts_us);
+}
+
+/* The packet just read into rx, through the "in" faults: to the core at
+ * once (or twice, or not at all), or later, from the timeline (see
+ * take_due_input). */
+static void handle(struct runner *r, size_t len, uint64_t ts_us, uint64_t now_ms)
+{
+	unsigned copies = fault_push(&r->fault[FAULT_IN], r->rx, len, r->c->now_us);
+
+	for (; copies; copies--)
+		deliver(r, r->rx, len, ts_us, now_ms);
+}
+
+/* The packets read earlier whose time to reach the core has come. */
+static void take_due_input(struct runner *r, uint64_t ts_us, uint64_t now_ms)
+{
+	const uint8_t *pkt;
+	size_t len;
+
+	while ((pkt = fault_pop_due(&r->fault[FAULT_IN], r->c->now_us, &len)))
+		deliver(r, pkt, len, ts_us, now_ms);
 }
 
 /* --trace: what the core said about itself, each line with the time. */
@@ -221,6 +246,7 @@ static uint64_t tick(struct runner *r, uint64_t ts_us, uint64_t now_ms)
 
 static void summary(const struct runner *r)
 {
+	const struct fault_counts *fi = &r->fault[FAULT_IN].n, *fo = &r->fault[FAULT_OUT].n;
 	int i;
 
 	fprintf(stderr, "%s: in %llu out %llu read_errors %llu write_errors %llu "
@@ -228,7 +254,19 @@ static void summary(const struct runner *r)
 		(unsigned long long)r->n.in, (unsigned long long)r->n.out,
 		(unsigned long long)r->n.read_errors,
 		(unsigned long long)r->n.write_errors,
-		(unsigned long long)r->n.loss_in, (unsigned long long)r->n.loss_out);
+		(unsigned long long)fi->loss, (unsigned long long)fo->loss);
+	/* The other faults' line only when one was asked for, so that the
+	 * summary of a run without them stays what it always was. */
+	if (r->fault_more)
+		fprintf(stderr, "%s: faults dup_in %llu dup_out %llu reordered_in %llu "
+			"reordered_out %llu delayed_in %llu delayed_out %llu "
+			"queue_drop_in %llu queue_drop_out %llu overflow_in %llu "
+			"overflow_out %llu\n", r->p->name,
+			(unsigned long long)fi->dup, (unsigned long long)fo->dup,
+			(unsigned long long)fi->reordered, (unsigned long long)fo->reordered,
+			(unsigned long long)fi->delayed, (unsigned long long)fo->delayed,
+			(unsigned long long)fi->queue_drop, (unsigned long long)fo->queue_drop,
+			(unsigned long long)fi->overflow, (unsigned long long)fo->overflow);
 	for (i = 1; i < DROP_COUNT; i++) {
 		uint64_t n = r->n.drop[i] + (r->c->own_drops ? r->c->own_drops[i] : 0);
 
@@ -351,6 +389,43 @@ static void make_room(struct runner *r, uint64_t ts_us)
 
 #define MAX_CORE_FDS 4
 
+/* When the fault timeline of either direction next has a packet due, or
+ * FAULT_NONE. */
+static uint64_t fault_due(const struct runner *r)
+{
+	uint64_t in = fault_next_due(&r->fault[FAULT_IN]);
+	uint64_t out = fault_next_due(&r->fault[FAULT_OUT]);
+
+	return in < out ? in : out;
+}
+
+/* The core is done (a --connect whose connection closed, say), but its
+ * last packets, the final ACK among them, may still be on the slow wire
+ * of --delay or --rate.  A real link would deliver them after the program
+ * ended; here they go out before it ends, 10 s at most. */
+static void let_out_last(struct runner *r, const sigset_t *wait_mask)
+{
+	uint64_t until = clock_us(CLOCK_MONOTONIC) + 10000000;
+
+	while (!stop_signal) {
+		uint64_t due = fault_next_due(&r->fault[FAULT_OUT]);
+		uint64_t now = clock_us(CLOCK_MONOTONIC);
+		struct timespec wait;
+
+		if (due == FAULT_NONE || now >= until)
+			return;
+		if (due > now) {
+			due = due < until ? due - now : until - now;
+			wait.tv_sec = (time_t)(due / 1000000);
+			wait.tv_nsec = (long)(due % 1000000) * 1000;
+			ppoll(NULL, 0, &wait, wait_mask);
+			continue;
+		}
+		r->c->now_us = now;
+		flush_tx(r, clock_us(CLOCK_REALTIME));
+	}
+}
+
 static int device_loop(struct runner *r, const sigset_t *wait_mask)
 {
 	struct pollfd pfd[1 + MAX_CORE_FDS];
@@ -358,18 +433,34 @@ static int device_loop(struct runner *r, const sigset_t *wait_mask)
 	int status;
 
 	while (!stop_signal) {
-		uint64_t now_ms = clock_us(CLOCK_MONOTONIC) / 1000, ts_us;
+		uint64_t now_us = clock_us(CLOCK_MONOTONIC), now_ms = now_us / 1000, ts_us, due;
 		struct timespec timeout, *tp = NULL;
 		int i, nfds = 0;
 
-		if ((status = finished(r->c)) >= 0)
+		if ((status = finished(r->c)) >= 0) {
+			let_out_last(r, wait_mask);
 			return status;
+		}
 		if (deadline != RUN_NO_DEADLINE) {
 			uint64_t wait = deadline > now_ms ? deadline - now_ms : 0;
 
 			timeout.tv_sec = (time_t)(wait / 1000);
 			timeout.tv_nsec = (long)(wait % 1000) * 1000000;
 			tp = &timeout;
+		}
+		/* Wake in time for the next packet the faults hold, too, to
+		 * the microsecond: at 100 Mbit/s a 1500-byte packet takes
+		 * 120 us, and a wake-up per millisecond would send them in
+		 * bursts the bottleneck is there to prevent. */
+		if ((due = fault_due(r)) != FAULT_NONE) {
+			uint64_t wait = due > now_us ? due - now_us : 0;
+
+			if (!tp || wait < (uint64_t)timeout.tv_sec * 1000000 +
+					  (uint64_t)timeout.tv_nsec / 1000) {
+				timeout.tv_sec = (time_t)(wait / 1000000);
+				timeout.tv_nsec = (long)(wait % 1000000) * 1000;
+				tp = &timeout;
+			}
 		}
 		pfd[0] = (struct pollfd){ .fd = r->fd, .events = POLLIN };
 		if (r->c->poll_fds)
@@ -405,9 +496,9 @@ static int device_loop(struct runner *r, const sigset_t *wait_mask)
 					r->o->dev, strerror(errno));
 				return 1;
 			}
-			make_room(r, ts_us);
 			handle(r, (size_t)n, ts_us, now_ms);
 		}
+		take_due_input(r, ts_us, now_ms);
 		if (nfds > 0)
 			r->c->ready(r->c->state, pfd + 1, nfds, now_ms, &r->tx);
 		end_batch(r, ts_us, now_ms);
@@ -419,6 +510,12 @@ static int device_loop(struct runner *r, const sigset_t *wait_mask)
 			fflush(r->pcap.f);
 	}
 	return 0;
+}
+
+/* A fault besides --loss: the summary gets a second line for them. */
+static bool more_than_loss(const struct fault_cfg *f)
+{
+	return f->dup > 0 || fault_cfg_queues(f);
 }
 
 int run(const struct prog *p, const struct opts *o, struct core *c)
@@ -436,6 +533,13 @@ int run(const struct prog *p, const struct opts *o, struct core *c)
 	r.type = p->dev_type;
 	r.fd = -1;
 	r.rng = o->seed ? o->seed : 0x9e3779b97f4a7c15ull;	/* xorshift needs non-zero */
+	if (fault_init(&r.fault[FAULT_IN], &o->fault[FAULT_IN], o->seed, FAULT_IN, &r.rng) < 0 ||
+	    fault_init(&r.fault[FAULT_OUT], &o->fault[FAULT_OUT], o->seed, FAULT_OUT, &r.rng) < 0) {
+		fprintf(stderr, "%s: no memory for the fault queues\n", p->name);
+		fault_free(&r.fault[FAULT_IN]);
+		return 1;
+	}
+	r.fault_more = more_than_loss(&o->fault[FAULT_IN]) || more_than_loss(&o->fault[FAULT_OUT]);
 
 	/* Signals: handled only while waiting in ppoll() (see device_loop). */
 	memset(&sa, 0, sizeof(sa));
@@ -494,6 +598,8 @@ int run(const struct prog *p, const struct opts *o, struct core *c)
 	}
 	summary(&r);
 out:
+	fault_free(&r.fault[FAULT_IN]);
+	fault_free(&r.fault[FAULT_OUT]);
 	if (r.pcap.f)
 		pcap_close(&r.pcap);
 	if (r.fd >= 0)

@@ -96,12 +96,35 @@ enum drop tcp_opts_parse(const uint8_t *buf, size_t len, struct tcp_opts *o)
 			}
 			break;
 		case TCP_OPT_SACK_PERM:
+			/* RFC 2018 2: "this end may receive SACK options", in
+			 * a SYN; SACK is used only if both SYNs carry it. */
 			if (olen == 2)
 				o->sack_permitted = true;
 			break;
+		case TCP_OPT_SACK:
+			/* RFC 2018 3: blocks of two 32-bit edges, left (the
+			 * first byte held) and right (one past the last).  A
+			 * length that is not 2 + 8n for n of 1 to 4 is no
+			 * SACK option: ignored. */
+			if (olen >= 10 && (olen - 2) % 8 == 0 &&
+			    (olen - 2) / 8 <= TCP_MAX_SACK) {
+				size_t b;
+
+				o->n_sack = (uint8_t)((olen - 2) / 8);
+				for (b = 0; b < o->n_sack; b++) {
+					o->sack[b].start = get32(buf + i + 2 + 8 * b);
+					o->sack[b].end = get32(buf + i + 6 + 8 * b);
+				}
+			}
+			break;
 		case TCP_OPT_TIMESTAMP:
-			if (olen == 10)
+			/* RFC 7323 3: the sender's clock (TSval) and the
+			 * last TSval it received from us (TSecr). */
+			if (olen == 10) {
 				o->has_timestamp = true;
+				o->ts_val = get32(buf + i + 2);
+				o->ts_ecr = get32(buf + i + 6);
+			}
 			break;
 		default:
 			break;		/* unknown: stepped over by its length */
@@ -161,6 +184,99 @@ enum drop tcp_parse(const uint8_t *buf, size_t len, uint32_t src, uint32_t dst,
 	return DROP_NONE;
 }
 
+/* How many SACK blocks fit beside the other options of h (not a SYN). */
+static size_t sack_fit(const struct tcp_hdr *h)
+{
+	size_t room = TCP_MAX_OPT_LEN - (h->opts.has_timestamp ? 12 : 0) - 4;
+	size_t n = h->opts.n_sack < TCP_MAX_SACK ? h->opts.n_sack : TCP_MAX_SACK;
+
+	return n < room / 8 ? n : room / 8;
+}
+
+size_t tcp_hdr_len(const struct tcp_hdr *h)
+{
+	size_t len = TCP_HDR_LEN;
+
+	if (h->flags & TCP_FLAG_SYN) {
+		len += 4;				/* MSS */
+		if (h->opts.sack_permitted || h->opts.has_timestamp)
+			len += 12;	/* SACK-perm + TS, or no-ops and one */
+		if (h->opts.sack_permitted && !h->opts.has_timestamp)
+			len -= 8;	/* no-op, no-op, SACK-permitted: 4 */
+		if (h->opts.has_wscale)
+			len += 4;			/* no-op, window scale */
+		return len;
+	}
+	if (h->opts.has_timestamp)
+		len += 12;				/* no-op, no-op, TS */
+	if (sack_fit(h))
+		len += 4 + 8 * sack_fit(h);		/* no-op, no-op, SACK */
+	return len;
+}
+
+/* The timestamp option's 10 bytes at p. */
+static uint8_t *put_timestamp(uint8_t *p, const struct tcp_opts *o)
+{
+	p[0] = TCP_OPT_TIMESTAMP;
+	p[1] = 10;
+	put32(p + 2, o->ts_val);
+	put32(p + 6, o->ts_ecr);
+	return p + 10;
+}
+
+/* The options of h at p, in the order and alignment Linux uses (tcpdump
+ * then prints ours as it prints the kernel's). */
+static void put_options(const struct tcp_hdr *h, uint8_t *p)
+{
+	const struct tcp_opts *o = &h->opts;
+	size_t b, n;
+
+	if (h->flags & TCP_FLAG_SYN) {
+		/* Our MSS, always: without it the peer would assume 536
+		 * (RFC 9293 3.7.1). */
+		p[0] = TCP_OPT_MSS;
+		p[1] = 4;
+		put16(p + 2, o->mss);
+		p += 4;
+		if (o->sack_permitted && o->has_timestamp) {
+			p[0] = TCP_OPT_SACK_PERM;	/* 2 + 10: aligned */
+			p[1] = 2;
+			p = put_timestamp(p + 2, o);
+		} else if (o->has_timestamp) {
+			p[0] = p[1] = TCP_OPT_NOP;
+			p = put_timestamp(p + 2, o);
+		} else if (o->sack_permitted) {
+			p[0] = p[1] = TCP_OPT_NOP;
+			p[2] = TCP_OPT_SACK_PERM;
+			p[3] = 2;
+			p += 4;
+		}
+		if (o->has_wscale) {
+			/* A no-op first, so the 3-byte option ends the
+			 * header on a 32-bit boundary. */
+			p[0] = TCP_OPT_NOP;
+			p[1] = TCP_OPT_WSCALE;
+			p[2] = 3;
+			p[3] = o->wscale > TCP_WSCALE_MAX ? TCP_WSCALE_MAX : o->wscale;
+		}
+		return;
+	}
+	if (o->has_timestamp) {
+		p[0] = p[1] = TCP_OPT_NOP;
+		p = put_timestamp(p + 2, o);
+	}
+	n = sack_fit(h);
+	if (n) {
+		p[0] = p[1] = TCP_OPT_NOP;
+		p[2] = TCP_OPT_SACK;
+		p[3] = (uint8_t)(2 + 8 * n);
+		for (b = 0; b < n; b++) {
+			put32(p + 4 + 8 * b, o->sack[b].start);
+			put32(p + 8 + 8 * b, o->sack[b].end);
+		}
+	}
+}
+
 size_t tcp_emit(const struct tcp_hdr *h, uint32_t src, uint32_t dst,
 		uint8_t *buf, size_t data_len)
 {
@@ -177,22 +293,7 @@ size_t tcp_emit(const struct tcp_hdr *h, uint32_t src, uint32_t dst,
 	put16(buf + 14, h->window);
 	put16(buf + 16, 0);	/* the checksum is computed with this 0 */
 	put16(buf + 18, 0);	/* urgent pointer: we send no urgent data */
-	if (h->flags & TCP_FLAG_SYN) {
-		/* Our MSS, always: without it the peer would assume 536
-		 * (RFC 9293 3.7.1). */
-		buf[20] = TCP_OPT_MSS;
-		buf[21] = 4;
-		put16(buf + 22, h->opts.mss);
-		if (h->opts.has_wscale) {
-			/* A no-op first, so the 3-byte option ends the
-			 * header on a 32-bit boundary, as Linux lays it. */
-			buf[24] = TCP_OPT_NOP;
-			buf[25] = TCP_OPT_WSCALE;
-			buf[26] = 3;
-			buf[27] = h->opts.wscale > TCP_WSCALE_MAX ?
-				  TCP_WSCALE_MAX : h->opts.wscale;
-		}
-	}
+	put_options(h, buf + TCP_HDR_LEN);
 	/* Unlike UDP, TCP has no "no checksum" value, so a computed 0 goes
 	 * out as 0: both forms of zero verify. */
 	put16(buf + 16, tcp_sum(buf, (uint16_t)(hlen + data_len), src, dst));

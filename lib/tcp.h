@@ -42,8 +42,7 @@
 
 #define TCP_HDR_LEN		20	/* without options */
 #define TCP_MAX_HDR_LEN		60
-/* What we put in a SYN: MSS (4 bytes), a no-op and window scale (3): 8. */
-#define TCP_SYN_OPT_LEN		8
+#define TCP_MAX_OPT_LEN		40	/* 60 - 20: all the room there is */
 
 #define TCP_FLAG_FIN	0x01
 #define TCP_FLAG_SYN	0x02
@@ -58,22 +57,36 @@
 #define TCP_OPT_NOP		1
 #define TCP_OPT_MSS		2	/* length 4: 16-bit MSS (RFC 9293 3.7.1) */
 #define TCP_OPT_WSCALE		3	/* length 3: shift count (RFC 7323 2) */
-#define TCP_OPT_SACK_PERM	4	/* length 2 (RFC 2018): we never send it */
-#define TCP_OPT_TIMESTAMP	8	/* length 10 (RFC 7323 3): nor this */
+#define TCP_OPT_SACK_PERM	4	/* length 2, in a SYN (RFC 2018 2) */
+#define TCP_OPT_SACK		5	/* length 2 + 8 per block (RFC 2018 3) */
+#define TCP_OPT_TIMESTAMP	8	/* length 10: TSval, TSecr (RFC 7323 3) */
+
+/* SACK blocks one option can carry: 4 fill 34 of the 40 bytes; with the
+ * timestamp option (10 bytes, 12 aligned) only 3 fit (RFC 2018 3). */
+#define TCP_MAX_SACK		4
 
 #define TCP_WSCALE_MAX		14	/* RFC 7323 2.3: larger is read as 14 */
 #define TCP_DEFAULT_MSS		536	/* RFC 9293 3.7.1: when no MSS option */
 
-/* What the option walker found, in any segment.  Only a SYN's MSS and
- * window scale count: the connection code ignores them elsewhere (RFC 9293
- * 3.7.1, RFC 7323 2.2).  A kind seen twice: the last one is kept. */
+/* A range of sequence numbers the receiver holds: [start, end). */
+struct tcp_sack_block {
+	uint32_t start, end;
+};
+
+/* What the option walker found, in any segment.  Only a SYN's MSS, window
+ * scale and SACK-permitted count: the connection code ignores them
+ * elsewhere (RFC 9293 3.7.1, RFC 7323 2.2, RFC 2018 2).  A kind seen
+ * twice: the last one is kept.  tcp_emit() writes the same fields. */
 struct tcp_opts {
 	bool has_mss;
 	uint16_t mss;
 	bool has_wscale;
 	uint8_t wscale;		/* already capped at TCP_WSCALE_MAX */
-	bool sack_permitted;	/* seen, and ignored: we do no SACK */
-	bool has_timestamp;	/* seen, and ignored: we send none */
+	bool sack_permitted;
+	bool has_timestamp;
+	uint32_t ts_val, ts_ecr;	/* TSval, TSecr */
+	uint8_t n_sack;		/* SACK blocks (0..TCP_MAX_SACK) */
+	struct tcp_sack_block sack[TCP_MAX_SACK];
 };
 
 /* A parsed segment, in host order. */
@@ -114,27 +127,24 @@ enum drop tcp_parse(const uint8_t *buf, size_t len, uint32_t src, uint32_t dst,
  * as Linux does.  Returns DROP_NONE or DROP_TCP_BAD_OPTIONS. */
 enum drop tcp_opts_parse(const uint8_t *buf, size_t len, struct tcp_opts *o);
 
-/* Write a segment header (tcp_hdr_len(h) bytes: 20, or with SYN set the
- * MSS option h->opts.mss (24), and a no-op and window scale h->opts.wscale
- * if h->opts.has_wscale (28)) at buf, in front of data_len bytes of data
- * that are already in place right after it, and compute the checksum for a
- * segment from src to dst.  The urgent pointer is written as 0 and the
- * data offset from the header length; SACK-permitted and timestamps are
- * never sent.  Returns the header length written (h->data is not read: the
+/* Write a segment header (tcp_hdr_len(h) bytes) at buf, in front of
+ * data_len bytes of data that are already in place right after it, and
+ * compute the checksum for a segment from src to dst.  The options, laid
+ * out as Linux lays them (each on its 32-bit boundary, no-ops between):
+ *   a SYN: MSS h->opts.mss always; SACK-permitted, the timestamp and the
+ *          window scale if the opts say so;
+ *   any other segment: the timestamp, and up to n_sack SACK blocks (as
+ *          many as fit: 3 beside a timestamp, else 4).
+ * The urgent pointer is written as 0 and the data offset from the header
+ * length.  Returns the header length written (h->data is not read: the
  * data is wherever the caller put it, at buf + returned length), or 0 when
  * header and data would pass 65535 bytes, more than the pseudo-header's
  * length can say.  buf must hold tcp_hdr_len(h) + data_len bytes. */
 size_t tcp_emit(const struct tcp_hdr *h, uint32_t src, uint32_t dst,
 		uint8_t *buf, size_t data_len);
 
-/* The header length tcp_emit() will write for h: 20 bytes; a SYN adds MSS
- * (24), and with window scale a no-op and the option (28). */
-static inline size_t tcp_hdr_len(const struct tcp_hdr *h)
-{
-	if (!(h->flags & TCP_FLAG_SYN))
-		return TCP_HDR_LEN;
-	return h->opts.has_wscale ? TCP_HDR_LEN + TCP_SYN_OPT_LEN : TCP_HDR_LEN + 4;
-}
+/* The header length tcp_emit() will write for h, options included. */
+size_t tcp_hdr_len(const struct tcp_hdr *h);
 
 /*
  * Sequence numbers (RFC 9293 3.4) live on a circle of 2^32: after

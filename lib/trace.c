@@ -32,6 +32,7 @@ static const char *icmp_type_name(uint8_t type)
  *   TCP 40000 > 7 [S] seq 0 win 64240 <mss 1460,sackOK,TS,nop,wscale 7>
  *   TCP 7 > 40000 [S.] seq 0 ack 1 win 65535 <mss 1460,nop,wscale 7>
  *   TCP 40000 > 7 [P.] seq 1:6 ack 1 win 502, len 5
+ *   TCP 7 > 40000 [.] ack 1 win 2047 <nop,nop,TS,nop,nop,sack 1 {1461:2921}>
  *
  * Flags are one letter each, in tcpdump's order: F(IN) S(YN) R(ST) P(SH)
  * . (ACK) U(RG) E(CE) W (CWR), "none" for none.  seq is shown for data
@@ -123,10 +124,11 @@ static void trace_tcp_flags(FILE *f, uint8_t flags)
 /* The options, in the order they came, with the walker's bounds (see
  * tcp_opts_parse()): where those refuse a length, "malformed" ends the
  * list.  A known kind with the wrong length, or an unknown kind, shows as
- * "kind K len L". */
-static void trace_tcp_opts(FILE *f, const uint8_t *o, size_t len)
+ * "kind K len L".  SACK blocks are in the other direction's numbers, like
+ * ack: ack_base is what makes them relative. */
+static void trace_tcp_opts(FILE *f, const uint8_t *o, size_t len, uint32_t ack_base)
 {
-	size_t i = 0, olen;
+	size_t i = 0, olen, b;
 	const char *sep = "";
 
 	fputs(" <", f);
@@ -155,7 +157,12 @@ static void trace_tcp_opts(FILE *f, const uint8_t *o, size_t len)
 			fputs("sackOK", f);
 		else if (o[i] == TCP_OPT_TIMESTAMP && olen == 10)
 			fputs("TS", f);
-		else
+		else if (o[i] == TCP_OPT_SACK && olen >= 10 && (olen - 2) % 8 == 0) {
+			fprintf(f, "sack %zu ", (olen - 2) / 8);
+			for (b = i + 2; b < i + olen; b += 8)
+				fprintf(f, "{%u:%u}", get32(o + b) - ack_base,
+					get32(o + b + 4) - ack_base);
+		} else
 			fprintf(f, "kind %u len %zu", o[i], olen);
 		i += olen;
 	}
@@ -215,7 +222,8 @@ static void trace_tcp(FILE *f, const struct ipv4_hdr *ip)
 	if (flags & TCP_FLAG_URG)
 		fprintf(f, " urg %u", get16(p + 18));
 	if (hlen > TCP_HDR_LEN)
-		trace_tcp_opts(f, p + TCP_HDR_LEN, hlen - TCP_HDR_LEN);
+		trace_tcp_opts(f, p + TCP_HDR_LEN, hlen - TCP_HDR_LEN,
+			       theirs ? theirs->isn : 0);
 	if (why != DROP_NONE)
 		fprintf(f, " (%s)", drop_name(why));
 	if (data_len)

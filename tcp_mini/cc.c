@@ -107,9 +107,18 @@ void cc_init(struct tcp_conn *c)
 	c->cc->init(c);
 }
 
+/* How far past SND.UNA the sender may go.  Lesson 05: cwnd.  With a
+ * send log (sack.c, RFC 6675), what the peer SACKed and what was lost
+ * have left the network and do not count against cwnd: the window is
+ * cwnd plus those, so that the room left is cwnd - pipe.  A full log
+ * leaves no room. */
 uint32_t cc_window(const struct tcp_conn *c)
 {
-	return c->cwnd;
+	if (!c->sent)
+		return c->cwnd;
+	if (c->sent_n == TCP_SENT_MAX)
+		return (uint32_t)seq_diff(c->snd_nxt, c->snd_una);
+	return c->cwnd + c->sacked_bytes + c->lost_bytes;
 }
 
 /* An ACK of new data, outside recovery. */
@@ -139,7 +148,9 @@ void cc_on_loss(struct tcp_conn *c, uint64_t now_ms)
 	if (no_cc(c))
 		return;
 	c->ssthresh = c->cc->ssthresh(c, now_ms);
-	c->cwnd = c->ssthresh + 3u * c->mss;
+	/* With SACK, pipe counts what left the network, so cwnd needs no
+	 * inflating: cwnd = ssthresh (RFC 6675 5 step 4.2). */
+	c->cwnd = c->sent ? c->ssthresh : c->ssthresh + 3u * c->mss;
 	c->acked_in_ca = 0;
 }
 
@@ -147,7 +158,7 @@ void cc_on_loss(struct tcp_conn *c, uint64_t now_ms)
  * network, so one more may go in (RFC 5681 3.2 step 4). */
 void cc_on_dupack(struct tcp_conn *c)
 {
-	if (!no_cc(c))
+	if (!no_cc(c) && !c->sent)
 		c->cwnd += c->mss;
 }
 
@@ -155,7 +166,7 @@ void cc_on_dupack(struct tcp_conn *c)
  * acknowledged, and add one segment back if it was at least one. */
 void cc_on_partial_ack(struct tcp_conn *c, uint32_t acked)
 {
-	if (no_cc(c))
+	if (no_cc(c) || c->sent)
 		return;
 	c->cwnd = c->cwnd > acked ? c->cwnd - acked : c->mss;
 	if (acked >= c->mss)

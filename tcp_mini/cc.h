@@ -24,18 +24,25 @@
 
 struct tcp_conn;
 
-/* CUBIC's state per connection (RFC 9438 4.1's variables). */
+/* CUBIC's state per connection (RFC 9438 4.1's variables; cc_cubic.c).
+ * Windows are in bytes, like cwnd; times in ms, like now_ms. */
 struct cc_cubic {
-	uint64_t epoch_start_ms;	/* start of this congestion avoidance
-					 * epoch; 0: none yet */
-	uint32_t w_max;			/* cwnd just before the last loss
-					 * (bytes) */
-	uint32_t cwnd_prior;		/* cwnd at the last loss (bytes) */
-	uint32_t k_ms;			/* K: time to climb back to w_max */
-	uint32_t origin;		/* W_max, or cwnd if that is above */
-	uint32_t w_est;			/* the Reno-friendly estimate (4.3),
-					 * bytes */
-	uint32_t acked_bytes;		/* towards w_est's next MSS */
+	bool in_epoch;			/* an epoch (congestion avoidance
+					 * since the last loss) has begun */
+	uint64_t epoch_start_ms;	/* ... at this time */
+	uint32_t w_max;			/* cwnd just before the last loss,
+					 * less after fast convergence (4.7);
+					 * 0: no loss yet */
+	uint32_t cwnd_prior;		/* cwnd at the last loss (4.6) */
+	uint32_t k_ms;			/* K: the time the curve takes from
+					 * the epoch's cwnd back to w_max */
+	uint32_t origin;		/* the curve's plateau: w_max, or the
+					 * epoch's cwnd if that is above */
+	uint32_t w_est;			/* the Reno-friendly estimate (4.3) */
+	uint64_t est_frac;		/* w_est's growth not yet a whole
+					 * byte (in 1/(17 cwnd) bytes) */
+	uint64_t grow_frac;		/* cwnd's growth not yet a whole
+					 * byte (in 1/cwnd bytes) */
 };
 
 struct cc_algo {

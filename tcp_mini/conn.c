@@ -145,6 +145,7 @@ void tcp_free(struct tcp_mini *st, struct tcp_conn *c)
 	st->mem_used -= c->snd.cap + c->rcv.cap;
 	ring_free_buf(&c->snd);
 	ring_free_buf(&c->rcv);
+	tcp_sent_free(st, c);
 }
 
 /* Both rings at their starting size, or smaller when many connections
@@ -239,6 +240,22 @@ seq_t tcp_isn(struct tcp_mini *st, uint32_t raddr, uint16_t lport,
 	return seq((uint32_t)(now_ms * 250) + f);
 }
 
+/* RFC 7323 5.4: a timestamp clock that starts at a random point per
+ * connection, so that a TSval tells an observer neither how long the host
+ * has been up nor which connections share a clock.  The ISN's keyed hash,
+ * with the four numbers in another order, so that the two values say
+ * nothing about each other. */
+uint32_t tcp_ts_offset(const struct tcp_mini *st, const struct tcp_conn *c)
+{
+	uint8_t id[12];
+
+	put32(id, c->raddr);
+	put16(id + 4, c->rport);
+	put32(id + 6, st->host.ip.addr);
+	put16(id + 10, c->lport);
+	return (uint32_t)siphash24(st->isn_key, id, sizeof(id));
+}
+
 /* --- user calls (RFC 9293 3.10.1-3.10.6) ------------------------------ */
 
 /* OPEN, active: a SYN to raddr:rport from lport.  The output step sends
@@ -262,6 +279,9 @@ struct tcp_conn *tcp_open(struct tcp_mini *st, uint32_t raddr, uint16_t rport,
 	c->snd_nxt = c->iss;
 	c->snd_max = c->iss;
 	c->rcv_wscale = TCP_OUR_WSCALE;	/* offered; kept if the peer agrees */
+	c->sack_ok = st->sack_on;	/* offered; the SYN-ACK says if kept */
+	c->ts_ok = st->ts_on;
+	c->ts_offset = tcp_ts_offset(st, c);
 	c->syn_due = true;
 	c->state = TCP_CLOSED;
 	tcp_set_state(st, c, TCP_SYN_SENT);
@@ -473,10 +493,24 @@ uint64_t tcp_timers(struct tcp_mini *st, uint64_t now_ms)
 			case TIMER_RETRANSMIT:
 				/* Sent, and then the peer shut its window:
 				 * sending again cannot help, probing can. */
-				if (c->snd_wnd == 0 && c->state > TCP_SYN_RECEIVED)
+				if (c->snd_wnd == 0 && c->state > TCP_SYN_RECEIVED) {
 					persist_expired(st, c);
-				else
-					retransmit_expired(st, c, now_ms);
+					break;
+				}
+				retransmit_expired(st, c, now_ms);
+				/* Lesson 06: with a send log, every segment
+				 * not SACKed is lost, and only those go again. */
+				if (c->state != TCP_CLOSED && c->sent)
+					tcp_sack_rto(c);
+				break;
+			case TIMER_RACK:
+				/* RFC 8985 6.3: the reordering window of a
+				 * segment has passed: judge it again. */
+				tcp_timer_set(c, TIMER_IDLE, 0);
+				tcp_rack_detect(c, now_ms);
+				break;
+			case TIMER_TLP:
+				tcp_tlp_fire(c, now_ms);
 				break;
 			case TIMER_PERSIST:
 				persist_expired(st, c);

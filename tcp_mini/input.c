@@ -69,6 +69,15 @@ static void seg_view(struct seg *sg, const struct tcp_hdr *h, uint8_t shift)
 	sg->cut_at_right = false;
 }
 
+/* The segment passed the checks up to the fifth, SEG.ACK's: whatever
+ * became of its data, its ACK was taken. */
+static bool ack_was_taken(enum drop why)
+{
+	return why == DROP_NONE || why == DROP_TCP_DUPLICATE ||
+	       why == DROP_TCP_OUT_OF_ORDER || why == DROP_TCP_PAST_WINDOW ||
+	       why == DROP_TCP_DATA_IGNORED || why == DROP_TCP_OLD_ACK;
+}
+
 enum drop tcp_input(struct tcp_mini *st, const struct ipv4_hdr *ip,
 		    uint64_t now_ms, struct txq *tx)
 {
@@ -106,7 +115,12 @@ enum drop tcp_input(struct tcp_mini *st, const struct ipv4_hdr *ip,
 	}
 	if (c->state == TCP_SYN_SENT)
 		return syn_sent_input(st, c, &sg, now_ms, tx);
-	return conn_input(st, c, &sg, now_ms, tx);
+	why = conn_input(st, c, &sg, now_ms, tx);
+	/* Lesson 06: what the ACK's SACK blocks say (sack.c), if the
+	 * segment was accepted as far as its ACK. */
+	if (c->sent && c->state != TCP_CLOSED && ack_was_taken(why))
+		tcp_sack_input(st, c, &h, now_ms);
+	return why;
 }
 
 /* --- what the states share ---------------------------------------------- */
@@ -144,8 +158,8 @@ static void take_window(struct tcp_conn *c, const struct seg *sg)
 
 /* What the peer's SYN tells us: IRS and RCV.NXT, its window (a SYN's is
  * never scaled, RFC 7323 2.2), its MSS (536 if it says nothing, RFC 9293
- * 3.7.1) and window scale (RFC 7323 2.2: used only if both sides send
- * one). */
+ * 3.7.1), window scale (RFC 7323 2.2: used only if both sides send one),
+ * SACK and timestamps (the same rule). */
 static void take_syn(struct tcp_mini *st, struct tcp_conn *c, const struct seg *sg)
 {
 	const struct tcp_opts *o = &sg->h->opts;
@@ -161,6 +175,17 @@ static void take_syn(struct tcp_mini *st, struct tcp_conn *c, const struct seg *
 	c->snd_wscale = o->has_wscale ? o->wscale : 0;
 	if (!o->has_wscale)
 		c->rcv_wscale = 0;	/* and ours is not used either */
+	/* SACK and timestamps: used only if both SYNs carry them (RFC 2018
+	 * 2, RFC 7323 3.2), that is, if we offer them and the peer did. */
+	c->sack_ok = st->sack_on && o->sack_permitted;
+	c->ts_ok = st->ts_on && o->has_timestamp;
+	if (c->ts_ok) {
+		c->ts_recent = o->ts_val;
+		/* The MSS counts data and options together (RFC 6691): a
+		 * segment with the 12 bytes of a timestamp carries 12 bytes
+		 * less data (1448 at MTU 1500, as Linux sends). */
+		c->mss = (uint16_t)(c->mss - 12);
+	}
 	take_window(c, sg);
 }
 
@@ -284,6 +309,7 @@ static enum drop listen_input(struct tcp_mini *st, uint32_t src,
 	c->raddr = src;
 	c->lport = sg->h->dst_port;
 	c->rport = sg->h->src_port;
+	c->ts_offset = tcp_ts_offset(st, c);
 	/* "Set RCV.NXT to SEG.SEQ+1, IRS is set to SEG.SEQ", and what else
 	 * the SYN says. */
 	c->rcv_wscale = TCP_OUR_WSCALE;	/* if the peer offered one */
@@ -388,8 +414,18 @@ static enum drop ack_input(struct tcp_mini *st, struct tcp_conn *c,
 		if (seq_lt(c->snd_nxt, ack))
 			c->snd_nxt = ack;
 		/* RFC 6298 (2.2-2.3): a sample from the timed segment, and
-		 * Karn: the timing was called off if it was sent again. */
-		if (c->timing && seq_ge(ack, c->rtt_seq)) {
+		 * Karn: the timing was called off if it was sent again.  With
+		 * timestamps, every ACK of new data is a sample (RFC 7323
+		 * 4.1): TSecr is the TSval of the segment that the peer's
+		 * ACK answers, even a retransmitted one, so Karn's doubt
+		 * does not arise. */
+		if (c->ts_ok && sg->h->opts.has_timestamp && sg->h->opts.ts_ecr) {
+			int32_t r = (int32_t)(tcp_ts_now(c, now_ms) - sg->h->opts.ts_ecr);
+
+			if (r >= 0)
+				tcp_rtt_sample(c, (uint32_t)r);
+			c->timing = false;
+		} else if (c->timing && seq_ge(ack, c->rtt_seq)) {
 			tcp_rtt_sample(c, (uint32_t)(now_ms - c->rtt_start_ms));
 			c->timing = false;
 		}
@@ -553,10 +589,42 @@ static enum drop check_sequence(struct tcp_conn *c, struct seg *sg)
 		return DROP_NONE;
 	}
 	/* "If an incoming segment is not acceptable, an acknowledgment
-	 * should be sent in reply (unless the RST bit is set ...)" */
+	 * should be sent in reply (unless the RST bit is set ...)".  Data we
+	 * had already: the ACK's D-SACK block says so (RFC 2883). */
 	if (!(sg->flags & TCP_FLAG_RST))
 		c->ack_due = true;
+	if (sg->data_len && seq_le(seq_add(sg->text_seq, sg->data_len), c->rcv_nxt))
+		tcp_dsack(c, sg->text_seq, seq_add(sg->text_seq, sg->data_len));
 	return DROP_TCP_NOT_ACCEPTABLE;
+}
+
+/* RFC 7323 5.3, PAWS (Protection Against Wrapped Sequences): a segment
+ * whose TSval is older than TS.Recent is an old duplicate, even if its
+ * sequence number looks right (after 2^32 bytes, it can).  Not
+ * acceptable: an ACK, unless it is an RST.  Then, for a segment that is
+ * accepted, TS.Recent <- SEG.TSval, if the segment holds the byte our last
+ * ACK asked for (SEG.SEQ =< Last.ACK.sent), so that TSecr echoes the
+ * segment that moved the left edge: what RTT measurement needs. */
+static enum drop check_paws(struct tcp_conn *c, const struct seg *sg)
+{
+	const struct tcp_opts *o = &sg->h->opts;
+
+	if (!c->ts_ok || !o->has_timestamp || (sg->flags & TCP_FLAG_RST))
+		return DROP_NONE;
+	if ((int32_t)(o->ts_val - c->ts_recent) < 0) {
+		c->ack_due = true;
+		return DROP_TCP_PAWS;
+	}
+	return DROP_NONE;
+}
+
+static void take_ts_recent(struct tcp_conn *c, const struct seg *sg)
+{
+	const struct tcp_opts *o = &sg->h->opts;
+
+	if (c->ts_ok && o->has_timestamp && seq_le(sg->seq, c->last_ack_sent) &&
+	    (int32_t)(o->ts_val - c->ts_recent) >= 0)
+		c->ts_recent = o->ts_val;
 }
 
 /* The rest of the first check, once the segment is known to be neither
@@ -575,6 +643,7 @@ static void trim_to_window(struct tcp_conn *c, struct seg *sg)
 			sg->fin = false;	/* a FIN we had */
 		if (cut > sg->data_len)
 			cut = sg->data_len;
+		tcp_dsack(c, sg->text_seq, seq_add(sg->text_seq, cut));
 		sg->data += cut;
 		sg->data_len -= cut;
 		sg->text_seq = seq_add(sg->text_seq, cut);
@@ -705,10 +774,15 @@ static enum drop conn_input(struct tcp_mini *st, struct tcp_conn *c,
 
 	if (special_case(st, c, sg, now_ms))
 		return DROP_NONE;
+	/* (RFC 7323 5.3: timestamps first, then sequence numbers) */
+	why = check_paws(c, sg);
+	if (why != DROP_NONE)
+		return why;
 	/* "first, check sequence number" */
 	why = check_sequence(c, sg);
 	if (why != DROP_NONE)
 		return why;
+	take_ts_recent(c, sg);
 	/* "second, check the RST bit" */
 	if (sg->flags & TCP_FLAG_RST)
 		return check_rst(st, c, sg, now_ms);

@@ -55,6 +55,40 @@ seq_t tcp_rcv_edge_to_offer(const struct tcp_mini *st, const struct tcp_conn *c)
 	return edge;
 }
 
+/*
+ * The SACK blocks of an ACK (RFC 2018 4): what we hold past a hole, the
+ * range the latest segment joined first (ooo.c keeps them in that order),
+ * as many as fit.  A D-SACK block (RFC 2883), if a duplicate came, goes
+ * before them all.  The MSS counts options too (RFC 6691), so a segment
+ * with len bytes of data has room for len's complement only: a full-sized
+ * segment carries no blocks, a bare ACK up to four (three beside a
+ * timestamp).
+ */
+static void put_sack_blocks(const struct tcp_conn *c, struct tcp_opts *o,
+			    size_t len)
+{
+	size_t room = c->mss + (c->ts_ok ? 12u : 0u), used = o->has_timestamp ? 12 : 0;
+	unsigned i, n = 0, max;
+
+	if (!c->sack_ok || (!c->n_ooo && !c->dsack_due))
+		return;
+	if (len + used + 4 + 8 >= room)
+		return;
+	max = (unsigned)((room - len - used - 4) / 8);
+	if (max > TCP_MAX_SACK)
+		max = TCP_MAX_SACK;
+	if (c->dsack_due) {
+		o->sack[n].start = c->dsack_start.v;
+		o->sack[n].end = c->dsack_end.v;
+		n++;
+	}
+	for (i = 0; i < c->n_ooo && n < max; i++, n++) {
+		o->sack[n].start = c->ooo[i].start.v;
+		o->sack[n].end = c->ooo[i].end.v;
+	}
+	o->n_sack = (uint8_t)(n < max ? n : max);
+}
+
 /* Build and queue one segment of c: flags, sequence number sq, and len
  * bytes from the send ring at offset off.  False if the out queue is full
  * (the loop writes it out and calls the output step again). */
@@ -66,19 +100,28 @@ static bool send_segment(struct tcp_mini *st, struct tcp_conn *c, uint8_t flags,
 		.src_port = c->lport, .dst_port = c->rport, .seq = sq.v,
 		.flags = flags,
 	};
-	size_t hlen = TCP_HDR_LEN;
+	size_t hlen;
 	seq_t edge = tcp_rcv_edge_to_offer(st, c);
 	uint32_t wnd = (uint32_t)seq_diff(edge, c->rcv_nxt);
 	uint8_t *seg;
 
+	/* RFC 7323 3.2: once agreed, a timestamp in every segment but an
+	 * RST: our clock, and the peer's latest TSval (0 in our first SYN,
+	 * which has none to echo). */
+	if (c->ts_ok) {
+		h.opts.has_timestamp = true;
+		h.opts.ts_val = tcp_ts_now(c, now_ms);
+		h.opts.ts_ecr = c->state == TCP_SYN_SENT ? 0 : c->ts_recent;
+	}
 	if (flags & TCP_FLAG_SYN) {
-		/* MSS always; window scale only in a SYN that offers it, or
-		 * a SYN-ACK to a SYN that did (RFC 7323 2.2). */
+		/* MSS always; window scale, SACK-permitted and timestamps
+		 * only in a SYN that offers them, or a SYN-ACK to a SYN that
+		 * did (RFC 7323 2.2, RFC 2018 2). */
 		h.opts.has_mss = true;
 		h.opts.mss = (uint16_t)st->mss_ours;
 		h.opts.has_wscale = c->rcv_wscale != 0;
 		h.opts.wscale = c->rcv_wscale;
-		hlen += h.opts.has_wscale ? 8 : 4;
+		h.opts.sack_permitted = c->sack_ok;
 		/* "The Window field in a SYN ... is never scaled." */
 		h.window = (uint16_t)(wnd > 65535 ? 65535 : wnd);
 		edge = seq_add(c->rcv_nxt, h.window);
@@ -89,7 +132,10 @@ static bool send_segment(struct tcp_mini *st, struct tcp_conn *c, uint8_t flags,
 		 * past what the ring holds. */
 		wnd >>= c->rcv_wscale;
 		h.window = (uint16_t)(wnd > 65535 ? 65535 : wnd);
+		if (flags & TCP_FLAG_ACK)
+			put_sack_blocks(c, &h.opts, len);
 	}
+	hlen = tcp_hdr_len(&h);
 	seg = ip_host_tx_payload(&st->host, tx, hlen + len);
 	if (!seg)
 		return false;
@@ -97,7 +143,10 @@ static bool send_segment(struct tcp_mini *st, struct tcp_conn *c, uint8_t flags,
 	if (flags & TCP_FLAG_ACK) {
 		h.ack = c->rcv_nxt.v;
 		c->rcv_adv = edge;
+		c->last_ack_sent = c->rcv_nxt;
 		c->ack_due = false;	/* this segment carries it */
+		if (h.opts.n_sack && c->dsack_due)
+			c->dsack_due = false;	/* said once */
 	}
 	tcp_emit(&h, st->host.ip.addr, c->raddr, seg, len);
 	ip_host_tx_push(&st->host, c->raddr, IPV4_PROTO_TCP, hlen + len, now_ms, tx);
@@ -118,6 +167,7 @@ static bool send_data(struct tcp_mini *st, struct tcp_conn *c, uint32_t n,
 		flags |= TCP_FLAG_PSH;
 	if (!send_segment(st, c, flags, c->snd_nxt, off, n, now_ms, tx))
 		return false;
+	tcp_sent_log(st, c, c->snd_nxt, n + fin, fin, now_ms);	/* lesson 06 */
 	/* RFC 6298: time one segment at a time, and only new data. */
 	if (!c->timing && seq_eq(c->snd_nxt, c->snd_max) && n > 0) {
 		c->timing = true;
@@ -148,6 +198,19 @@ static bool send_again(struct tcp_mini *st, struct tcp_conn *c, uint32_t n,
 	if (seq_gt(keep, c->snd_nxt))
 		c->snd_nxt = keep;
 	return true;
+}
+
+bool tcp_send_range(struct tcp_mini *st, struct tcp_conn *c, seq_t sq,
+		    uint32_t n, bool fin, uint64_t now_ms, struct txq *tx)
+{
+	seq_t keep = c->snd_nxt;
+	bool ok;
+
+	c->snd_nxt = sq;
+	ok = send_data(st, c, n, fin, now_ms, tx);
+	if (!ok || seq_gt(keep, c->snd_nxt))
+		c->snd_nxt = keep;
+	return ok;
 }
 
 /* Our SYN (SYN-SENT) or SYN-ACK (SYN-RECEIVED): sequence number ISS. */
@@ -205,6 +268,10 @@ static void arm_timer(struct tcp_conn *c, seq_t data_end, uint64_t now_ms)
 		want = TIMER_PERSIST;
 	if (want != TIMER_PERSIST)
 		c->persist_shift = 0;
+	/* Lesson 06: with a send log, RACK's reordering timer or the tail
+	 * loss probe may come before the retransmission timer (sack.c). */
+	if (want == TIMER_RETRANSMIT && tcp_sack_timer(c, now_ms))
+		return;
 	if (want == c->timer)
 		return;
 	wait = want == TIMER_RETRANSMIT ? c->rto_ms :

@@ -22,13 +22,15 @@
  *     initial window; cc.c); data after a hole kept until the hole is
  *     filled; TIME-WAIT for 2*MSL (--msl);
  *   - blind attacks (RFC 5961, RFC 6528): a secret ISN key, challenge
- *     ACKs limited per connection, old ACKs refused.
+ *     ACKs limited per connection, old ACKs refused;
+ *   - lesson 06, TCP on a bad network: SACK both ways (RFC 2018, D-SACK
+ *     of RFC 2883, recovery by RFC 6675's pipe), RACK-TLP (RFC 8985),
+ *     timestamps and PAWS (RFC 7323), CUBIC (RFC 9438) or NewReno or
+ *     none (--cc); each can be switched off (--no-sack, --no-rack,
+ *     --no-timestamps) to watch what it buys.
  *
- * Left out on purpose (lessons/05-tcp-mini.md says why, and what lesson 06
- * adds): SACK and timestamps (never offered, so never agreed: each is a
- * second mechanism to get right, and a Linux peer works without them, if
- * slower under loss); other congestion controls than NewReno (CUBIC is
- * lesson 06's); urgent data; path MTU discovery; IPv6.
+ * Left out on purpose (lessons 05 and 06 say why): urgent data; path MTU
+ * discovery; IPv6; TCP Fast Open; ECN.
  *
  * The files: see tcp_mini.h.  This one is the core the loop calls (input,
  * the output step once per batch, the timers) and main().
@@ -77,6 +79,9 @@ void tcp_mini_init(struct tcp_mini *st, const uint8_t mac[6], uint32_t addr,
 	st->wnd_share = TCP_RX_QUEUE_BYTES;
 	st->syn_timeout_ms = TCP_SYN_TIMEOUT_MS;
 	st->cc = &cc_reno;	/* main() takes --cc's (cubic by default) */
+	st->sack_on = true;
+	st->ts_on = true;
+	st->rack_on = true;
 	st->client_slot = -1;
 	st->stdin_eof = false;
 	st->client_end = END_NONE;
@@ -158,6 +163,11 @@ bool tcp_mini_flush(struct tcp_mini *st, uint64_t now_ms, struct txq *tx)
 		if (c->state == TCP_CLOSED)
 			continue;
 		tcp_app_run(st, c);
+		/* Lesson 06: lost segments go again before new data. */
+		if (c->sent && !tcp_sack_output(st, c, now_ms, tx)) {
+			ip_host_output(&st->host, now_ms, tx);
+			return true;
+		}
 		if (c->state != TCP_CLOSED && !tcp_output(st, c, now_ms, tx)) {
 			ip_host_output(&st->host, now_ms, tx);
 			return true;
@@ -211,6 +221,13 @@ static void start(void *state, int mtu, uint64_t now_ms, struct txq *tx)
 	/* RFC 9293 3.8.3: a SYN is tried for at least 3 minutes, unless
 	 * --syn-timeout says less. */
 	st.syn_timeout_ms = opts.syn_timeout * 1000;
+	/* Lesson 06's switches, each on unless turned off. */
+	st.cc = cc_find(opts.cc ? opts.cc : "cubic");
+	if (!st.cc)
+		st.cc = &cc_cubic;
+	st.sack_on = !opts.no_sack;
+	st.ts_on = !opts.no_timestamps;
+	st.rack_on = !opts.no_rack;
 	if (opts.connect && !tcp_mini_connect(&st, opts.connect_addr,
 					      opts.connect_port, port_seed, now_ms))
 		st.client_end = END_REFUSED;
@@ -249,7 +266,8 @@ int main(int argc, char **argv)
 		.summary = "Rung 5: TCP (RFC 9293) on a TAP device: echo on --port, discard on 9,\n"
 			   "chargen on 19, and a client with --connect; with rung 4's UDP echo.",
 		.dev_type = DEV_TAP,
-		.extra = OPT_ADDR | OPT_MAC | OPT_PORT | OPT_MSL | OPT_CONNECT | OPT_ROUTE,
+		.extra = OPT_ADDR | OPT_MAC | OPT_PORT | OPT_MSL | OPT_CONNECT | OPT_ROUTE |
+			 OPT_TCP,
 		.default_port = 7,
 	};
 	char addr[16], mac[18], ready_line[64];

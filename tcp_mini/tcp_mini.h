@@ -108,7 +108,10 @@ void ring_free_buf(struct ring *r);
  * connection (CVE-2016-5696). */
 #define TCP_CHALLENGES_PER_SEC	10
 
-#define TCP_OOO_MAX	8	/* ranges of out-of-order data kept */
+/* Ranges of out-of-order data kept.  Each is a hole's worth of news for a
+ * SACK block, so under loss there are many: Linux keeps them in a tree;
+ * we keep this many, most recent first. */
+#define TCP_OOO_MAX	32
 
 enum tcp_state {
 	TCP_CLOSED = 0,		/* the slot is free */
@@ -152,7 +155,28 @@ enum tcp_timer {
 	TIMER_PERSIST,		/* data or a FIN waits for a window the peer
 				 * keeps shut (RFC 9293 3.8.6.1) */
 	TIMER_TIME_WAIT,	/* both FINs done: 2*MSL, then CLOSED */
+	TIMER_RACK,		/* a segment may be lost once its reordering
+				 * window has passed (RFC 8985 6.3; sack.c) */
+	TIMER_TLP,		/* the tail loss probe: nothing came back
+				 * for two round trips (RFC 8985 7; sack.c) */
 };
+
+/* One segment sent and not yet acknowledged: a record of the send log
+ * (sack.c), in sequence order from SND.UNA.  What SACK, RACK and the
+ * tail loss probe need to know per segment: which bytes, when they last
+ * went out, and what the peer said of them since. */
+struct tcp_sent {
+	seq_t start, end;	/* [start, end); a FIN counts one */
+	uint64_t xmit_ms;	/* when last (re)sent */
+	uint8_t flags;		/* SENT_* */
+};
+#define SENT_SACKED	0x01	/* the peer holds it (a SACK block said so) */
+#define SENT_LOST	0x02	/* judged lost, not yet sent again */
+#define SENT_RETRANS	0x04	/* sent more than once */
+#define SENT_FIN	0x08	/* carries our FIN */
+/* Records per connection: 1024 segments of 1448 bytes are 1.4 MB in
+ * flight, more than the largest ring.  A full log holds new data back. */
+#define TCP_SENT_MAX	1024
 
 struct tcp_conn {
 	enum tcp_state state;
@@ -173,6 +197,13 @@ struct tcp_conn {
 	seq_t snd_wl1, snd_wl2;	/* seq and ack of the last window update */
 	uint8_t snd_wscale;	/* the peer's shift, 0 unless both sent one */
 	uint16_t mss;		/* the most data we put in one segment */
+	/* Options both SYNs carried, so both ends use them. */
+	bool sack_ok;		/* SACK (RFC 2018) */
+	bool ts_ok;		/* timestamps (RFC 7323) */
+	uint32_t ts_offset;	/* our TSval is the ms clock plus this,
+				 * different per connection (RFC 7323 5.4) */
+	uint32_t ts_recent;	/* TS.Recent: the peer's TSval we echo */
+	seq_t last_ack_sent;	/* Last.ACK.sent: the ACK we last sent */
 	bool close_pending;	/* CLOSE came in SYN-RECEIVED: the FIN is
 				 * queued once our SYN is acknowledged */
 	bool fin_queued;	/* CLOSE was called: FIN after the data */
@@ -195,11 +226,17 @@ struct tcp_conn {
 	bool fin_received;
 	/* Data that came after a hole, kept in the receive ring past its
 	 * tail (at offset seq - RCV.NXT) until the hole is filled: these
-	 * are the ranges held, and a FIN that came after them (ooo.c). */
+	 * are the ranges held, the one that grew last first (the order SACK
+	 * blocks report them in), and a FIN that came after them (ooo.c). */
 	struct { seq_t start, end; } ooo[TCP_OOO_MAX];
 	unsigned n_ooo;
 	bool ooo_fin;
 	seq_t ooo_fin_seq;
+	/* A duplicate that came in: the D-SACK block (RFC 2883) of the
+	 * next ACK, which tells the sender its retransmission was not
+	 * needed. */
+	bool dsack_due;
+	seq_t dsack_start, dsack_end;
 
 	struct ring snd, rcv;
 
@@ -217,6 +254,32 @@ struct tcp_conn {
 	seq_t recover;		/* ... this is acknowledged (RFC 6582) */
 	bool answered;		/* an acceptable ACK came since the timer last
 				 * fired: the peer is alive (persist) */
+
+	/* Lesson 06 (sack.c): the send log and what it tells.  sent is
+	 * NULL until SACK is agreed and data flows; without it, the sender
+	 * is lesson 05's (go back to SND.UNA after a time-out, NewReno). */
+	struct tcp_sent *sent;	/* TCP_SENT_MAX records, a ring */
+	unsigned sent_head, sent_n;
+	uint32_t sacked_bytes;	/* in records marked SENT_SACKED */
+	uint32_t lost_bytes;	/* in records marked SENT_LOST */
+	/* RACK (RFC 8985 6): the most recently sent segment that the peer
+	 * has acknowledged or SACKed, and the RTT it took. */
+	bool rack_valid;
+	uint64_t rack_xmit_ms;	/* RACK.xmit_ts */
+	seq_t rack_end;		/* RACK.end_seq */
+	uint32_t rack_rtt_ms;	/* RACK.rtt */
+	uint32_t min_rtt_ms;	/* RACK.min_RTT */
+	seq_t rack_fack;	/* RACK.fack: the highest end SACKed */
+	bool reordering_seen;	/* RACK.reordering_seen */
+	unsigned reo_wnd_mult;	/* RACK.reo_wnd_mult: D-SACKs widen it */
+	seq_t dsack_round;	/* one widening per round trip */
+	uint64_t rack_timeout_ms; /* a reordering timer is due, or 0 */
+	/* TLP (RFC 8985 7). */
+	bool tlp_due;		/* the PTO fired: send the probe */
+	bool tlp_out;		/* a probe is out, for ... */
+	seq_t tlp_end;		/* ... everything up to this (TLP.end_seq) */
+	bool tlp_retrans;	/* the probe was a retransmission */
+	bool tlp_dsacked;	/* and the peer said it had it already */
 
 	/* The timer, and RFC 6298's estimator. */
 	enum tcp_timer timer;
@@ -262,6 +325,9 @@ struct tcp_mini {
 	uint32_t syn_timeout_ms; /* an unanswered SYN is tried this long
 				 * (RFC 9293 3.8.3: at least 3 minutes) */
 	const struct cc_algo *cc;	/* --cc: every new connection's */
+	bool sack_on;		/* offer SACK (--no-sack: not) */
+	bool rack_on;		/* RACK-TLP (--no-rack: RFC 6675's rules) */
+	bool ts_on;		/* offer timestamps (--no-timestamps: not) */
 
 	/* --connect: the one active connection, and stdin/stdout's state. */
 	bool client;
@@ -297,6 +363,8 @@ struct tcp_conn *tcp_alloc(struct tcp_mini *st, enum drop *why);
 void tcp_free(struct tcp_mini *st, struct tcp_conn *c);
 seq_t tcp_isn(struct tcp_mini *st, uint32_t raddr, uint16_t lport,
 	      uint16_t rport, uint64_t now_ms);
+uint32_t tcp_ts_offset(const struct tcp_mini *st, const struct tcp_conn *c);
+void tcp_dsack(struct tcp_conn *c, seq_t start, seq_t end);
 void tcp_mini_set_key(struct tcp_mini *st, const uint8_t key[SIPHASH_KEY_LEN]);
 void tcp_mini_key_from_seed(uint64_t seed, uint8_t key[SIPHASH_KEY_LEN]);
 void tcp_set_state(struct tcp_mini *st, struct tcp_conn *c, enum tcp_state s);
@@ -324,6 +392,13 @@ static inline uint32_t tcp_rcv_wnd(const struct tcp_conn *c)
 	return w > 0 ? (uint32_t)w : 0;
 }
 
+/* Our timestamp clock (RFC 7323 5.4): milliseconds, from a point of the
+ * connection's own. */
+static inline uint32_t tcp_ts_now(const struct tcp_conn *c, uint64_t now_ms)
+{
+	return (uint32_t)now_ms + c->ts_offset;
+}
+
 /* input.c */
 enum drop tcp_input(struct tcp_mini *st, const struct ipv4_hdr *ip,
 		    uint64_t now_ms, struct txq *tx);
@@ -332,6 +407,44 @@ enum drop tcp_input(struct tcp_mini *st, const struct ipv4_hdr *ip,
 enum drop tcp_ooo_keep(struct tcp_conn *c, seq_t sq, const uint8_t *data,
 		       uint32_t len, bool fin);
 bool tcp_ooo_fill(struct tcp_conn *c);
+
+/* syncookie.c: SYN cookies (RFC 4987 3.6) */
+/* What a SYN said that a cookie keeps: the peer's MSS (stored rounded
+ * down to 536, 1220, 1440 or 1460), its window scale if it sent one
+ * (0..14), and SACK-permitted. */
+struct tcp_cookie {
+	uint16_t mss;
+	bool has_wscale;
+	uint8_t wscale;
+	bool sack_ok;
+};
+/* The ISS of a stateless SYN-ACK to a SYN from raddr:rport to our lport
+ * whose sequence number was irs. */
+seq_t tcp_cookie_make(const struct tcp_mini *st, uint32_t raddr, uint16_t lport,
+		      uint16_t rport, seq_t irs, const struct tcp_cookie *what,
+		      uint64_t now_ms);
+/* An ACK for no connection on a listening port: irs = SEG.SEQ - 1, iss =
+ * SEG.ACK - 1.  True, and what the SYN said in *what (if not NULL), if iss
+ * is a cookie we made for this four-tuple and irs in the current 60 s
+ * period or the one before (so: accepted for 60 s at least, 120 s at most). */
+bool tcp_cookie_check(const struct tcp_mini *st, uint32_t raddr, uint16_t lport,
+		      uint16_t rport, seq_t irs, seq_t iss, uint64_t now_ms,
+		      struct tcp_cookie *what);
+
+/* sack.c: lesson 06's sender: the send log, SACK (RFC 2018, RFC 6675),
+ * RACK-TLP (RFC 8985). */
+void tcp_sent_log(struct tcp_mini *st, struct tcp_conn *c, seq_t sq, uint32_t len,
+		  bool fin, uint64_t now_ms);
+void tcp_sent_free(struct tcp_mini *st, struct tcp_conn *c);
+void tcp_sack_input(struct tcp_mini *st, struct tcp_conn *c,
+		    const struct tcp_hdr *h, uint64_t now_ms);
+bool tcp_sack_output(struct tcp_mini *st, struct tcp_conn *c, uint64_t now_ms,
+		     struct txq *tx);
+void tcp_sack_rto(struct tcp_conn *c);
+void tcp_rack_detect(struct tcp_conn *c, uint64_t now_ms);
+void tcp_tlp_fire(struct tcp_conn *c, uint64_t now_ms);
+bool tcp_sack_timer(struct tcp_conn *c, uint64_t now_ms);
+uint32_t tcp_pipe(const struct tcp_conn *c);
 
 /* cc.c: congestion control (RFC 5681, RFC 6582), behind one small seam;
  * the algorithms: cc.h. */
@@ -354,6 +467,12 @@ void tcp_send_rst(struct tcp_mini *st, uint32_t raddr, uint16_t lport,
 		  uint16_t rport, seq_t seq, seq_t ack, bool with_ack,
 		  uint64_t now_ms, struct txq *tx);
 seq_t tcp_rcv_edge_to_offer(const struct tcp_mini *st, const struct tcp_conn *c);
+
+/* Send n bytes (and the FIN, if fin) from sequence number sq, which is
+ * at or below SND.MAX: a retransmission, or new data at SND.MAX (for
+ * sack.c; lesson 05's sender is tcp_output). */
+bool tcp_send_range(struct tcp_mini *st, struct tcp_conn *c, seq_t sq,
+		    uint32_t n, bool fin, uint64_t now_ms, struct txq *tx);
 
 /* apps.c */
 void tcp_app_run(struct tcp_mini *st, struct tcp_conn *c);

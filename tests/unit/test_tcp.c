@@ -121,10 +121,13 @@ static void round_trip(const struct tcp_hdr *h, size_t n, size_t want_hlen)
 		if (back.data[i] != (uint8_t)(i * 7 + 3))
 			break;
 	CHECK_EQ(i, n);
-	/* We never send SACK-permitted or timestamps. */
-	CHECK(!back.opts.sack_permitted);
-	CHECK(!back.opts.has_timestamp);
+	CHECK_EQ(back.opts.has_timestamp, h->opts.has_timestamp);
+	if (h->opts.has_timestamp) {
+		CHECK_EQ(back.opts.ts_val, h->opts.ts_val);
+		CHECK_EQ(back.opts.ts_ecr, h->opts.ts_ecr);
+	}
 	if (h->flags & TCP_FLAG_SYN) {
+		CHECK_EQ(back.opts.sack_permitted, h->opts.sack_permitted);
 		CHECK(back.opts.has_mss);
 		CHECK_EQ(back.opts.mss, h->opts.mss);
 		CHECK_EQ(back.opts.has_wscale, h->opts.has_wscale);
@@ -194,6 +197,73 @@ static void emit_parse_round_trips(void)
 		CHECK_EQ(b[27], 14);
 		REQUIRE_EQ(tcp_parse(b, 28, US, PEER, &back), DROP_NONE);
 		CHECK_EQ(back.opts.wscale, 14);
+	}
+}
+
+/* SACK-permitted, timestamps and SACK blocks go out where Linux puts
+ * them, and come back as they went. */
+static void emit_sack_and_timestamps(void)
+{
+	struct tcp_hdr h = { .src_port = 7, .dst_port = 40000, .seq = 1, .ack = 2,
+			     .flags = TCP_FLAG_SYN | TCP_FLAG_ACK, .window = 65535 };
+	uint8_t b[60];
+	struct tcp_hdr back;
+
+	h.opts.mss = 1460;
+	h.opts.has_wscale = true;
+	h.opts.wscale = 5;
+	h.opts.sack_permitted = true;
+	h.opts.has_timestamp = true;
+	h.opts.ts_val = 0x01020304;
+	h.opts.ts_ecr = 0x0a0b0c0d;
+	/* mss, sackOK, TS, nop, wscale: 20 bytes of options. */
+	round_trip(&h, 0, 40);
+	tcp_emit(&h, US, PEER, b, 0);
+	CHECK(memcmp(b + 20, "\x02\x04\x05\xb4\x04\x02\x08\x0a\x01\x02\x03\x04"
+			     "\x0a\x0b\x0c\x0d\x01\x03\x03\x05", 20) == 0);
+	/* SACK-permitted alone: mss, nop, nop, sackOK, nop, wscale. */
+	h.opts.has_timestamp = false;
+	round_trip(&h, 0, 32);
+	tcp_emit(&h, US, PEER, b, 0);
+	CHECK(memcmp(b + 20, "\x02\x04\x05\xb4\x01\x01\x04\x02\x01\x03\x03\x05", 12) == 0);
+	/* Timestamps alone: mss, nop, nop, TS, nop, wscale. */
+	h.opts.sack_permitted = false;
+	h.opts.has_timestamp = true;
+	round_trip(&h, 0, 40);
+	CHECK_EQ(tcp_emit(&h, US, PEER, b, 0), 40);
+	CHECK(memcmp(b + 20, "\x02\x04\x05\xb4\x01\x01\x08\x0a", 8) == 0);
+
+	/* An ACK: nop, nop, TS, then nop, nop, SACK with three blocks. */
+	h.flags = TCP_FLAG_ACK;
+	h.opts.n_sack = 4;
+	h.opts.sack[0] = (struct tcp_sack_block){ 100, 200 };
+	h.opts.sack[1] = (struct tcp_sack_block){ 300, 400 };
+	h.opts.sack[2] = (struct tcp_sack_block){ 0xfffffff0u, 5 };
+	h.opts.sack[3] = (struct tcp_sack_block){ 600, 700 };
+	CHECK_EQ(tcp_hdr_len(&h), 60);		/* only 3 blocks fit */
+	CHECK_EQ(tcp_emit(&h, US, PEER, b, 0), 60);
+	CHECK(memcmp(b + 20, "\x01\x01\x08\x0a", 4) == 0);
+	CHECK(memcmp(b + 32, "\x01\x01\x05\x1a", 4) == 0);
+	REQUIRE_EQ(tcp_parse(b, 60, US, PEER, &back), DROP_NONE);
+	REQUIRE_EQ(back.opts.n_sack, 3);
+	CHECK_EQ(back.opts.sack[0].start, 100);
+	CHECK_EQ(back.opts.sack[1].end, 400);
+	CHECK_EQ(back.opts.sack[2].start, 0xfffffff0u);
+	CHECK_EQ(back.opts.sack[2].end, 5);
+	CHECK_EQ(back.opts.ts_val, 0x01020304);
+	/* Without the timestamp all four fit: 20 + 4 + 32. */
+	h.opts.has_timestamp = false;
+	CHECK_EQ(tcp_emit(&h, US, PEER, b, 0), 56);
+	REQUIRE_EQ(tcp_parse(b, 56, US, PEER, &back), DROP_NONE);
+	CHECK_EQ(back.opts.n_sack, 4);
+	CHECK_EQ(back.opts.sack[3].end, 700);
+	/* A SACK option of another length than 2 + 8n (n 1..4) is ignored. */
+	{
+		static const uint8_t odd[] = { 5, 9, 0, 0, 0, 1, 0, 0, 2, 0, 0 };
+		struct tcp_opts o;
+
+		CHECK_EQ(tcp_opts_parse(odd, sizeof(odd), &o), DROP_NONE);
+		CHECK_EQ(o.n_sack, 0);
 	}
 }
 
@@ -671,6 +741,7 @@ static void trace_forgets_oldest_first(void)
 const struct unit_test tcp_tests[] = {
 	{ "tcp: decodes a real Linux SYN, every field and option", decodes_linux_syn },
 	{ "tcp: emit then parse, with and without SYN options, odd data", emit_parse_round_trips },
+	{ "tcp: SACK-permitted, timestamps, SACK blocks: Linux's layout, both ways", emit_sack_and_timestamps },
 	{ "tcp: emit refuses more than 65535 bytes, parse beyond it", emit_refuses_over_65535 },
 	{ "tcp: every truncated prefix is dropped, never read past", every_truncated_prefix },
 	{ "tcp: data offset below 5 or past the end", bad_data_offset },
