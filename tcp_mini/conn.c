@@ -127,6 +127,8 @@ struct tcp_conn *tcp_alloc(struct tcp_mini *st, enum drop *why)
 
 void tcp_free(struct tcp_mini *st, struct tcp_conn *c)
 {
+	if (c->state >= TCP_ESTABLISHED)
+		tcp_cc_log(st, c, "close");
 	tcp_set_state(st, c, TCP_CLOSED);
 	if (st->client_slot >= 0 && &st->conn[st->client_slot] == c) {
 		st->client_end = c->end == END_NONE ? END_CLOSED : c->end;
@@ -498,10 +500,14 @@ uint64_t tcp_timers(struct tcp_mini *st, uint64_t now_ms)
 					break;
 				}
 				retransmit_expired(st, c, now_ms);
+				if (c->state < TCP_ESTABLISHED)
+					break;
 				/* Lesson 06: with a send log, every segment
 				 * not SACKed is lost, and only those go again. */
-				if (c->state != TCP_CLOSED && c->sent)
+				if (c->sent)
 					tcp_sack_rto(c);
+				c->after_rto = true;
+				tcp_cc_log(st, c, "rto");
 				break;
 			case TIMER_RACK:
 				/* RFC 8985 6.3: the reordering window of a
@@ -511,6 +517,7 @@ uint64_t tcp_timers(struct tcp_mini *st, uint64_t now_ms)
 				break;
 			case TIMER_TLP:
 				tcp_tlp_fire(c, now_ms);
+				tcp_cc_log(st, c, "tlp");
 				break;
 			case TIMER_PERSIST:
 				persist_expired(st, c);

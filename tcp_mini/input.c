@@ -43,7 +43,7 @@ static enum drop closed_input(struct tcp_mini *st, uint32_t src,
 			      const struct seg *sg, enum drop why,
 			      uint64_t now_ms, struct txq *tx);
 static enum drop listen_input(struct tcp_mini *st, uint32_t src,
-			      const struct seg *sg, bool have_min_iss,
+			      struct seg *sg, bool have_min_iss,
 			      seq_t min_iss, uint64_t now_ms, struct txq *tx);
 static enum drop syn_sent_input(struct tcp_mini *st, struct tcp_conn *c,
 				const struct seg *sg, uint64_t now_ms,
@@ -84,8 +84,9 @@ enum drop tcp_input(struct tcp_mini *st, const struct ipv4_hdr *ip,
 	struct tcp_hdr h;
 	struct seg sg;
 	struct tcp_conn *c;
-	bool have_min_iss = false;
+	bool have_min_iss = false, was_recovering;
 	seq_t min_iss = seq(0);
+	uint32_t lost;
 	enum drop why;
 
 	why = tcp_parse(ip->payload, ip->payload_len, ip->src, ip->dst, &h);
@@ -115,11 +116,19 @@ enum drop tcp_input(struct tcp_mini *st, const struct ipv4_hdr *ip,
 	}
 	if (c->state == TCP_SYN_SENT)
 		return syn_sent_input(st, c, &sg, now_ms, tx);
+	was_recovering = c->recovering;
+	lost = c->lost_bytes;
 	why = conn_input(st, c, &sg, now_ms, tx);
+	if (c->state == TCP_CLOSED || !ack_was_taken(why))
+		return why;
 	/* Lesson 06: what the ACK's SACK blocks say (sack.c), if the
-	 * segment was accepted as far as its ACK. */
-	if (c->sent && c->state != TCP_CLOSED && ack_was_taken(why))
+	 * segment was accepted as far as its ACK; and --cc-log's row. */
+	if (c->sent)
 		tcp_sack_input(st, c, &h, now_ms);
+	if (st->cc_log && c->state >= TCP_ESTABLISHED)
+		tcp_cc_log(st, c, c->recovering && !was_recovering ? "loss" :
+			   was_recovering && !c->recovering ? "recovered" :
+			   c->lost_bytes > lost ? "rack" : "ack");
 	return why;
 }
 
@@ -214,6 +223,7 @@ static void handshake_done(struct tcp_mini *st, struct tcp_conn *c,
 	c->cc = st->cc;
 	cc_init(c);
 	tcp_set_state(st, c, TCP_ESTABLISHED);
+	tcp_cc_log(st, c, "open");
 	/* A CLOSE that came in SYN-RECEIVED: now the FIN can be queued. */
 	if (c->close_pending)
 		tcp_close(st, c);
@@ -266,11 +276,100 @@ static enum drop closed_input(struct tcp_mini *st, uint32_t src,
 	return why;
 }
 
+/* --- SYN cookies (lesson 06; syncookie.c) --------------------------------- */
+
+/* The backlog is full: answer the SYN with a SYN-ACK whose ISS is a
+ * cookie, and keep nothing.  Its options are what the cookie can carry:
+ * MSS, window scale, SACK-permitted; no timestamps. */
+static enum drop cookie_syn(struct tcp_mini *st, uint32_t src, const struct seg *sg,
+			    uint64_t now_ms, struct txq *tx)
+{
+	const struct tcp_opts *o = &sg->h->opts;
+	struct tcp_cookie what = {
+		.mss = o->has_mss ? o->mss : TCP_DEFAULT_MSS,
+		.has_wscale = o->has_wscale, .wscale = o->wscale,
+		.sack_ok = o->sack_permitted && st->sack_on,
+	};
+	struct tcp_hdr h = {
+		.src_port = sg->h->dst_port, .dst_port = sg->h->src_port,
+		.ack = seq_add(sg->seq, 1).v, .flags = TCP_FLAG_SYN | TCP_FLAG_ACK,
+		.window = TCP_RING_MIN,
+	};
+	size_t hlen;
+	uint8_t *seg;
+
+	if (what.mss > st->mss_ours)
+		what.mss = (uint16_t)st->mss_ours;
+	h.seq = tcp_cookie_make(st, src, h.src_port, h.dst_port, sg->seq, &what,
+				now_ms).v;
+	h.opts.has_mss = true;
+	h.opts.mss = (uint16_t)st->mss_ours;
+	h.opts.has_wscale = what.has_wscale;
+	h.opts.wscale = TCP_OUR_WSCALE;
+	h.opts.sack_permitted = what.sack_ok;
+	hlen = tcp_hdr_len(&h);
+	seg = ip_host_tx_payload(&st->host, tx, hlen);
+	if (!seg)
+		return DROP_TX_QUEUE_FULL;
+	tcp_emit(&h, st->host.ip.addr, src, seg, 0);
+	ip_host_tx_push(&st->host, src, IPV4_PROTO_TCP, hlen, now_ms, tx);
+	st->cookies_sent++;
+	return DROP_NONE;
+}
+
+/* An ACK for no connection: if SEG.ACK - 1 is a cookie we made for this
+ * four-tuple and SEG.SEQ - 1, open the connection its SYN asked for, as
+ * if it had waited in SYN-RECEIVED, and take the segment (it may carry
+ * data already).  False if it is no cookie of ours. */
+static bool cookie_ack(struct tcp_mini *st, uint32_t src, struct seg *sg,
+		       uint64_t now_ms, struct txq *tx)
+{
+	seq_t irs = seq_add(sg->seq, (uint32_t)-1), iss = seq_add(sg->ack, (uint32_t)-1);
+	struct tcp_cookie what;
+	enum drop why = DROP_NONE;
+	struct tcp_conn *c;
+
+	if (!st->syn_cookies || !st->cookies_sent ||
+	    !tcp_cookie_check(st, src, sg->h->dst_port, sg->h->src_port, irs, iss,
+			      now_ms, &what))
+		return false;
+	c = tcp_alloc(st, &why);
+	if (!c || !tcp_rings_alloc(st, c)) {
+		if (c)
+			c->state = TCP_CLOSED;
+		return false;		/* no room: the RST of a closed port */
+	}
+	st->cookies_ok++;
+	c->passive = true;
+	c->app = tcp_app_for_port(st, sg->h->dst_port);
+	c->raddr = src;
+	c->lport = sg->h->dst_port;
+	c->rport = sg->h->src_port;
+	c->ts_offset = tcp_ts_offset(st, c);
+	c->irs = irs;
+	c->rcv_nxt = sg->seq;
+	c->mss = what.mss;
+	c->snd_wscale = what.has_wscale ? what.wscale : 0;
+	c->rcv_wscale = what.has_wscale ? TCP_OUR_WSCALE : 0;
+	c->sack_ok = what.sack_ok;
+	/* The window our SYN-ACK offered, unscaled. */
+	c->rcv_adv = seq_add(c->rcv_nxt, TCP_RING_MIN);
+	c->iss = iss;
+	c->snd_una = iss;
+	c->snd_nxt = seq_add(iss, 1);
+	c->snd_max = c->snd_nxt;
+	c->state = TCP_SYN_RECEIVED;	/* (not counted as half-open) */
+	tcp_log(st, c, "SYN cookie accepted");
+	handshake_done(st, c, sg, now_ms);
+	conn_input(st, c, sg, now_ms, tx);
+	return true;
+}
+
 /* 3.10.7.2: LISTEN, a port with a service and no connection yet.
  * min_iss: after a TIME-WAIT connection was ended by this SYN, the new
  * ISN must be past everything the old one sent. */
 static enum drop listen_input(struct tcp_mini *st, uint32_t src,
-			      const struct seg *sg, bool have_min_iss,
+			      struct seg *sg, bool have_min_iss,
 			      seq_t min_iss, uint64_t now_ms, struct txq *tx)
 {
 	enum drop why = DROP_NONE;
@@ -283,8 +382,12 @@ static enum drop listen_input(struct tcp_mini *st, uint32_t src,
 	 * connection (RFC 1122 4.2.3.10 lets TCP ignore broadcasts). */
 	if (st->host.ip.link_broadcast)
 		return DROP_TCP_NO_CONNECTION;
-	/* "second, check for an ACK: ... <SEQ=SEG.ACK><CTL=RST>" */
+	/* "second, check for an ACK: ... <SEQ=SEG.ACK><CTL=RST>": unless it
+	 * answers a SYN cookie of ours (lesson 06), which opens the
+	 * connection the SYN asked for. */
 	if (sg->flags & TCP_FLAG_ACK) {
+		if (!(sg->flags & TCP_FLAG_SYN) && cookie_ack(st, src, sg, now_ms, tx))
+			return DROP_NONE;
 		reset_for(st, src, sg, now_ms, tx);
 		return DROP_TCP_NO_CONNECTION;
 	}
@@ -292,10 +395,15 @@ static enum drop listen_input(struct tcp_mini *st, uint32_t src,
 	if (!(sg->flags & TCP_FLAG_SYN))
 		return DROP_TCP_NO_CONNECTION;
 
-	/* "third, check for a SYN".  A bounded backlog: past it, SYNs are
-	 * dropped without a word (as Linux does), and the peer tries again. */
-	if (st->half_open >= TCP_BACKLOG)
+	/* "third, check for a SYN".  A bounded backlog: past it, a SYN gets
+	 * a SYN cookie and no state (lesson 06, RFC 4987 3.6), so a flood of
+	 * spoofed SYNs does not lock real clients out; with --no-syn-cookies
+	 * it is dropped without a word, and the peer tries again. */
+	if (st->half_open >= TCP_BACKLOG) {
+		if (st->syn_cookies)
+			return cookie_syn(st, src, sg, now_ms, tx);
 		return DROP_TCP_BACKLOG_FULL;
+	}
 	c = tcp_alloc(st, &why);
 	if (!c || !tcp_rings_alloc(st, c)) {
 		/* No room: refuse, as a closed port would. */

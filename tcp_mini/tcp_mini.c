@@ -82,6 +82,9 @@ void tcp_mini_init(struct tcp_mini *st, const uint8_t mac[6], uint32_t addr,
 	st->sack_on = true;
 	st->ts_on = true;
 	st->rack_on = true;
+	st->syn_cookies = true;
+	st->start_ms = st->now_ms = now_ms;
+	st->cookies_sent = st->cookies_ok = 0;
 	st->client_slot = -1;
 	st->stdin_eof = false;
 	st->client_end = END_NONE;
@@ -116,6 +119,7 @@ enum drop tcp_mini_input(struct tcp_mini *st, const uint8_t *frame, size_t len,
 	struct icmp_hdr icmp;
 	enum drop why;
 
+	st->now_ms = now_ms;
 	/* Ethernet, ARP, IPv4, reassembly, ICMP: rungs 2-4 (lib/ip_host.c). */
 	why = ip_host_input(&st->host, frame, len, now_ms, tx, &pkt, &ip);
 	if (why == DROP_NONE && pkt) {
@@ -153,6 +157,8 @@ bool tcp_mini_flush(struct tcp_mini *st, uint64_t now_ms, struct txq *tx)
 	uint32_t open = 0;
 	size_t i;
 
+	st->now_ms = now_ms;
+
 	/* Each connection's share of the device queue, for its window. */
 	for (i = 0; i < TCP_MAX_CONN; i++)
 		open += st->conn[i].state != TCP_CLOSED;
@@ -179,7 +185,7 @@ bool tcp_mini_flush(struct tcp_mini *st, uint64_t now_ms, struct txq *tx)
 
 uint64_t tcp_mini_tick(struct tcp_mini *st, uint64_t now_ms, struct txq *tx)
 {
-	uint64_t t = tcp_timers(st, now_ms);
+	uint64_t t = (st->now_ms = now_ms, tcp_timers(st, now_ms));
 	uint64_t h = ip_host_tick(&st->host, now_ms, tx);
 	uint8_t head[ETH_HOST_UNREACH_LEN];
 	size_t len;
@@ -200,6 +206,7 @@ static uint8_t isn_key[SIPHASH_KEY_LEN];	/* the secret one, if any */
 static bool isn_key_secret;
 static struct pinger ping;	/* --ping */
 static bool pinging;
+static FILE *cc_log;		/* --cc-log */
 
 /* The adapters the loop calls. */
 static void start(void *state, int mtu, uint64_t now_ms, struct txq *tx)
@@ -228,6 +235,7 @@ static void start(void *state, int mtu, uint64_t now_ms, struct txq *tx)
 	st.sack_on = !opts.no_sack;
 	st.ts_on = !opts.no_timestamps;
 	st.rack_on = !opts.no_rack;
+	st.cc_log = cc_log;
 	if (opts.connect && !tcp_mini_connect(&st, opts.connect_addr,
 					      opts.connect_port, port_seed, now_ms))
 		st.client_end = END_REFUSED;
@@ -271,12 +279,22 @@ int main(int argc, char **argv)
 		.default_port = 7,
 	};
 	char addr[16], mac[18], ready_line[64];
+	int rc;
 	struct core core = { .state = &st, .start = start, .input = input,
 			     .tick = tick, .own_drops = st.host.drops,
 			     .flush = flush, .take_log = take_log };
 
 	opts_parse(&prog, argc, argv, &opts);
 	pinging = ping_setup(&ping, &opts, &core);
+	if (opts.cc_log) {
+		cc_log = fopen(opts.cc_log, "w");
+		if (!cc_log) {
+			fprintf(stderr, "tcp_mini: --cc-log %s: %s\n", opts.cc_log,
+				strerror(errno));
+			return 1;
+		}
+		tcp_cc_log_header(cc_log);
+	}
 	/* RFC 6528's secret key: 128 bits from the kernel, so that one ISN
 	 * seen tells nothing about another's (conn.c).  Unless the run is to
 	 * repeat: --seed, or TUNLAB_TCP_ISN fixing every ISN. */
@@ -306,6 +324,15 @@ int main(int argc, char **argv)
 	eth_addr_format(opts.mac, mac);
 	snprintf(ready_line, sizeof(ready_line), "%s %s port %u", addr, mac, opts.port);
 	core.ready_detail = ready_line;
-	return run(&prog, &opts, &core);
+	rc = run(&prog, &opts, &core);
+	if (cc_log && fclose(cc_log) != 0) {
+		fprintf(stderr, "tcp_mini: --cc-log %s: %s\n", opts.cc_log, strerror(errno));
+		rc = rc ? rc : 1;
+	}
+	if (st.cookies_sent)
+		fprintf(stderr, "tcp_mini: syn_cookies sent %llu accepted %llu\n",
+			(unsigned long long)st.cookies_sent,
+			(unsigned long long)st.cookies_ok);
+	return rc;
 }
 #endif

@@ -27,6 +27,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "../lib/ip_host.h"
 #include "../lib/siphash.h"
@@ -280,6 +281,7 @@ struct tcp_conn {
 	seq_t tlp_end;		/* ... everything up to this (TLP.end_seq) */
 	bool tlp_retrans;	/* the probe was a retransmission */
 	bool tlp_dsacked;	/* and the peer said it had it already */
+	bool after_rto;		/* a time-out happened (cclog.c's "loss") */
 
 	/* The timer, and RFC 6298's estimator. */
 	enum tcp_timer timer;
@@ -327,6 +329,11 @@ struct tcp_mini {
 	const struct cc_algo *cc;	/* --cc: every new connection's */
 	bool sack_on;		/* offer SACK (--no-sack: not) */
 	bool rack_on;		/* RACK-TLP (--no-rack: RFC 6675's rules) */
+	bool syn_cookies;	/* SYN cookies when the backlog is full */
+	FILE *cc_log;	/* --cc-log: CSV rows (cclog.c), or NULL */
+	uint64_t start_ms;	/* when the core started (the log's zero) */
+	uint64_t now_ms;	/* the clock at the latest input, tick or flush */
+	uint64_t cookies_sent, cookies_ok;	/* (said at exit) */
 	bool ts_on;		/* offer timestamps (--no-timestamps: not) */
 
 	/* --connect: the one active connection, and stdin/stdout's state. */
@@ -445,6 +452,10 @@ void tcp_rack_detect(struct tcp_conn *c, uint64_t now_ms);
 void tcp_tlp_fire(struct tcp_conn *c, uint64_t now_ms);
 bool tcp_sack_timer(struct tcp_conn *c, uint64_t now_ms);
 uint32_t tcp_pipe(const struct tcp_conn *c);
+
+/* cclog.c: --cc-log's rows (tools/ccplot draws them). */
+void tcp_cc_log_header(FILE *f);
+void tcp_cc_log(struct tcp_mini *st, const struct tcp_conn *c, const char *event);
 
 /* cc.c: congestion control (RFC 5681, RFC 6582), behind one small seam;
  * the algorithms: cc.h. */

@@ -128,4 +128,4 @@ need_variant() {
 TEST_TOOLS="bats:bats ip:iproute2 ping:iputils-ping arping:iputils-arping
 nc:netcat-openbsd socat:socat tcpdump:tcpdump setpriv:util-linux
 unshare:util-linux pgrep:procps sysctl:procps curl:curl nft:nftables
-python3:python3"
+python3:python3 xmllint:libxml2-utils"
