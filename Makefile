@@ -36,7 +36,7 @@ SAN_BINS := $(foreach p,$(PROGS),build/san/$(p)/$(p))
 # Rung 5 is more than one file: its protocol logic, by RFC 9293 section.
 TCP_MINI_SRC := tcp_mini/conn.c tcp_mini/input.c tcp_mini/output.c \
                 tcp_mini/apps.c tcp_mini/ring.c tcp_mini/ooo.c tcp_mini/cc.c \
-                tcp_mini/cc_cubic.c tcp_mini/syncookie.c tcp_mini/sack.c tcp_mini/cclog.c \
+                tcp_mini/cc_cubic.c tcp_mini/syncookie.c tcp_mini/sack.c tcp_mini/cclog.c tcp_mini/ack.c \
                 tcp_mini/icmp_err.c tcp_mini/client.c
 
 UNIT_SRC := tests/unit/unit.c tests/unit/test_cksum.c tests/unit/test_ipv4.c \

@@ -78,6 +78,7 @@
 #define SETUP_CLIENT_EOF	0x04
 #define SETUP_FIXED_ISN		0x08
 #define SETUP_CLIENT_DEAF	0x10
+#define SETUP_LESSON_05		0x20	/* lesson 06's additions off */
 
 #define SAME_BATCH		0x04	/* a record flag: see above */
 
@@ -214,7 +215,8 @@ static void check_conn(size_t slot, bool after_flush)
 	FUZZ_CHECK((c->timer == TIMER_IDLE) == (c->timer_at == 0));
 	if (c->state != TCP_TIME_WAIT &&
 	    (in_flight > 0 || seq_lt(c->snd_nxt, data_end) || (c->fin_queued && !fin_sent)))
-		FUZZ_CHECK(c->timer == TIMER_RETRANSMIT || c->timer == TIMER_PERSIST);
+		FUZZ_CHECK(c->timer == TIMER_RETRANSMIT || c->timer == TIMER_PERSIST ||
+			   (c->sent && (c->timer == TIMER_RACK || c->timer == TIMER_TLP)));
 	/* (never a persist timer for data in flight into an open window) */
 	if (c->state > TCP_SYN_RECEIVED && c->state != TCP_TIME_WAIT && in_flight > 0 &&
 	    c->snd_wnd > 0)
@@ -357,6 +359,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		      1, 1, now_ms, &tx);
 	/* Segments to sources off the link go through a gateway. */
 	eth_host_route(&st.host.link, 24, IPV4_ADDR(10, 10, 10, 2));
+	/* Lesson 06's TCP, as main() runs it (SACK, timestamps, RACK-TLP,
+	 * SYN cookies, delayed ACKs, Nagle, CUBIC), unless the setup byte
+	 * asks for lesson 05's. */
+	if (!(setup & SETUP_LESSON_05)) {
+		st.sack_on = st.ts_on = st.rack_on = true;
+		st.syn_cookies = st.delayed_ack = st.nagle = true;
+		st.cc = &cc_cubic;
+	}
 	st.isn_fixed = setup & SETUP_FIXED_ISN;
 	st.isn_base = FIXED_ISN;
 	st.client = false;

@@ -13,8 +13,10 @@
  *   replay mode   (--read FILE) take the packets from a pcap file instead,
  *                 with the clock read from their timestamps; exit at the end.
  *
- * Around the core it does --trace, --pcap, --loss, --user and the counters
- * printed on exit.  One thread, one poll(): no threads to reason about, and
+ * Around the core it does --trace, --pcap, --user, the counters printed on
+ * exit, and the faults of lib/fault.c (--loss, --dup, --reorder, --delay,
+ * --rate): packets read pass them before the core, packets it sends after,
+ * and the wait in poll() ends in time for the next packet they hold.  One thread, one poll(): no threads to reason about, and
  * no signal-driven I/O, which loses packets when the signal queue overflows.
  */
 #ifndef TUNLAB_RUN_H

@@ -71,6 +71,7 @@ void tcp_set_state(struct tcp_mini *st, struct tcp_conn *c, enum tcp_state s)
 	if (s == TCP_TIME_WAIT) {
 		st->mem_used -= c->snd.cap;
 		ring_free_buf(&c->snd);
+		tcp_sent_free(st, c);
 		if (c->app != APP_CLIENT || c->rcv.len == 0) {
 			st->mem_used -= c->rcv.cap;
 			ring_free_buf(&c->rcv);
@@ -486,6 +487,7 @@ uint64_t tcp_timers(struct tcp_mini *st, uint64_t now_ms)
 
 		if (c->state == TCP_CLOSED)
 			continue;
+		tcp_delack_expired(c, now_ms);
 		if (c->timer != TIMER_IDLE && c->timer_at <= now_ms) {
 			switch (c->timer) {
 			case TIMER_TIME_WAIT:
@@ -529,6 +531,8 @@ uint64_t tcp_timers(struct tcp_mini *st, uint64_t now_ms)
 		if (c->state != TCP_CLOSED && c->timer != TIMER_IDLE &&
 		    c->timer_at < next)
 			next = c->timer_at;
+		if (c->state != TCP_CLOSED && c->delack_at && c->delack_at < next)
+			next = c->delack_at;
 	}
 	return next;
 }

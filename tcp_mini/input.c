@@ -222,6 +222,7 @@ static void handshake_done(struct tcp_mini *st, struct tcp_conn *c,
 	c->recover = c->iss;	/* RFC 6582 3.2: recover starts at ISS */
 	c->cc = st->cc;
 	cc_init(c);
+	tcp_ack_start(c);
 	tcp_set_state(st, c, TCP_ESTABLISHED);
 	tcp_cc_log(st, c, "open");
 	/* A CLOSE that came in SYN-RECEIVED: now the FIN can be queued. */
@@ -358,8 +359,8 @@ static bool cookie_ack(struct tcp_mini *st, uint32_t src, struct seg *sg,
 	c->snd_una = iss;
 	c->snd_nxt = seq_add(iss, 1);
 	c->snd_max = c->snd_nxt;
-	c->state = TCP_SYN_RECEIVED;	/* (not counted as half-open) */
 	tcp_log(st, c, "SYN cookie accepted");
+	tcp_set_state(st, c, TCP_SYN_RECEIVED);	/* for a moment */
 	handshake_done(st, c, sg, now_ms);
 	conn_input(st, c, sg, now_ms, tx);
 	return true;

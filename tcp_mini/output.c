@@ -145,6 +145,7 @@ static bool send_segment(struct tcp_mini *st, struct tcp_conn *c, uint8_t flags,
 		c->rcv_adv = edge;
 		c->last_ack_sent = c->rcv_nxt;
 		c->ack_due = false;	/* this segment carries it */
+		c->delack_at = 0;	/* (and the one that waited) */
 		if (h.opts.n_sack && c->dsack_due)
 			c->dsack_due = false;	/* said once */
 	}
@@ -344,6 +345,10 @@ bool tcp_output(struct tcp_mini *st, struct tcp_conn *c, uint64_t now_ms,
 			 * have, or the window is at least half the largest
 			 * the peer ever offered. */
 			if (n < c->mss && n < avail && n < c->max_snd_wnd / 2)
+				break;
+			/* Nagle (lesson 06): a small segment waits while
+			 * data is unacknowledged. */
+			if (tcp_nagle_holds(st, c, n, avail))
 				break;
 			fin = c->fin_queued && n == avail;
 			if (!send_data(st, c, n, fin, now_ms, tx))

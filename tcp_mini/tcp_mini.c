@@ -78,11 +78,16 @@ void tcp_mini_init(struct tcp_mini *st, const uint8_t mac[6], uint32_t addr,
 	st->half_open = 0;
 	st->wnd_share = TCP_RX_QUEUE_BYTES;
 	st->syn_timeout_ms = TCP_SYN_TIMEOUT_MS;
-	st->cc = &cc_reno;	/* main() takes --cc's (cubic by default) */
-	st->sack_on = true;
-	st->ts_on = true;
-	st->rack_on = true;
-	st->syn_cookies = true;
+	/* Lesson 05's TCP: lesson 06's additions off.  main() turns them on
+	 * unless an option says not (--no-sack, --cc reno, ...); the unit
+	 * tests and the fuzzer turn on what they test. */
+	st->cc = &cc_reno;
+	st->sack_on = false;
+	st->ts_on = false;
+	st->rack_on = false;
+	st->syn_cookies = false;
+	st->delayed_ack = false;
+	st->nagle = false;
 	st->start_ms = st->now_ms = now_ms;
 	st->cookies_sent = st->cookies_ok = 0;
 	st->client_slot = -1;
@@ -169,7 +174,9 @@ bool tcp_mini_flush(struct tcp_mini *st, uint64_t now_ms, struct txq *tx)
 		if (c->state == TCP_CLOSED)
 			continue;
 		tcp_app_run(st, c);
-		/* Lesson 06: lost segments go again before new data. */
+		/* Lesson 06: the ACK now or a little later; lost segments
+		 * go again before new data. */
+		tcp_ack_policy(st, c, now_ms);
 		if (c->sent && !tcp_sack_output(st, c, now_ms, tx)) {
 			ip_host_output(&st->host, now_ms, tx);
 			return true;
@@ -229,12 +236,15 @@ static void start(void *state, int mtu, uint64_t now_ms, struct txq *tx)
 	 * --syn-timeout says less. */
 	st.syn_timeout_ms = opts.syn_timeout * 1000;
 	/* Lesson 06's switches, each on unless turned off. */
+	st.syn_cookies = true;
 	st.cc = cc_find(opts.cc ? opts.cc : "cubic");
 	if (!st.cc)
 		st.cc = &cc_cubic;
 	st.sack_on = !opts.no_sack;
 	st.ts_on = !opts.no_timestamps;
 	st.rack_on = !opts.no_rack;
+	st.delayed_ack = !opts.no_delayed_ack;
+	st.nagle = !opts.nodelay;
 	st.cc_log = cc_log;
 	if (opts.connect && !tcp_mini_connect(&st, opts.connect_addr,
 					      opts.connect_port, port_seed, now_ms))

@@ -282,6 +282,11 @@ struct tcp_conn {
 	bool tlp_retrans;	/* the probe was a retransmission */
 	bool tlp_dsacked;	/* and the peer said it had it already */
 	bool after_rto;		/* a time-out happened (cclog.c's "loss") */
+	/* Delayed ACKs (ack.c): the ACK that waits, and until when.  Its
+	 * own deadline, beside the timer above: a connection can wait for
+	 * an ACK of its data and owe one for the peer's at the same time. */
+	unsigned quick_acks;	/* ACKs still sent at once */
+	uint64_t delack_at;	/* the delayed ACK goes then (ms), or 0 */
 
 	/* The timer, and RFC 6298's estimator. */
 	enum tcp_timer timer;
@@ -330,6 +335,8 @@ struct tcp_mini {
 	bool sack_on;		/* offer SACK (--no-sack: not) */
 	bool rack_on;		/* RACK-TLP (--no-rack: RFC 6675's rules) */
 	bool syn_cookies;	/* SYN cookies when the backlog is full */
+	bool delayed_ack;	/* (--no-delayed-ack: every batch's ACK at once) */
+	bool nagle;		/* (--nodelay: off) */
 	FILE *cc_log;	/* --cc-log: CSV rows (cclog.c), or NULL */
 	uint64_t start_ms;	/* when the core started (the log's zero) */
 	uint64_t now_ms;	/* the clock at the latest input, tick or flush */
@@ -452,6 +459,13 @@ void tcp_rack_detect(struct tcp_conn *c, uint64_t now_ms);
 void tcp_tlp_fire(struct tcp_conn *c, uint64_t now_ms);
 bool tcp_sack_timer(struct tcp_conn *c, uint64_t now_ms);
 uint32_t tcp_pipe(const struct tcp_conn *c);
+
+/* ack.c: delayed ACKs and Nagle (lesson 06). */
+void tcp_ack_start(struct tcp_conn *c);
+void tcp_ack_policy(struct tcp_mini *st, struct tcp_conn *c, uint64_t now_ms);
+void tcp_delack_expired(struct tcp_conn *c, uint64_t now_ms);
+bool tcp_nagle_holds(const struct tcp_mini *st, const struct tcp_conn *c,
+		     uint32_t n, uint32_t avail);
 
 /* cclog.c: --cc-log's rows (tools/ccplot draws them). */
 void tcp_cc_log_header(FILE *f);
