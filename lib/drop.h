@@ -91,8 +91,9 @@ enum drop {
 				 * RFC 9293 3.10.7.4 says ignore it */
 	DROP_TCP_ACK_TOO_OLD,	/* acknowledges less than SND.UNA - MAX.SND.WND
 				 * (RFC 5961 5.2): dropped, an ACK sent */
-	DROP_TCP_DUPLICATE,	/* data after a gap that we already hold: an
-				 * ACK with a D-SACK block (RFC 2883) sent */
+	DROP_TCP_DUPLICATE,	/* data we already hold (before RCV.NXT, or
+				 * kept after a gap): an ACK with a D-SACK block
+				 * (RFC 2883) sent */
 	DROP_TCP_PAWS,		/* its timestamp is older than the last one
 				 * (RFC 7323 5, PAWS): an old duplicate; ACK */
 

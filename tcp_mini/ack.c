@@ -40,13 +40,17 @@ void tcp_ack_start(struct tcp_conn *c)
  * "out-of-order data ... immediately", "a segment that fills in all or
  * part of a gap"): delayed ACKs are off; quick ACKs are left; two full
  * segments or more are unacknowledged; nothing new is (the ACK is a
- * window update or a challenge); the peer's FIN came; data is held after
+ * window update or a challenge); the peer's FIN came, or a PSH (the end
+ * of what it had to send: it waits for this ACK, and its tail loss probe
+ * would fire before our 40 ms were up); data is held after
  * a hole, or a D-SACK is due; our window is nearly shut.  Else the ACK
  * waits, at most DELACK_MS, for data of ours to ride on. */
 void tcp_ack_policy(struct tcp_mini *st, struct tcp_conn *c, uint64_t now_ms)
 {
 	uint32_t unacked;
+	bool psh = c->psh_seen;
 
+	c->psh_seen = false;
 	if (!c->ack_due || c->state < TCP_ESTABLISHED)
 		return;
 	if (!st->delayed_ack || c->quick_acks) {
@@ -55,7 +59,7 @@ void tcp_ack_policy(struct tcp_mini *st, struct tcp_conn *c, uint64_t now_ms)
 		return;
 	}
 	unacked = (uint32_t)seq_diff(c->rcv_nxt, c->last_ack_sent);
-	if (unacked == 0 || unacked >= 2u * c->mss || c->fin_received ||
+	if (unacked == 0 || unacked >= 2u * c->mss || c->fin_received || psh ||
 	    c->n_ooo || c->dupacks_to_send || c->dsack_due ||
 	    tcp_rcv_wnd(c) < 2u * c->mss)
 		return;

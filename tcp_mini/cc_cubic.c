@@ -88,6 +88,7 @@ static uint64_t cube_bytes(uint32_t mss, uint64_t d_ms)
 /* W_cubic(t) in bytes, t ms after the epoch began (Figure 1). */
 static uint64_t w_cubic(const struct tcp_conn *c, uint64_t t_ms)
 {
+	/* build-it 06.1 begin: CUBIC: the cut at a loss with fast convergence, K, W_cubic, the Reno-friendly region */
 	const struct cc_cubic *cu = &c->cubic;
 	uint64_t below;
 
@@ -95,6 +96,7 @@ static uint64_t w_cubic(const struct tcp_conn *c, uint64_t t_ms)
 		return cu->origin + cube_bytes(c->mss, t_ms - cu->k_ms);
 	below = cube_bytes(c->mss, cu->k_ms - t_ms);
 	return below < cu->origin ? cu->origin - below : 0;
+	/* build-it 06.1 end; the starter has: (void)c, (void)t_ms, (void)cube_bytes; return 0; */
 }
 
 static void cubic_init(struct tcp_conn *c)
@@ -109,6 +111,7 @@ static void cubic_init(struct tcp_conn *c)
  * back towards W_max.) */
 static uint32_t cubic_ssthresh(struct tcp_conn *c, uint64_t now_ms)
 {
+	/* build-it 06.1 begin: CUBIC: the cut at a loss with fast convergence, K, W_cubic, the Reno-friendly region */
 	struct cc_cubic *cu = &c->cubic;
 	uint32_t ss;
 
@@ -133,12 +136,14 @@ static uint32_t cubic_ssthresh(struct tcp_conn *c, uint64_t now_ms)
 	cu->in_epoch = false;		/* the next epoch starts afresh */
 	ss = (uint32_t)((uint64_t)c->cwnd * BETA_NUM / BETA_DEN);
 	return ss > 2u * c->mss ? ss : 2u * c->mss;
+	/* build-it 06.1 end; the starter has: (void)c, (void)now_ms; return CWND_MAX; */
 }
 
 /* The first ACK in congestion avoidance after a loss: the curve starts
  * here, at cwnd_epoch = cwnd (4.2). */
 static void epoch_begin(struct tcp_conn *c, uint64_t now_ms)
 {
+	/* build-it 06.1 begin: CUBIC: the cut at a loss with fast convergence, K, W_cubic, the Reno-friendly region */
 	struct cc_cubic *cu = &c->cubic;
 
 	cu->in_epoch = true;
@@ -158,12 +163,14 @@ static void epoch_begin(struct tcp_conn *c, uint64_t now_ms)
 		cu->origin = c->cwnd;
 		cu->k_ms = 0;
 	}
+	/* build-it 06.1 end; the starter has: (void)c, (void)now_ms, (void)cube_root; */
 }
 
 /* acked bytes newly acknowledged, cwnd >= ssthresh. */
 static void cubic_cong_avoid(struct tcp_conn *c, uint32_t acked,
 			     uint64_t now_ms)
 {
+	/* build-it 06.1 begin: CUBIC: the cut at a loss with fast convergence, K, W_cubic, the Reno-friendly region */
 	struct cc_cubic *cu = &c->cubic;
 	uint64_t cwnd = c->cwnd, t, rtt, target, inc;
 	uint32_t alpha;
@@ -216,6 +223,10 @@ static void cubic_cong_avoid(struct tcp_conn *c, uint32_t acked,
 	inc = cu->grow_frac / cwnd;
 	cu->grow_frac -= inc * cwnd;
 	c->cwnd = at_most_cwnd_max(cwnd + inc);
+	/* build-it 06.1 end; the starter has:
+	 *	(void)c, (void)acked, (void)now_ms;
+	 *	(void)epoch_begin, (void)w_cubic, (void)at_most_cwnd_max;
+	 */
 }
 
 const struct cc_algo cc_cubic = {

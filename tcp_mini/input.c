@@ -125,6 +125,8 @@ enum drop tcp_input(struct tcp_mini *st, const struct ipv4_hdr *ip,
 	 * segment was accepted as far as its ACK; and --cc-log's row. */
 	if (c->sent)
 		tcp_sack_input(st, c, &h, now_ms);
+	if ((h.flags & TCP_FLAG_PSH) && h.data_len)
+		c->psh_seen = true;	/* (ack.c) */
 	if (st->cc_log && c->state >= TCP_ESTABLISHED)
 		tcp_cc_log(st, c, c->recovering && !was_recovering ? "loss" :
 			   was_recovering && !c->recovering ? "recovered" :
@@ -702,8 +704,11 @@ static enum drop check_sequence(struct tcp_conn *c, struct seg *sg)
 	 * had already: the ACK's D-SACK block says so (RFC 2883). */
 	if (!(sg->flags & TCP_FLAG_RST))
 		c->ack_due = true;
-	if (sg->data_len && seq_le(seq_add(sg->text_seq, sg->data_len), c->rcv_nxt))
+	if (sg->data_len && seq_le(seq_add(sg->text_seq, sg->data_len), c->rcv_nxt) &&
+	    !(sg->flags & (TCP_FLAG_RST | TCP_FLAG_SYN))) {
 		tcp_dsack(c, sg->text_seq, seq_add(sg->text_seq, sg->data_len));
+		return DROP_TCP_DUPLICATE;
+	}
 	return DROP_TCP_NOT_ACCEPTABLE;
 }
 

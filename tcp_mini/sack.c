@@ -285,7 +285,6 @@ void tcp_sack_input(struct tcp_mini *st, struct tcp_conn *c,
 {
 	seq_t ack = seq(h->ack);
 	struct tcp_sent *r;
-	bool advanced = false;
 	unsigned b = 0;
 
 	if (!c->sent || !(h->flags & TCP_FLAG_ACK) || seq_gt(ack, c->snd_max))
@@ -309,10 +308,7 @@ void tcp_sack_input(struct tcp_mini *st, struct tcp_conn *c,
 		clear_flag(c, r, SENT_LOST);
 		c->sent_head = (c->sent_head + 1) % TCP_SENT_MAX;
 		c->sent_n--;
-		advanced = true;
 	}
-	if (advanced)
-		c->tlp_out = c->tlp_out && seq_lt(c->snd_una, c->tlp_end);
 	/* A D-SACK: a retransmission was not needed.  If it was the tail
 	 * loss probe's, nothing was lost (RFC 8985 7.4); either way the
 	 * reordering window widens, once per round trip (6.2 step 4). */

@@ -286,6 +286,7 @@ struct tcp_conn {
 	 * own deadline, beside the timer above: a connection can wait for
 	 * an ACK of its data and owe one for the peer's at the same time. */
 	unsigned quick_acks;	/* ACKs still sent at once */
+	bool psh_seen;		/* data with PSH came this batch */
 	uint64_t delack_at;	/* the delayed ACK goes then (ms), or 0 */
 
 	/* The timer, and RFC 6298's estimator. */
