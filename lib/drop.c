@@ -58,8 +58,6 @@ static const char *const names[DROP_COUNT] = {
 	[DROP_TCP_PAST_WINDOW] = "tcp_past_window",
 	[DROP_TCP_DATA_IGNORED] = "tcp_data_ignored",
 	[DROP_TCP_ACK_TOO_OLD] = "tcp_ack_too_old",
-	[DROP_TCP_DUPLICATE] = "tcp_duplicate",
-	[DROP_TCP_PAWS] = "tcp_paws",
 	[DROP_REASM_BAD_LENGTH] = "reasm_bad_length",
 	[DROP_REASM_TOO_BIG] = "reasm_too_big",
 	[DROP_REASM_DUPLICATE] = "reasm_duplicate",
@@ -70,6 +68,8 @@ static const char *const names[DROP_COUNT] = {
 	[DROP_TX_QUEUE_FULL] = "tx_queue_full",
 	[DROP_REPLY_EXCEEDS_MTU] = "reply_exceeds_mtu",
 	[DROP_NOT_IMPLEMENTED] = "not_implemented",
+	[DROP_TCP_DUPLICATE] = "tcp_duplicate",
+	[DROP_TCP_PAWS] = "tcp_paws",
 };
 
 const char *drop_name(enum drop why)

@@ -91,11 +91,6 @@ enum drop {
 				 * RFC 9293 3.10.7.4 says ignore it */
 	DROP_TCP_ACK_TOO_OLD,	/* acknowledges less than SND.UNA - MAX.SND.WND
 				 * (RFC 5961 5.2): dropped, an ACK sent */
-	DROP_TCP_DUPLICATE,	/* data we already hold (before RCV.NXT, or
-				 * kept after a gap): an ACK with a D-SACK block
-				 * (RFC 2883) sent */
-	DROP_TCP_PAWS,		/* its timestamp is older than the last one
-				 * (RFC 7323 5, PAWS): an old duplicate; ACK */
 
 	/* IPv4 reassembly (lib/reasm.c) */
 	DROP_REASM_BAD_LENGTH,	/* empty, not a multiple of 8 with MF, past the
@@ -120,6 +115,14 @@ enum drop {
 	DROP_REPLY_EXCEEDS_MTU,	/* rung 4 fragments; until then, no reply */
 	DROP_NOT_IMPLEMENTED,	/* a learner's starter (make start): the
 				 * step that handles it is still a TODO */
+
+	/* Lesson 06's TCP (tcp_mini/), after the rest so that the numbers
+	 * above stay as the lessons show them. */
+	DROP_TCP_DUPLICATE,	/* data we already hold (before RCV.NXT, or
+				 * kept after a gap): an ACK with a D-SACK block
+				 * (RFC 2883) sent */
+	DROP_TCP_PAWS,		/* its timestamp is older than the last one
+				 * (RFC 7323 5, PAWS): an old duplicate; ACK */
 
 	DROP_COUNT		/* keep last: the number of reasons */
 };

@@ -88,7 +88,7 @@ static uint64_t cube_bytes(uint32_t mss, uint64_t d_ms)
 /* W_cubic(t) in bytes, t ms after the epoch began (Figure 1). */
 static uint64_t w_cubic(const struct tcp_conn *c, uint64_t t_ms)
 {
-	/* build-it 06.1 begin: CUBIC: the cut at a loss with fast convergence, K, W_cubic, the Reno-friendly region */
+	/* build-it 06.1 begin: CUBIC: the 0.7 cut, fast convergence, W_cubic(t) and K, the Reno-friendly region */
 	const struct cc_cubic *cu = &c->cubic;
 	uint64_t below;
 
@@ -111,7 +111,7 @@ static void cubic_init(struct tcp_conn *c)
  * back towards W_max.) */
 static uint32_t cubic_ssthresh(struct tcp_conn *c, uint64_t now_ms)
 {
-	/* build-it 06.1 begin: CUBIC: the cut at a loss with fast convergence, K, W_cubic, the Reno-friendly region */
+	/* build-it 06.1 begin: CUBIC: the 0.7 cut, fast convergence, W_cubic(t) and K, the Reno-friendly region */
 	struct cc_cubic *cu = &c->cubic;
 	uint32_t ss;
 
@@ -143,7 +143,7 @@ static uint32_t cubic_ssthresh(struct tcp_conn *c, uint64_t now_ms)
  * here, at cwnd_epoch = cwnd (4.2). */
 static void epoch_begin(struct tcp_conn *c, uint64_t now_ms)
 {
-	/* build-it 06.1 begin: CUBIC: the cut at a loss with fast convergence, K, W_cubic, the Reno-friendly region */
+	/* build-it 06.1 begin: CUBIC: the 0.7 cut, fast convergence, W_cubic(t) and K, the Reno-friendly region */
 	struct cc_cubic *cu = &c->cubic;
 
 	cu->in_epoch = true;
@@ -170,7 +170,7 @@ static void epoch_begin(struct tcp_conn *c, uint64_t now_ms)
 static void cubic_cong_avoid(struct tcp_conn *c, uint32_t acked,
 			     uint64_t now_ms)
 {
-	/* build-it 06.1 begin: CUBIC: the cut at a loss with fast convergence, K, W_cubic, the Reno-friendly region */
+	/* build-it 06.1 begin: CUBIC: the 0.7 cut, fast convergence, W_cubic(t) and K, the Reno-friendly region */
 	struct cc_cubic *cu = &c->cubic;
 	uint64_t cwnd = c->cwnd, t, rtt, target, inc;
 	uint32_t alpha;

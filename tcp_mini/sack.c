@@ -62,10 +62,12 @@ static uint32_t rec_len(const struct tcp_sent *r)
 /* RFC 6675 4, "pipe": bytes that are still in the network. */
 uint32_t tcp_pipe(const struct tcp_conn *c)
 {
+	/* build-it 06.2 begin: the SACK scoreboard: the cumulative ACK, SACK blocks, D-SACKs, pipe */
 	uint32_t flight = (uint32_t)seq_diff(c->snd_nxt, c->snd_una);
 	uint32_t gone = c->sacked_bytes + c->lost_bytes;
 
 	return flight > gone ? flight - gone : 0;
+	/* build-it 06.2 end; the starter has: (void)c; return 0; */
 }
 
 static void set_flag(struct tcp_conn *c, struct tcp_sent *r, uint8_t f)
@@ -157,6 +159,7 @@ static bool sent_after(uint64_t t1, seq_t seq1, uint64_t t2, seq_t seq2)
  * earlier one, and says nothing. */
 static void rack_update(struct tcp_conn *c, const struct tcp_sent *r, uint64_t now_ms)
 {
+	/* build-it 06.3 begin: RACK: the latest segment delivered, the reordering window, losses by time */
 	uint32_t rtt = (uint32_t)(now_ms - r->xmit_ms);
 
 	if ((r->flags & SENT_RETRANS) && c->rack_valid && rtt < c->min_rtt_ms)
@@ -175,6 +178,7 @@ static void rack_update(struct tcp_conn *c, const struct tcp_sent *r, uint64_t n
 		c->reordering_seen = true;
 	else
 		c->rack_fack = r->end;
+	/* build-it 06.3 end; the starter has: (void)c, (void)r, (void)now_ms; */
 }
 
 /* RFC 8985 6.2 step 4: how long past RACK.rtt a hole may stay a hole
@@ -185,6 +189,7 @@ static void rack_update(struct tcp_conn *c, const struct tcp_sent *r, uint64_t n
  * counts milliseconds: once reordering was seen, at least 1. */
 static uint32_t reo_wnd(const struct tcp_conn *c)
 {
+	/* build-it 06.3 begin: RACK: the latest segment delivered, the reordering window, losses by time */
 	uint32_t w, srtt_ms = c->srtt_us / 1000;
 
 	if (!c->reordering_seen && (c->recovering || c->sacked_bytes >= DUPTHRESH * c->mss))
@@ -195,6 +200,7 @@ static uint32_t reo_wnd(const struct tcp_conn *c)
 	if (c->reordering_seen && w < 1)
 		w = 1;
 	return w;
+	/* build-it 06.3 end; the starter has: (void)c; return 0; */
 }
 
 /* RFC 8985 6.2 step 5, "RACK_detect_loss": every segment sent before the
@@ -203,6 +209,7 @@ static uint32_t reo_wnd(const struct tcp_conn *c)
  * that old set the reordering timer for when they will be. */
 void tcp_rack_detect(struct tcp_conn *c, uint64_t now_ms)
 {
+	/* build-it 06.3 begin: RACK: the latest segment delivered, the reordering window, losses by time */
 	uint64_t due, timeout = 0;
 	uint32_t wait = c->rack_rtt_ms + reo_wnd(c);
 	struct tcp_sent *r;
@@ -224,6 +231,7 @@ void tcp_rack_detect(struct tcp_conn *c, uint64_t now_ms)
 			timeout = due;
 	}
 	c->rack_timeout_ms = timeout;
+	/* build-it 06.3 end; the starter has: (void)c, (void)now_ms, (void)reo_wnd, (void)sent_after; */
 }
 
 /* Without RACK, RFC 6675 4's IsLost(): a segment is lost when more than
@@ -249,6 +257,7 @@ static void rfc6675_detect(struct tcp_conn *c)
  * segments; a record half SACKed would be news only after a resize). */
 static void take_block(struct tcp_conn *c, seq_t start, seq_t end, uint64_t now_ms)
 {
+	/* build-it 06.2 begin: the SACK scoreboard: the cumulative ACK, SACK blocks, D-SACKs, pipe */
 	struct tcp_sent *r;
 	unsigned i;
 
@@ -263,18 +272,21 @@ static void take_block(struct tcp_conn *c, seq_t start, seq_t end, uint64_t now_
 		set_flag(c, r, SENT_SACKED);
 		rack_update(c, r, now_ms);
 	}
+	/* build-it 06.2 end; the starter has: (void)c, (void)start, (void)end, (void)now_ms, (void)rack_update; */
 }
 
 /* RFC 2883 4: the first block is a D-SACK, a report of a duplicate, if
  * it lies below the cumulative ACK or inside the second block. */
 static bool is_dsack(const struct tcp_hdr *h)
 {
+	/* build-it 06.2 begin: the SACK scoreboard: the cumulative ACK, SACK blocks, D-SACKs, pipe */
 	const struct tcp_sack_block *b = h->opts.sack;
 
 	if (seq_le(seq(b[0].end), seq(h->ack)))
 		return true;
 	return h->opts.n_sack > 1 && seq_ge(seq(b[0].start), seq(b[1].start)) &&
 	       seq_le(seq(b[0].end), seq(b[1].end));
+	/* build-it 06.2 end; the starter has: (void)h; return false; */
 }
 
 /* An ACK came (after input.c moved SND.UNA, SND.WND and the rest): drop
@@ -289,6 +301,7 @@ void tcp_sack_input(struct tcp_mini *st, struct tcp_conn *c,
 
 	if (!c->sent || !(h->flags & TCP_FLAG_ACK) || seq_gt(ack, c->snd_max))
 		return;
+	/* build-it 06.2 begin: the SACK scoreboard: the cumulative ACK, SACK blocks, D-SACKs, pipe */
 	/* The cumulative ACK: whole records leave the log; one cut in two
 	 * keeps its unacknowledged end. */
 	while (c->sent_n > 0 && seq_lt((r = rec(c, 0))->start, c->snd_una)) {
@@ -309,6 +322,7 @@ void tcp_sack_input(struct tcp_mini *st, struct tcp_conn *c,
 		c->sent_head = (c->sent_head + 1) % TCP_SENT_MAX;
 		c->sent_n--;
 	}
+	/* build-it 06.2 end; the starter has: (void)r; */
 	/* A D-SACK: a retransmission was not needed.  If it was the tail
 	 * loss probe's, nothing was lost (RFC 8985 7.4); either way the
 	 * reordering window widens, once per round trip (6.2 step 4). */

@@ -323,6 +323,10 @@ run_bats() {
 	if [ -n "${no_scenario:-}" ]; then	# every one held back
 		return 0
 	fi
+	if [ -z "$bats_file" ]; then	# a rung whose scenarios are still to come
+		echo "  (no scenario file tests/$rung-*.bats yet: the unit tests alone)"
+		return 0
+	fi
 	if [ -n "$step_only" ] && [ -z "$filter" ]; then
 		echo "  (no scenario in step $step_only)"
 		return 0
@@ -448,7 +452,7 @@ if [ -n "$built" ]; then
 			[ -n "$filter" ] || no_scenario=1
 		fi
 	fi
-	run_bats "scenarios ($bats_file, plain build)" "$out"
+	run_bats "scenarios (${bats_file:-tests/$rung-*.bats}, plain build)" "$out"
 	report_held
 	case " $builds_scen " in
 	*" san "*) run_bats "scenarios (ASan+UBSan build: a sanitizer report fails the test)" "$out/san"

@@ -1,7 +1,7 @@
 # rungs.sh - what "build it yourself" knows about each rung; sourced by
 # start.sh, check.sh and prove.sh (run from the project's top folder).
 
-RUNGS="01 02 03 04 05"
+RUNGS="01 02 03 04 05 06"
 
 # rung_check NN: is NN a rung?  Says which are, if not.
 rung_check() {
@@ -18,26 +18,42 @@ rung_prog() {
 	02) echo icmp_reply ;;
 	03) echo tap_arp ;;
 	04) echo udp_echo ;;
-	05) echo tcp_mini ;;
+	05 | 06) echo tcp_mini ;;
 	esac
 }
 
+# rung_lesson NN: the lesson's file.  Its name is known before the file
+# is written (a rung's code and tests may come before its lesson): then
+# that name, so that the TODOs and the scoreboard say where to read.
 rung_lesson() {
-	ls lessons/"$1"-*.md
+	local f
+	for f in lessons/"$1"-*.md; do
+		[ -e "$f" ] && { echo "$f"; return 0; }
+	done
+	case $1 in
+	06) echo lessons/06-tcp-bad-network.md ;;
+	*) echo "lessons/$1-*.md" ;;
+	esac
 }
 
+# rung_bats NN: the rung's scenario file; nothing if it has none yet
+# (check.sh then runs the unit tests alone, and says so).
 rung_bats() {
-	ls tests/"$1"-*.bats
+	local f
+	for f in tests/"$1"-*.bats; do
+		[ -e "$f" ] && echo "$f"
+	done
+	return 0
 }
 
 # rung_jobs NN: how many groups of the rung's scenarios make check STEP=K
 # runs side by side.  Each scenario has a namespace of its own; rungs 4
-# and 5's also find their programs by PID, never by name (pgrep), so two
+# to 6's also find their programs by PID, never by name (pgrep), so two
 # groups cannot see each other's.  Rung 1's look for tun_echo by name
 # (the --user tests), rungs 2 and 3 are quick: one at a time.
 rung_jobs() {
 	case $1 in
-	04 | 05) echo 2 ;;
+	04 | 05 | 06) echo 2 ;;
 	*) echo 1 ;;
 	esac
 }
@@ -50,11 +66,16 @@ rung_units() {
 	03) echo "tap_arp: arp: arp cache:" ;;
 	04) echo "udp_echo: reasm: udp:" ;;
 	05) echo "tcp_mini:" ;;
+	06) echo "cc: sack: rack:" ;;	# CUBIC, the scoreboard, RACK-TLP
 	esac
 }
 
 # The project's files that have parts of rung NN cut out: the files of
-# mine/NN/.  The markers in the source say which they are.
+# mine/NN/.  The markers in the source say which they are.  Two rungs of
+# one program (05 and 06: tcp_mini) each replace only their own files;
+# every other file is the project's, complete.  (A file may hold parts of
+# two rungs: the starter of one keeps the other's code, cut.awk's
+# markers of another rung only taken out.)
 rung_files() {
 	grep -l "build-it $1\.[0-9]* begin" -- */*.c | grep -v '^tests/' | sort
 }
