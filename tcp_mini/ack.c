@@ -80,13 +80,20 @@ void tcp_delack_expired(struct tcp_conn *c, uint64_t now_ms)
 /* Nagle (RFC 1122 4.2.3.4): "If there is unacknowledged data ..., then
  * the sending TCP buffers all user data ... until the outstanding data
  * has been acknowledged or until the TCP can send a full-sized segment."
- * n of avail bytes are ready to go; true if they should wait.  The last
- * segment before our FIN goes at once (nothing more will come to fill
- * it), as in Linux. */
+ * n of avail bytes are ready to go; true if they should wait.
+ *
+ * As Linux does, with Greg Minshall's refinement: only a small segment
+ * still unacknowledged holds the next one back, not any data.  An echo of
+ * a 1460-byte request is a full segment and 12 bytes (the timestamp takes
+ * 12 of the 1460); with Nagle as the RFC words it the 12 wait for the
+ * ACK of the full one, which the peer delays by up to 40 ms, since it
+ * has nothing to send: the stall this file's comment describes, on every
+ * request.  With Minshall's rule they go at once.  The last segment before
+ * our FIN goes at once too (nothing more will come to fill it). */
 bool tcp_nagle_holds(const struct tcp_mini *st, const struct tcp_conn *c,
 		     uint32_t n, uint32_t avail)
 {
-	if (!st->nagle || n >= c->mss || !seq_lt(c->snd_una, c->snd_nxt))
+	if (!st->nagle || n >= c->mss || !seq_lt(c->snd_una, c->snd_small))
 		return false;
 	return !(c->fin_queued && n == avail);
 }

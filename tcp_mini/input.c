@@ -225,6 +225,7 @@ static void handshake_done(struct tcp_mini *st, struct tcp_conn *c,
 	c->cc = st->cc;
 	cc_init(c);
 	tcp_ack_start(c);
+	c->snd_small = c->snd_una;	/* no small segment sent yet (Nagle) */
 	tcp_set_state(st, c, TCP_ESTABLISHED);
 	tcp_cc_log(st, c, "open");
 	/* A CLOSE that came in SYN-RECEIVED: now the FIN can be queued. */

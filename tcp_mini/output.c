@@ -169,6 +169,8 @@ static bool send_data(struct tcp_mini *st, struct tcp_conn *c, uint32_t n,
 	if (!send_segment(st, c, flags, c->snd_nxt, off, n, now_ms, tx))
 		return false;
 	tcp_sent_log(st, c, c->snd_nxt, n + fin, fin, now_ms);	/* lesson 06 */
+	if (n > 0 && n < c->mss)
+		c->snd_small = seq_add(c->snd_nxt, n);		/* (Nagle) */
 	/* RFC 6298: time one segment at a time, and only new data. */
 	if (!c->timing && seq_eq(c->snd_nxt, c->snd_max) && n > 0) {
 		c->timing = true;

@@ -287,6 +287,8 @@ struct tcp_conn {
 	 * an ACK of its data and owe one for the peer's at the same time. */
 	unsigned quick_acks;	/* ACKs still sent at once */
 	bool psh_seen;		/* data with PSH came this batch */
+	seq_t snd_small;	/* the end of the last segment we sent that
+				 * was smaller than the MSS (Nagle) */
 	uint64_t delack_at;	/* the delayed ACK goes then (ms), or 0 */
 
 	/* The timer, and RFC 6298's estimator. */
