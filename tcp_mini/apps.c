@@ -67,6 +67,21 @@ static void chargen(struct tcp_mini *st, struct tcp_conn *c)
 	}
 }
 
+/* Did the peer send more than half the receive ring in the last round
+ * trip (as the receiver measures it, from timestamps; 100 ms without)? */
+static bool window_limited(const struct tcp_mini *st, struct tcp_conn *c)
+{
+	uint32_t rtt = c->rcv_rtt_ms ? c->rcv_rtt_ms : 100;
+	uint32_t got;
+
+	if (st->now_ms - c->rcv_mark_ms < rtt)
+		return false;
+	got = (uint32_t)seq_diff(c->rcv_nxt, c->rcv_mark);
+	c->rcv_mark = c->rcv_nxt;
+	c->rcv_mark_ms = st->now_ms;
+	return got > c->rcv.cap / 2;
+}
+
 void tcp_app_run(struct tcp_mini *st, struct tcp_conn *c)
 {
 	bool can_send = (c->state == TCP_ESTABLISHED || c->state == TCP_CLOSE_WAIT) &&
@@ -78,11 +93,15 @@ void tcp_app_run(struct tcp_mini *st, struct tcp_conn *c)
 		return;
 	/* A receive ring the peer filled past half in one batch is too small
 	 * for the rate: double it (within TCP_MEM_BUDGET), and the window
-	 * we advertise grows with it.  Likewise a send ring with more than
-	 * half of it in flight. */
-	if (c->rcv.len > c->rcv.cap / 2 && c->n_ooo == 0)	/* (growing keeps
-								 * only what is held) */
-		tcp_ring_grow(st, &c->rcv);
+	 * we advertise grows with it.  So is one of which the peer sent more
+	 * than half in one round trip, even if the application reads at
+	 * once: on a long path a whole window is in flight for a round trip,
+	 * and a sender that has used it up waits (the bandwidth-delay
+	 * product; Linux grows its buffers by the same measure).  Likewise a
+	 * send ring with more than half of it in flight. */
+	if ((c->rcv.len > c->rcv.cap / 2 || window_limited(st, c)) && c->n_ooo == 0)
+		tcp_ring_grow(st, &c->rcv);	/* (growing keeps only what
+						 * is held: no holes) */
 	if ((size_t)seq_diff(c->snd_max, c->snd_una) > c->snd.cap / 2)
 		tcp_ring_grow(st, &c->snd);
 

@@ -127,6 +127,15 @@ enum drop tcp_input(struct tcp_mini *st, const struct ipv4_hdr *ip,
 		tcp_sack_input(st, c, &h, now_ms);
 	if ((h.flags & TCP_FLAG_PSH) && h.data_len)
 		c->psh_seen = true;	/* (ack.c) */
+	/* The receiver's round trip (apps.c): data echoing our TSval came
+	 * one round trip after we sent it; the smallest such is kept, over
+	 * a window of the last few (a queue only ever adds delay). */
+	if (c->ts_ok && h.data_len && h.opts.has_timestamp && h.opts.ts_ecr) {
+		int32_t r = (int32_t)(tcp_ts_now(c, now_ms) - h.opts.ts_ecr);
+
+		if (r >= 0 && (c->rcv_rtt_ms == 0 || (uint32_t)r < c->rcv_rtt_ms))
+			c->rcv_rtt_ms = (uint32_t)r ? (uint32_t)r : 1;
+	}
 	if (st->cc_log && c->state >= TCP_ESTABLISHED)
 		tcp_cc_log(st, c, c->recovering && !was_recovering ? "loss" :
 			   was_recovering && !c->recovering ? "recovered" :
@@ -226,6 +235,8 @@ static void handshake_done(struct tcp_mini *st, struct tcp_conn *c,
 	cc_init(c);
 	tcp_ack_start(c);
 	c->snd_small = c->snd_una;	/* no small segment sent yet (Nagle) */
+	c->rcv_mark = c->rcv_nxt;	/* (apps.c: received per round trip) */
+	c->rcv_mark_ms = now_ms;
 	tcp_set_state(st, c, TCP_ESTABLISHED);
 	tcp_cc_log(st, c, "open");
 	/* A CLOSE that came in SYN-RECEIVED: now the FIN can be queued. */

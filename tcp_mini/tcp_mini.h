@@ -287,6 +287,12 @@ struct tcp_conn {
 	 * an ACK of its data and owe one for the peer's at the same time. */
 	unsigned quick_acks;	/* ACKs still sent at once */
 	bool psh_seen;		/* data with PSH came this batch */
+	/* How much the peer sends in a round trip, to grow the receive
+	 * ring when the window is what limits it (apps.c). */
+	uint32_t rcv_rtt_ms;	/* the round trip as the receiver sees it:
+				 * our TSval, echoed in the peer's data */
+	seq_t rcv_mark;		/* RCV.NXT ... */
+	uint64_t rcv_mark_ms;	/* ... at this time */
 	seq_t snd_small;	/* the end of the last segment we sent that
 				 * was smaller than the MSS (Nagle) */
 	uint64_t delack_at;	/* the delayed ACK goes then (ms), or 0 */

@@ -237,3 +237,438 @@ bridge_dropped() {
 	# The loss was the bridge's, not the program's own.
 	[ "$(summary_count loss_out)" -eq 0 ]
 }
+
+# --- 2. reordering, duplication, delay ------------------------------------
+
+# nstat_snap FILE: the kernel's SNMP counters in this test's namespace
+# (iproute2's nstat, absolute values: -a; zeros too: -z; the history file
+# left alone: -s), to FILE.
+nstat_snap() {
+	in_ns nstat -azs >"$1"
+}
+
+# nstat_delta NAME: NAME's growth from $T/nstat.0 to $T/nstat.1.
+nstat_delta() {
+	echo $(($(nstat_get "$T/nstat.1" "$1") - $(nstat_get "$T/nstat.0" "$1")))
+}
+
+# data_bytes_out PCAP: the payload bytes tcp_mini sent from port 7 (echo)
+# in its own --pcap, which records what went out after the faults (a
+# segment the fault held back is there once, where it went out).
+data_bytes_out() {
+	read_pcap -nr "$1" 'src host 10.10.10.1 and tcp src port 7' |
+		awk '{ for (i = 1; i < NF; i++) if ($i == "length") n += $(i + 1) } END { print n + 0 }'
+}
+
+@test "tcp_mini lesson 06: --reorder 10: 5 MB through echo intact; retransmissions stay under 5% of what each side sent" {
+	require_tool nc netcat-openbsd
+	require_tool nstat iproute2
+	require_tool tcpdump tcpdump
+	local mb sent resent kout kre
+	mb=$(size_mb 5 2)
+	head -c "${mb}M" /dev/urandom >"$T/in"
+	start_tcp --reorder 10 --seed 21 --pcap "$T/r.pcap"
+	nstat_snap "$T/nstat.0"
+	echo_through "$T/in" 60
+	nstat_snap "$T/nstat.1"
+	stop_stack
+	cat "$ERR"
+	[ "$(summary_count reordered_in)" -gt 0 ]
+	[ "$(summary_count reordered_out)" -gt 0 ]
+	# Nothing was lost: every retransmission is spurious, a reordering
+	# taken for a loss.  --reorder holds a packet back until the next 3
+	# have passed it: exactly the three duplicate ACKs (or three SACKed
+	# segments) that make a sender of RFC 5681/6675 alone retransmit.
+	# Such a sender would resend about 10% of its segments here.  RACK
+	# (RFC 8985) waits a reordering window past the last delivered
+	# segment's send time before it calls a segment lost, and widens the
+	# window when a D-SACK says it was wrong; Linux does the same.  So
+	# both sides must stay well below 10%: under 5%, a loose bound (each
+	# retransmits around 1% here), far from what reordering mistaken for
+	# loss would cost.
+	#
+	# The kernel's side, sending into echo: nstat's TcpRetransSegs against
+	# TcpOutSegs (the segments it sent, retransmissions included).
+	kout=$(nstat_delta TcpOutSegs)
+	kre=$(nstat_delta TcpRetransSegs)
+	echo "kernel: $kre of $kout segments retransmitted;" \
+		"spurious RTOs $(nstat_delta TcpExtTCPSpuriousRTOs);" \
+		"D-SACKs sent (duplicates it got from tcp_mini): $(($(nstat_delta TcpExtTCPDSACKOldSent) + $(nstat_delta TcpExtTCPDSACKOfoSent)))"
+	[ "$((kre * 100))" -lt "$((kout * 5))" ]
+	# tcp_mini's side, sending the echo: its pcap holds each segment it
+	# sent; whatever it sent beyond the file's bytes was sent again.
+	sent=$(data_bytes_out "$T/r.pcap")
+	resent=$((sent - $(stat -c %s "$T/in")))
+	echo "tcp_mini: $resent of $sent bytes sent were retransmissions"
+	[ "$resent" -ge 0 ]
+	[ "$((resent * 100))" -lt "$((sent * 5))" ]
+}
+
+@test "tcp_mini lesson 06: --dup 5: 5 MB through echo intact; the duplicates are counted and dropped" {
+	require_tool nc netcat-openbsd
+	local mb
+	mb=$(size_mb 5 2)
+	head -c "${mb}M" /dev/urandom >"$T/in"
+	start_tcp --dup 5 --seed 22
+	echo_through "$T/in" 60
+	stop_stack
+	cat "$ERR"
+	[ "$(summary_count dup_in)" -gt 0 ]
+	[ "$(summary_count dup_out)" -gt 0 ]
+	# A duplicate of a data segment it already had: tcp_duplicate.
+	[ "$(drops tcp_duplicate)" -gt 0 ]
+}
+
+@test "tcp_mini lesson 06: --delay 20: 5 MB through echo intact on a 40 ms round trip" {
+	require_tool nc netcat-openbsd
+	local mb
+	mb=$(size_mb 5 2)
+	head -c "${mb}M" /dev/urandom >"$T/in"
+	start_tcp --delay 20 --seed 23
+	echo_through "$T/in" 60
+	stop_stack
+	cat "$ERR"
+	[ "$(summary_count delayed_in)" -gt 0 ]
+	[ "$(summary_count delayed_out)" -gt 0 ]
+}
+
+# --- 3. negotiation: SACK and timestamps ----------------------------------
+
+# syn_capture FILE FILTER: tcpdump in the namespace prints (-v: the
+# options) the first packet on tap0 that matches FILTER to FILE, then
+# exits (-c 1); bounded by 20 s.  Returns once it listens.
+syn_capture() {
+	local file=$1
+	shift
+	timeout 20 ip netns exec "$NS" tcpdump -c 1 -nvli tap0 "$@" >"$file" 2>"$file.log" &
+	CAPTURE_PID=$!
+	wait_for 10 grep -q 'listening on' "$file.log" && return 0
+	echo "tcpdump did not start" >&2
+	return 1
+}
+
+# syn_captured FILE: the capture's tcpdump has exited with its packet.
+syn_captured() {
+	wait "$CAPTURE_PID" || true
+	CAPTURE_PID=
+	cat "$1"
+	grep -q 'Flags \[S' "$1"
+}
+
+# held_chargen: a kernel client of chargen whose reader never reads: the
+# connection stays open (its receive queue full), for ss to look at.
+held_chargen() {
+	mkfifo "$T/fifo"
+	sleep 60 <"$T/fifo" &
+	BG_PIDS+=($!)
+	ip netns exec "$NS" nc -d 10.10.10.1 19 </dev/null >"$T/fifo" &
+	BG_PIDS+=($!)
+}
+
+# kernel_tcp_info: ss -tin's line for the kernel's connection to chargen,
+# once it is established (at most 10 s).
+kernel_tcp_info() {
+	wait_for 10 bash -c "ip netns exec $NS ss -Htin state established 'dport = :19' | grep -q ."
+	in_ns ss -Htin state established 'dport = :19' | tr -s ' \t\n' ' '
+}
+
+# has_word WORD TEXT: WORD is one of TEXT's words (ss prints "sack" and
+# "ts" alone when they were negotiated).
+has_word() {
+	tr ' ' '\n' <<<"$2" | grep -qx -- "$1"
+}
+
+@test "tcp_mini lesson 06: the SYN-ACK offers sackOK and TS val; the kernel's socket (ss -tin) uses sack and ts" {
+	require_tool nc netcat-openbsd
+	require_tool tcpdump tcpdump
+	require_tool ss iproute2
+	local info
+	start_tcp
+	syn_capture "$T/synack.txt" 'src host 10.10.10.1 and tcp[tcpflags] == (tcp-syn|tcp-ack)'
+	held_chargen
+	syn_captured "$T/synack.txt"
+	grep -q 'sackOK' "$T/synack.txt"
+	grep -qE 'TS val [0-9]+ ecr [0-9]+' "$T/synack.txt"
+	info=$(kernel_tcp_info)
+	echo "ss: $info"
+	has_word sack "$info"
+	has_word ts "$info"
+	head -c 1M /dev/urandom >"$T/in"
+	echo_through "$T/in" 30
+	stop_stack
+}
+
+@test "tcp_mini lesson 06: --no-sack --no-timestamps: neither in the SYN-ACK nor in ss; a transfer still works" {
+	require_tool nc netcat-openbsd
+	require_tool tcpdump tcpdump
+	require_tool ss iproute2
+	local info
+	start_tcp --no-sack --no-timestamps
+	syn_capture "$T/synack.txt" 'src host 10.10.10.1 and tcp[tcpflags] == (tcp-syn|tcp-ack)'
+	held_chargen
+	syn_captured "$T/synack.txt"
+	! grep -q 'sackOK' "$T/synack.txt"
+	! grep -q 'TS val' "$T/synack.txt"
+	grep -q 'mss 1460' "$T/synack.txt"	# the options are there, the two are not
+	info=$(kernel_tcp_info)
+	echo "ss: $info"
+	! has_word sack "$info"
+	! has_word ts "$info"
+	head -c 2M /dev/urandom >"$T/in"
+	echo_through "$T/in" 30
+	stop_stack
+}
+
+@test "tcp_mini lesson 06: --connect: our SYN offers sackOK and TS val, and with --no-sack --no-timestamps neither" {
+	require_tool socat socat
+	require_tool tcpdump tcpdump
+	require_tool ss iproute2
+	local flags
+	tap_up_before_start
+	head -c 256K /dev/urandom >"$T/to_kernel"
+	for flags in "" "--no-sack --no-timestamps"; do
+		ip netns exec "$NS" socat -u TCP-LISTEN:5000,reuseaddr STDOUT >"$T/got_kernel" &
+		BG_PIDS+=($!)
+		wait_listen "$NS" 5000
+		syn_capture "$T/syn.txt" 'src host 10.10.10.1 and tcp[tcpflags] == tcp-syn'
+		# shellcheck disable=SC2086
+		run_client "$T/to_kernel" "$T/client.out" $flags --connect 10.10.10.2:5000
+		[ "$CLIENT_RC" -eq 0 ]
+		wait "${BG_PIDS[-1]}"
+		same_content "$T/to_kernel" "$T/got_kernel"
+		syn_captured "$T/syn.txt"
+		if [ -z "$flags" ]; then
+			grep -q 'sackOK' "$T/syn.txt"
+			grep -qE 'TS val [0-9]+ ecr 0' "$T/syn.txt"
+		else
+			! grep -q 'sackOK' "$T/syn.txt"
+			! grep -q 'TS val' "$T/syn.txt"
+		fi
+	done
+}
+
+# --- 4. a SYN flood --------------------------------------------------------
+
+# vmrss_kb PID: the process's resident set, in kB.
+vmrss_kb() {
+	awk '$1 == "VmRSS:" { print $2 }' "/proc/$1/status"
+}
+
+@test "tcp_mini lesson 06: a SYN flood of 3000 spoofed SYNs: a transfer and a new connection during it complete, by SYN cookie; memory bounded" {
+	require_tool nc netcat-openbsd
+	require_tool tcpdump tcpdump
+	local synflood="$TOP/build/tools/synflood" a rss max=0
+	[ -x "$synflood" ] || { echo "build the tool first: make build/tools/synflood" >&2; return 1; }
+	head -c 1M /dev/urandom >"$T/a1"
+	head -c 1M /dev/urandom >"$T/a2"
+	cat "$T/a1" "$T/a2" >"$T/a"
+	head -c 256K /dev/urandom >"$T/b"
+	# No --gateway: the SYN-ACKs to the spoofed 10.99.0.0/16 have no
+	# route and go nowhere (the summary's drop no_route), as a flood's go
+	# to nobody who answers.  Each spoofed SYN leaves an entry in
+	# SYN-RECEIVED for about 30 s of SYN-ACK retries; 64 of them fill the
+	# backlog, and from then on a SYN gets a cookie.  (No route is needed
+	# in the namespace: nothing is to reach 10.99/16.)
+	start_tcp
+	# A: 2 MB through echo on a connection opened before the flood, half
+	# before it, half 2 s later, in the middle of it.
+	(cat "$T/a1"; sleep 2; cat "$T/a2") |
+		timeout 60 ip netns exec "$NS" nc -N 10.10.10.1 7 >"$T/a.out" &
+	a=$!
+	BG_PIDS+=($a)
+	wait_for 10 bash -c "ip netns exec $NS ss -Htn state established 'dport = :7' | grep -q ."
+	# The flood: 3000 SYNs at 1000 a second to port 7 (3 s; at most 10).
+	# Before it, a tcpdump that exits once 200 of them have crossed tap0
+	# towards the program: then the backlog is full (the device's queue
+	# is in order, so they are all ahead of B's SYN).
+	timeout 20 ip netns exec "$NS" tcpdump -c 200 -nli tap0 -w /dev/null \
+		'tcp[tcpflags] == tcp-syn and src net 10.99.0.0/16' 2>"$T/flood.tcpdump" &
+	CAPTURE_PID=$!
+	wait_for 10 grep -q 'listening on' "$T/flood.tcpdump"
+	timeout 20 ip netns exec "$NS" "$synflood" --dst 10.10.10.1 --port 7 \
+		--from 10.99.0.0/16 --count 3000 --rate 1000 --seconds 10 >"$T/flood.out" &
+	BG_PIDS+=($!)
+	wait "$CAPTURE_PID"
+	CAPTURE_PID=
+	# B: a new connection in the middle of the flood: its SYN finds the
+	# backlog full; only a cookie lets it in.
+	timeout 30 ip netns exec "$NS" nc -N 10.10.10.1 7 <"$T/b" >"$T/b.out"
+	same_content "$T/b" "$T/b.out"
+	# The program's memory, sampled through the rest of the flood: a
+	# fixed table of connections, no state per cookie.
+	while ! gone "${BG_PIDS[-1]}"; do
+		rss=$(vmrss_kb "$STACK_PID")
+		[ "$rss" -gt "$max" ] && max=$rss
+		sleep 0.2
+	done
+	wait "${BG_PIDS[-1]}"
+	cat "$T/flood.out"
+	grep -q '^synflood: sent 3000 SYNs to 10.10.10.1:7' "$T/flood.out"
+	wait "$a"
+	same_content "$T/a" "$T/a.out"
+	echo "VmRSS at most $max kB during the flood"
+	[ "$max" -gt 0 ]
+	[ "$max" -lt 65536 ]
+	stop_stack
+	cat "$ERR"
+	[ "$(cookies sent)" -gt 0 ]
+	[ "$(cookies accepted)" -ge 1 ]
+}
+
+# --- 5. the congestion log -------------------------------------------------
+
+@test "tcp_mini lesson 06: --cc-log at --loss 5: the CSV has its header, loss and recovered rows, and ccplot draws it (xmllint)" {
+	require_tool nc netcat-openbsd
+	require_tool xmllint libxml2-utils
+	local mb
+	mb=$(size_mb 2 1)
+	head -c "${mb}M" /dev/urandom >"$T/in"
+	start_tcp --loss 5 --seed 31 --cc-log "$T/cc.csv"
+	echo_through "$T/in" 60
+	stop_stack
+	head -n 3 "$T/cc.csv"
+	[ "$(head -n 1 "$T/cc.csv")" = "t_ms,conn,event,cwnd,ssthresh,pipe,snd_wnd,srtt_us,rttvar_us,rto_ms,sacked,lost,state" ]
+	# Every row has the 13 columns.
+	awk -F, 'NF != 13 { print "line " NR ": " $0; bad = 1 } END { exit bad }' "$T/cc.csv"
+	awk -F, 'NR > 1 { n[$3]++ } END { for (e in n) print e, n[e] }' "$T/cc.csv"
+	grep -q '^[0-9.]*,10\.10\.10\.2:[0-9]*-7,loss,' "$T/cc.csv"
+	grep -q '^[0-9.]*,10\.10\.10\.2:[0-9]*-7,recovered,' "$T/cc.csv"
+	"$TOP/tools/ccplot" "$T/cc.csv" >"$T/cc.svg"
+	xmllint --noout "$T/cc.svg"
+	grep -q '<svg' "$T/cc.svg"
+}
+
+# --- 6. congestion controls ------------------------------------------------
+
+@test "tcp_mini lesson 06: --cc reno, cubic and none each carry 5 MB through echo at --loss 2 intact" {
+	require_tool nc netcat-openbsd
+	local mb cc
+	mb=$(size_mb 5 2)
+	head -c "${mb}M" /dev/urandom >"$T/in"
+	for cc in reno cubic none; do
+		start_tcp --cc "$cc" --loss 2 --seed 41
+		echo "--cc $cc:"
+		echo_through "$T/in" 60
+		stop_stack
+		[ "$(summary_count loss_out)" -gt 0 ]
+		ip netns exec "$NS" ip link del tap0 2>/dev/null || true
+	done
+}
+
+@test "tcp_mini lesson 06: --cc bogus is a usage error, exit 2" {
+	run timeout 10 ip netns exec "$NS" "$BIN/tcp_mini/tcp_mini" --cc bogus
+	echo "$output"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"--cc"* ]]
+}
+
+# --- 7. Nagle against a delayed ACK ----------------------------------------
+
+# The kernel's server for the Nagle test: one connection; a request is a
+# line, and only a whole line gets its answer ("done: LINE").  No Nagle
+# on its side (TCP_NODELAY): the stall measured is ours.
+nagle_server() {
+	cat >"$T/server.py" <<-'EOF'
+	import socket, sys
+	s = socket.socket()
+	s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+	s.bind(("10.10.10.2", int(sys.argv[1])))
+	s.listen(1)
+	c, _ = s.accept()
+	c.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+	buf = b""
+	while True:
+	    d = c.recv(4096)
+	    if not d:
+	        break
+	    buf += d
+	    while b"\n" in buf:
+	        line, buf = buf.split(b"\n", 1)
+	        c.sendall(b"done: " + line + b"\n")
+	c.close()
+	EOF
+	ip netns exec "$NS" python3 "$T/server.py" "$1" &
+	BG_PIDS+=($!)
+	wait_listen "$NS" "$1"
+}
+
+# nagle_client N ARGS...: tcp_mini --connect ARGS as the client, driven by
+# python3: N requests, each written in two small writes 3 ms apart (so
+# that the program reads, and may send, the first alone), the next only
+# once the answer came.  Prints each request's time, ms, first write to
+# answer; fails if an answer is wrong or the program does not exit 0.
+nagle_client() {
+	cat >"$T/client.py" <<-'EOF'
+	import os, subprocess, sys, time
+	n, err, cmd = int(sys.argv[1]), sys.argv[2], sys.argv[3:]
+	with open(err, "wb") as ef:
+	    p = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=ef)
+	fi, fo = p.stdin.fileno(), p.stdout.fileno()
+	times = []
+	for i in range(n):
+	    t0 = time.monotonic()
+	    os.write(fi, b"request %d: part one," % i)
+	    time.sleep(0.003)
+	    os.write(fi, b" part two\n")
+	    got = b""
+	    while not got.endswith(b"\n"):
+	        d = os.read(fo, 4096)
+	        if not d:
+	            sys.exit("tcp_mini's stdout ended; got %r" % got)
+	        got += d
+	    if got != b"done: request %d: part one, part two\n" % i:
+	        sys.exit("request %d: wrong answer %r" % (i, got))
+	    times.append((time.monotonic() - t0) * 1000)
+	p.stdin.close()
+	rest = p.stdout.read()
+	rc = p.wait(timeout=20)
+	print(" ".join("%.1f" % t for t in times))
+	if rest or rc:
+	    sys.exit("tcp_mini exited %d; after the last answer: %r" % (rc, rest))
+	EOF
+	local n=$1
+	shift
+	timeout 60 python3 "$T/client.py" "$n" "$ERR" \
+		ip netns exec "$NS" "$BIN/tcp_mini/tcp_mini" "$@"
+}
+
+@test "tcp_mini lesson 06: Nagle against Linux's delayed ACK: two small writes a request stall ~40 ms; --nodelay: no stall" {
+	require_tool python3 python3
+	require_tool ss iproute2
+	local times slow fast
+	tap_up_before_start
+	# Linux leaves "ping-pong" (interactive) mode when its delayed-ACK
+	# timer fires, and enters it again after this many quick answers;
+	# while in it, it delays its ACKs.  1 is the default since Linux 6.6
+	# (the sysctl's first release); 5.1 to 6.5 had 3, fixed, and there a
+	# request in three would stall, not every one.
+	if in_ns test -e /proc/sys/net/ipv4/tcp_pingpong_thresh; then
+		in_ns sysctl -qw net.ipv4.tcp_pingpong_thresh=1
+	fi
+	# Nagle on (the default): the first write of a request goes at once
+	# (nothing unacknowledged); the second waits for its ACK.  The server
+	# has nothing to send until the request is whole, so its kernel holds
+	# that ACK for its delayed-ACK timeout, 40 ms.  The first requests are
+	# quick: Linux ACKs at once while a connection is young ("quick ACK"
+	# mode), and before its first answer it is not in ping-pong mode.
+	nagle_server 5000
+	times=$(nagle_client 20 --connect 10.10.10.2:5000)
+	echo "Nagle on:  $times"
+	check_sanitizers
+	slow=$(awk '{ for (i = 4; i <= NF; i++) if ($i >= 35) n++; print n + 0 }' <<<"$times")
+	echo "requests 4 to 20 that took 35 ms or more: $slow of 17"
+	if in_ns test -e /proc/sys/net/ipv4/tcp_pingpong_thresh; then
+		[ "$slow" -eq 17 ]
+	else
+		[ "$slow" -ge 4 ]
+	fi
+	# --nodelay: the second write goes at once, the server answers, and a
+	# request takes a round trip and the 3 ms between the writes.
+	nagle_server 5001
+	times=$(nagle_client 20 --nodelay --connect 10.10.10.2:5001)
+	echo "--nodelay: $times"
+	check_sanitizers
+	fast=$(awk '{ for (i = 2; i <= NF; i++) if ($i < 20) n++; print n + 0 }' <<<"$times")
+	echo "requests 2 to 20 under 20 ms: $fast of 19"
+	[ "$fast" -eq 19 ]
+}
