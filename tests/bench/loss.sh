@@ -28,14 +28,26 @@
 #   out of chargen P reads BENCH_LOSS_KB from port 19 (tcp_mini sends)
 # A run that does not finish in BENCH_LOSS_LIMIT seconds counts as that
 # limit and is shown as "> LIMIT".  The ratio is tcp_mini's median over the
-# kernel's: 1 is as fast as Linux.
+# kernel's: 1 is as fast as Linux; "worst" is tcp_mini's slowest run over
+# the kernel's median (lesson 06's aims: ratio <= 2, worst <= 10).
+#
+# Then a bottleneck (BENCH_LOSS_BOTTLENECK, default 1; 0 skips it): no
+# bridge, no nftables: tcp_mini in a namespace of its own with its own
+# fault injection, --delay 10 --rate 100 each way (a 100 Mbit/s path with a
+# 20 ms round trip and a 100-frame queue, tail drop), and P's nc reading
+# BENCH_LOSS_BOTTLENECK_MB from chargen with each of --cc cubic, reno and
+# none: goodput in MB/s and as a share of the 12.5 MB/s the link carries
+# (frames: 1514 bytes carry 1448 of data, so 95.6% is the most there is).
 #
 # Usage (as root):  make bench-loss      or      bash tests/bench/loss.sh
 # Environment:
-#   BENCH_LOSS_RATES    percent lost, each way (default "1 5"; 0..50, one
-#                       decimal at most: 0.5)
-#   BENCH_LOSS_KB       kilobytes per transfer (default 2048, 1..1048576)
-#   BENCH_LOSS_LIMIT    seconds a run may take (default 60, 5..600)
+#   BENCH_LOSS_RATES    percent lost, each way (default "1 2 5 10"; 0..50,
+#                       one decimal at most: 0.5)
+#   BENCH_LOSS_KB       kilobytes per transfer (default 20480, 1..1048576)
+#   BENCH_LOSS_LIMIT    seconds a run may take (default 120, 5..600)
+#   BENCH_LOSS_BOTTLENECK, BENCH_LOSS_BOTTLENECK_MB
+#                       the bottleneck case: 1 or 0 (default 1); megabytes
+#                       read from chargen (default 50, 1..1000)
 #   BENCH_LOSS_RUNS     runs per case (default 3, 1..11)
 #   BIN_DIR             where tcp_mini is: BIN_DIR/tcp_mini/tcp_mini
 #   CC                  compiler for tcpsrvd (default cc)
@@ -46,9 +58,11 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
 BIN_DIR=${BIN_DIR:-$root}
-RATES=${BENCH_LOSS_RATES:-1 5}
-KB=${BENCH_LOSS_KB:-2048}
-LIMIT=${BENCH_LOSS_LIMIT:-60}
+RATES=${BENCH_LOSS_RATES:-1 2 5 10}
+KB=${BENCH_LOSS_KB:-20480}
+LIMIT=${BENCH_LOSS_LIMIT:-120}
+BOTTLENECK=${BENCH_LOSS_BOTTLENECK:-1}
+BOTTLENECK_MB=${BENCH_LOSS_BOTTLENECK_MB:-50}
 RUNS=${BENCH_LOSS_RUNS:-3}
 CC=${CC:-cc}
 
@@ -63,6 +77,8 @@ check_int() {	# NAME VALUE MIN MAX
 check_int BENCH_LOSS_KB "$KB" 1 1048576
 check_int BENCH_LOSS_LIMIT "$LIMIT" 5 600
 check_int BENCH_LOSS_RUNS "$RUNS" 1 11
+check_int BENCH_LOSS_BOTTLENECK "$BOTTLENECK" 0 1
+check_int BENCH_LOSS_BOTTLENECK_MB "$BOTTLENECK_MB" 1 1000
 for r in $RATES; do
 	[[ $r =~ ^[0-9]+(\.[0-9])?$ ]] && awk -v r="$r" 'BEGIN { exit !(r <= 50) }' ||
 		{ say "BENCH_LOSS_RATES: \"$r\" is not a percentage from 0 to 50"; exit 2; }
@@ -85,14 +101,14 @@ fi
 
 # --- the wire, and its cleanup --------------------------------------------
 prefix="tlloss-$$"
-P=$prefix-p B=$prefix-b K=$prefix-k
+P=$prefix-p B=$prefix-b K=$prefix-k N=$prefix-n
 tmp=$(mktemp -d /tmp/tlloss.XXXXXX)
 pids=()
 cleanup() {
 	local rc=$? ns p
 	trap - EXIT
 	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-	for ns in "$P" "$B" "$K"; do
+	for ns in "$P" "$B" "$K" "$N"; do
 		for p in $(ip netns pids "$ns" 2>/dev/null); do kill -KILL "$p" 2>/dev/null || true; done
 		ip netns del "$ns" 2>/dev/null || true
 	done
@@ -178,7 +194,8 @@ out=$tmp/table
 	echo "(nftables, bridge family, forward hook; senders at one segment per packet)."
 	echo "Medians of $RUNS runs; ratio = tcp_mini / kernel, 1 is as fast as Linux."
 	echo
-	printf '%-34s %-9s %-9s %-7s %s\n' "case" "tcp_mini" "kernel" "ratio" "each run, s (tcp_mini; kernel)"
+	printf '%-34s %-9s %-9s %-7s %-7s %s\n' "case" "tcp_mini" "kernel" "ratio" "worst" \
+		"each run, s (tcp_mini; kernel)"
 } >"$out"
 status=0
 for r in $RATES; do
@@ -195,8 +212,10 @@ for r in $RATES; do
 		else what="$KB KB out of chargen (tcp_mini sends)"; fi
 		ratio=$(awk -v a="$mm" -v b="$km" 'BEGIN { if (b > 0) printf "%.1f", a / b; else print "-" }')
 		[ "$(awk -v a="$mm" -v l="$LIMIT" 'BEGIN { print (a >= l) }')" = 1 ] && ratio="> $ratio"
-		printf '%-34s %-9s %-9s %-7s %s; %s\n' "$r% loss, ${what%% (*}" "$(shown "$mm")" \
-			"$(shown "$km")" "$ratio" "${m[*]}" "${k[*]}" >>"$out"
+		worst=$(echo "${m[*]}" | tr ' ' '\n' | sort -g | tail -1)
+		worst=$(awk -v a="$worst" -v b="$km" 'BEGIN { if (b > 0) printf "%.1f", a / b; else print "-" }')
+		printf '%-34s %-9s %-9s %-7s %-7s %s; %s\n' "$r% loss, ${what%% (*}" "$(shown "$mm")" \
+			"$(shown "$km")" "$ratio" "$worst" "${m[*]}" "${k[*]}" >>"$out"
 		say "$r% loss, $what: tcp_mini ${m[*]} s, kernel ${k[*]} s"
 		[ "$(awk -v a="$km" -v l="$LIMIT" 'BEGIN { print (a >= l) }')" = 1 ] && status=1
 	done
@@ -209,5 +228,38 @@ done
 kill -TERM "${pids[0]}" 2>/dev/null || true
 wait "${pids[0]}" 2>/dev/null || true
 grep '^tcp_mini: ' "$tmp/mini.err" | sed 's/^/  /' >>"$out" || true
+
+# --- the bottleneck -------------------------------------------------------
+if [ "$BOTTLENECK" = 1 ]; then
+	ip netns add "$N"
+	ip -n "$N" link set lo up
+	{
+		echo
+		echo "A bottleneck: tcp_mini --delay 10 --rate 100 (each way: 20 ms round trip,"
+		echo "100 Mbit/s, a queue of 100 frames); nc reads $BOTTLENECK_MB MB from chargen."
+		printf '%-8s %-10s %-10s %s\n' "--cc" "seconds" "MB/s" "share of 12.5 MB/s"
+	} >>"$out"
+	for cc in cubic reno none; do
+		ip netns exec "$N" "$tcp_mini" --delay 10 --rate 100 --cc "$cc" \
+			>"$tmp/bn.out" 2>"$tmp/bn.err" &
+		bn=$!
+		wait_ready "$tmp/bn.out" || die "tcp_mini did not start: $(cat "$tmp/bn.err")"
+		ip -n "$N" addr add 10.10.10.2/24 dev tap0
+		ip -n "$N" link set tap0 up
+		t0=$(date +%s.%N)
+		got=$(timeout "$LIMIT" ip netns exec "$N" sh -c \
+			"nc -d 10.10.10.1 19 | head -c $((BOTTLENECK_MB * 1048576)) | wc -c" 2>/dev/null) || got=0
+		t1=$(date +%s.%N)
+		kill -TERM "$bn" 2>/dev/null || true
+		wait "$bn" 2>/dev/null || true
+		awk -v a="$t0" -v b="$t1" -v n="$got" -v want=$((BOTTLENECK_MB * 1048576)) -v cc="$cc" 'BEGIN {
+			s = b - a
+			if (n < want) { printf "%-8s %-10s %-10s %s\n", cc, "failed", "-", "-"; exit }
+			printf "%-8s %-10.2f %-10.2f %.0f%%\n", cc, s, n / s / 1e6, n / s / 12.5e6 * 100
+		}' >>"$out"
+		say "bottleneck, --cc $cc: $(tail -1 "$out")"
+		grep '^tcp_mini: faults' "$tmp/bn.err" | sed 's/^/  /' >>"$out" || true
+	done
+fi
 cat "$out"
 exit $status
