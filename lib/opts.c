@@ -17,7 +17,7 @@ enum { LONG_MTU = 256, LONG_LOSS, LONG_SEED, LONG_USER, LONG_MSL, LONG_SYN_TIMEO
        LONG_GATEWAY, LONG_PREFIX, LONG_PING, LONG_COUNT, LONG_INTERVAL,
        LONG_DUP, LONG_REORDER, LONG_DELAY, LONG_RATE, LONG_QUEUE,
        LONG_CC, LONG_NO_SACK, LONG_NO_TIMESTAMPS, LONG_NO_RACK, LONG_NO_DELAYED_ACK,
-       LONG_NODELAY, LONG_CC_LOG };
+       LONG_NODELAY, LONG_CC_LOG, LONG_NO_SYN_COOKIES };
 
 static void usage(const struct prog *p, FILE *out)
 {
@@ -77,6 +77,7 @@ static void usage(const struct prog *p, FILE *out)
 			     "      --no-rack         no RACK-TLP loss detection (RFC 8985)\n"
 			     "      --no-delayed-ack  ACK each segment now (RFC 1122 4.2.3.2, RFC 5681 4.2)\n"
 			     "      --nodelay         Nagle off: small segments go at once (RFC 896)\n"
+			     "      --no-syn-cookies  a full backlog drops SYNs (no RFC 4987 cookies)\n"
 			     "      --cc-log FILE     the congestion state over time, as CSV, in FILE\n");
 	if (p->extra & OPT_CONNECT)
 		fprintf(out, "  -c, --connect H:P     connect to H:P: stdin to it, it to stdout, as nc\n"
@@ -431,6 +432,7 @@ void opts_parse(const struct prog *p, int argc, char **argv, struct opts *o)
 		{ "no-delayed-ack", no_argument, NULL, LONG_NO_DELAYED_ACK },
 		{ "nodelay", no_argument, NULL, LONG_NODELAY },
 		{ "cc-log", required_argument, NULL, LONG_CC_LOG },
+		{ "no-syn-cookies", no_argument, NULL, LONG_NO_SYN_COOKIES },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -465,7 +467,7 @@ void opts_parse(const struct prog *p, int argc, char **argv, struct opts *o)
 		      c == LONG_COUNT || c == LONG_INTERVAL) && !(p->extra & OPT_ROUTE)) ||
 		    ((c == LONG_CC || c == LONG_NO_SACK || c == LONG_NO_TIMESTAMPS ||
 		      c == LONG_NO_RACK || c == LONG_NO_DELAYED_ACK || c == LONG_NODELAY ||
-		      c == LONG_CC_LOG) && !(p->extra & OPT_TCP)))
+		      c == LONG_CC_LOG || c == LONG_NO_SYN_COOKIES) && !(p->extra & OPT_TCP)))
 			bad(p, "--%s is not an option of %s", long_name(longs, c), p->name);
 		switch (c) {
 		case 'd':
@@ -577,6 +579,9 @@ void opts_parse(const struct prog *p, int argc, char **argv, struct opts *o)
 			break;
 		case LONG_NODELAY:
 			o->nodelay = true;
+			break;
+		case LONG_NO_SYN_COOKIES:
+			o->no_syn_cookies = true;
 			break;
 		case LONG_CC_LOG:
 			if (optarg[0] == '\0')

@@ -24,7 +24,8 @@
 #define OPT_CONNECT	0x10	/* -c, --connect, --syn-timeout */
 #define OPT_ROUTE	0x20	/* --gateway, --prefix, --ping, --count, --interval */
 #define OPT_TCP		0x40	/* --cc, --no-sack, --no-timestamps, --no-rack,
-				 * --no-delayed-ack, --nodelay, --cc-log */
+				 * --no-delayed-ack, --nodelay, --cc-log,
+				 * --no-syn-cookies */
 
 struct prog {
 	const char *name;	/* "tun_echo" */
@@ -68,6 +69,7 @@ struct opts {
 	bool no_rack;		/* --no-rack: no RACK-TLP (RFC 8985) */
 	bool no_delayed_ack;	/* --no-delayed-ack: ACK every segment */
 	bool nodelay;		/* --nodelay: Nagle (RFC 896) off */
+	bool no_syn_cookies;	/* --no-syn-cookies: a full backlog drops */
 	const char *cc_log;	/* --cc-log FILE: CSV of the congestion state */
 };
 

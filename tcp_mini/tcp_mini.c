@@ -236,7 +236,7 @@ static void start(void *state, int mtu, uint64_t now_ms, struct txq *tx)
 	 * --syn-timeout says less. */
 	st.syn_timeout_ms = opts.syn_timeout * 1000;
 	/* Lesson 06's switches, each on unless turned off. */
-	st.syn_cookies = true;
+	st.syn_cookies = !opts.no_syn_cookies;
 	st.cc = cc_find(opts.cc ? opts.cc : "cubic");
 	if (!st.cc)
 		st.cc = &cc_cubic;
