@@ -50,6 +50,8 @@ static enum drop syn_sent_input(struct tcp_mini *st, struct tcp_conn *c,
 				struct txq *tx);
 static enum drop conn_input(struct tcp_mini *st, struct tcp_conn *c,
 			    struct seg *sg, uint64_t now_ms, struct txq *tx);
+static enum drop check_paws(struct tcp_conn *c, const struct seg *sg);
+static void take_ts_recent(struct tcp_conn *c, const struct seg *sg);
 
 /* The view of header h; the window scaled by shift unless SYN is set. */
 static void seg_view(struct seg *sg, const struct tcp_hdr *h, uint8_t shift)
@@ -118,9 +120,15 @@ enum drop tcp_input(struct tcp_mini *st, const struct ipv4_hdr *ip,
 		return syn_sent_input(st, c, &sg, now_ms, tx);
 	was_recovering = c->recovering;
 	lost = c->lost_bytes;
+	if (c->state != TCP_SYN_RECEIVED || !(sg.flags & TCP_FLAG_SYN)) {
+		why = check_paws(c, &sg);	/* (lesson 06) */
+		if (why != DROP_NONE)
+			return why;
+	}
 	why = conn_input(st, c, &sg, now_ms, tx);
 	if (c->state == TCP_CLOSED || !ack_was_taken(why))
 		return why;
+	take_ts_recent(c, &sg);
 	/* Lesson 06: what the ACK's SACK blocks say (sack.c), if the
 	 * segment was accepted as far as its ACK; and --cc-log's row. */
 	if (c->sent)
@@ -270,6 +278,37 @@ static void enter_time_wait(struct tcp_mini *st, struct tcp_conn *c, uint64_t no
 {
 	tcp_set_state(st, c, TCP_TIME_WAIT);
 	tcp_timer_set(c, TIMER_TIME_WAIT, now_ms + 2ull * st->msl_ms);
+}
+
+/* Lesson 06: RFC 7323 5.3, PAWS (Protection Against Wrapped Sequences):
+ * a segment whose TSval is older than TS.Recent is an old duplicate, even
+ * if its sequence number looks right (after 2^32 bytes, it can).  Not
+ * acceptable: an ACK, unless it is an RST.  The RFC puts this before the
+ * first check; tcp_input() calls it there, around conn_input(). */
+static enum drop check_paws(struct tcp_conn *c, const struct seg *sg)
+{
+	const struct tcp_opts *o = &sg->h->opts;
+
+	if (!c->ts_ok || !o->has_timestamp || (sg->flags & TCP_FLAG_RST))
+		return DROP_NONE;
+	if ((int32_t)(o->ts_val - c->ts_recent) < 0) {
+		c->ack_due = true;
+		return DROP_TCP_PAWS;
+	}
+	return DROP_NONE;
+}
+
+/* And for a segment that was accepted, TS.Recent <- SEG.TSval, if the
+ * segment holds the byte our last ACK asked for (SEG.SEQ =< Last.ACK.sent,
+ * RFC 7323 4.3), so that our TSecr echoes the segment that moved the left
+ * edge: what the peer's RTT measurement needs. */
+static void take_ts_recent(struct tcp_conn *c, const struct seg *sg)
+{
+	const struct tcp_opts *o = &sg->h->opts;
+
+	if (c->ts_ok && o->has_timestamp && seq_le(sg->seq, c->last_ack_sent) &&
+	    (int32_t)(o->ts_val - c->ts_recent) >= 0)
+		c->ts_recent = o->ts_val;
 }
 
 /* --- 3.10.7.1 to 3.10.7.3 ------------------------------------------------ */
@@ -724,35 +763,6 @@ static enum drop check_sequence(struct tcp_conn *c, struct seg *sg)
 	return DROP_TCP_NOT_ACCEPTABLE;
 }
 
-/* RFC 7323 5.3, PAWS (Protection Against Wrapped Sequences): a segment
- * whose TSval is older than TS.Recent is an old duplicate, even if its
- * sequence number looks right (after 2^32 bytes, it can).  Not
- * acceptable: an ACK, unless it is an RST.  Then, for a segment that is
- * accepted, TS.Recent <- SEG.TSval, if the segment holds the byte our last
- * ACK asked for (SEG.SEQ =< Last.ACK.sent), so that TSecr echoes the
- * segment that moved the left edge: what RTT measurement needs. */
-static enum drop check_paws(struct tcp_conn *c, const struct seg *sg)
-{
-	const struct tcp_opts *o = &sg->h->opts;
-
-	if (!c->ts_ok || !o->has_timestamp || (sg->flags & TCP_FLAG_RST))
-		return DROP_NONE;
-	if ((int32_t)(o->ts_val - c->ts_recent) < 0) {
-		c->ack_due = true;
-		return DROP_TCP_PAWS;
-	}
-	return DROP_NONE;
-}
-
-static void take_ts_recent(struct tcp_conn *c, const struct seg *sg)
-{
-	const struct tcp_opts *o = &sg->h->opts;
-
-	if (c->ts_ok && o->has_timestamp && seq_le(sg->seq, c->last_ack_sent) &&
-	    (int32_t)(o->ts_val - c->ts_recent) >= 0)
-		c->ts_recent = o->ts_val;
-}
-
 /* The rest of the first check, once the segment is known to be neither
  * an RST nor a SYN: keep only what lies in the window.  Cut what we
  * already have off the front (data, then a FIN we had), and what does not
@@ -900,15 +910,10 @@ static enum drop conn_input(struct tcp_mini *st, struct tcp_conn *c,
 
 	if (special_case(st, c, sg, now_ms))
 		return DROP_NONE;
-	/* (RFC 7323 5.3: timestamps first, then sequence numbers) */
-	why = check_paws(c, sg);
-	if (why != DROP_NONE)
-		return why;
 	/* "first, check sequence number" */
 	why = check_sequence(c, sg);
 	if (why != DROP_NONE)
 		return why;
-	take_ts_recent(c, sg);
 	/* "second, check the RST bit" */
 	if (sg->flags & TCP_FLAG_RST)
 		return check_rst(st, c, sg, now_ms);

@@ -92,6 +92,20 @@ cookies() {
 	} END { print n + 0 }' "$ERR"
 }
 
+# arp_first: the kernel knows the program's MAC address before a test's
+# connection opens (a ping answered; each one tried may be lost to the
+# faults).  Otherwise, under --loss, a lost ARP request or reply holds the
+# kernel's SYN for a second or two in its ARP queue, with the timestamp
+# of the connect() in it; the SYN-ACK echoes that, Linux takes a round
+# trip of seconds from it and sets its retransmission timeout to match
+# (srtt + 4 rttvar), and each loss it has to time out in the first
+# seconds then stalls the transfer that long.
+arp_first() {
+	wait_for 20 in_ns ping -n -c 1 -W 1 10.10.10.1 && return 0
+	echo "no ping answered in 20 s" >&2
+	return 1
+}
+
 # echo_through FILE SECONDS: FILE through tcp_mini's echo with nc -N, in
 # at most SECONDS; what came back must be FILE exactly.
 echo_through() {
@@ -135,11 +149,13 @@ nstat_get() {
 # --- 1. bulk transfers under loss ----------------------------------------
 
 @test "tcp_mini lesson 06: --loss 5: 10 MB through echo come back intact within 60 s" {
+	require_tool ping iputils-ping
 	require_tool nc netcat-openbsd
 	local mb
 	mb=$(size_mb 10 4)
 	head -c "${mb}M" /dev/urandom >"$T/in"
 	start_tcp --loss 5 --seed 11
+	arp_first
 	# In lesson 05, without SACK and timestamps, 2 MB at this loss took
 	# up to minutes (05's --loss test, 256 KB).  With them, each way, a
 	# loss is repaired within a round trip or a probe timeout.
@@ -152,11 +168,13 @@ nstat_get() {
 }
 
 @test "tcp_mini lesson 06: --loss 10: 20 MB into discard, and 4 MB out of chargen, intact within 60 s each" {
+	require_tool ping iputils-ping
 	require_tool nc netcat-openbsd
 	local mb bytes t0 want got
 	mb=$(size_mb 20 5)
 	bytes=$((mb * 1048576))
 	start_tcp --loss 10 --seed 12
+	arp_first
 	# Into discard: nc -N exits 0 only once the stack's FIN came back,
 	# which discard sends after the FIN that follows every byte.
 	t0=$(date +%s%3N)
@@ -530,12 +548,14 @@ vmrss_kb() {
 # --- 5. the congestion log -------------------------------------------------
 
 @test "tcp_mini lesson 06: --cc-log at --loss 5: the CSV has its header, loss and recovered rows, and ccplot draws it (xmllint)" {
+	require_tool ping iputils-ping
 	require_tool nc netcat-openbsd
 	require_tool xmllint libxml2-utils
 	local mb
 	mb=$(size_mb 2 1)
 	head -c "${mb}M" /dev/urandom >"$T/in"
 	start_tcp --loss 5 --seed 31 --cc-log "$T/cc.csv"
+	arp_first
 	echo_through "$T/in" 60
 	stop_stack
 	head -n 3 "$T/cc.csv"
@@ -553,12 +573,14 @@ vmrss_kb() {
 # --- 6. congestion controls ------------------------------------------------
 
 @test "tcp_mini lesson 06: --cc reno, cubic and none each carry 5 MB through echo at --loss 2 intact" {
+	require_tool ping iputils-ping
 	require_tool nc netcat-openbsd
 	local mb cc
 	mb=$(size_mb 5 2)
 	head -c "${mb}M" /dev/urandom >"$T/in"
 	for cc in reno cubic none; do
 		start_tcp --cc "$cc" --loss 2 --seed 41
+		arp_first
 		echo "--cc $cc:"
 		echo_through "$T/in" 60
 		stop_stack
