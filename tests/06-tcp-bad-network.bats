@@ -11,7 +11,8 @@
 # bounded in count and time.  A time bound here is a correctness bound
 # (a transfer that hangs or crawls fails), not a benchmark: that is
 # `make bench-loss`.  Against the sanitizer build (TUNLAB_BIN=build/san),
-# which runs several times slower, the bulk transfers are smaller (size_mb).
+# which may run several times slower, the bulk transfers are smaller
+# (size_mb).  The whole file takes about 35 s on either build.
 # Run: sudo bats tests/06-tcp-bad-network.bats
 
 load helpers
@@ -37,6 +38,15 @@ teardown() {
 	if [ -n "${PEER:-}" ]; then
 		for p in $(ip netns pids "$PEER" 2>/dev/null); do kill -KILL "$p" 2>/dev/null || true; done
 		ip netns del "$PEER" 2>/dev/null || true
+	fi
+	# What this test started in its namespace and is still there (a
+	# client whose `timeout` was killed above, when a test failed, lives
+	# on without it), but the program: teardown_ns stops that one, with
+	# SIGTERM first so that it prints its counters.
+	if [ -n "${NS:-}" ]; then
+		for p in $(ip netns pids "$NS" 2>/dev/null); do
+			[ "$p" = "${STACK_PID:-}" ] || kill -KILL "$p" 2>/dev/null || true
+		done
 	fi
 	teardown_ns
 }
@@ -285,7 +295,7 @@ data_bytes_out() {
 		awk '{ for (i = 1; i < NF; i++) if ($i == "length") n += $(i + 1) } END { print n + 0 }'
 }
 
-@test "tcp_mini lesson 06: --reorder 10: 5 MB through echo intact; retransmissions stay under 5% of what each side sent" {
+@test "tcp_mini lesson 06: --reorder 10: 5 MB through echo intact; retransmissions stay under 10% of what each side sent" {
 	require_tool nc netcat-openbsd
 	require_tool nstat iproute2
 	require_tool tcpdump tcpdump
@@ -300,17 +310,20 @@ data_bytes_out() {
 	cat "$ERR"
 	[ "$(summary_count reordered_in)" -gt 0 ]
 	[ "$(summary_count reordered_out)" -gt 0 ]
-	# Nothing was lost: every retransmission is spurious, a reordering
-	# taken for a loss.  --reorder holds a packet back until the next 3
-	# have passed it: exactly the three duplicate ACKs (or three SACKed
-	# segments) that make a sender of RFC 5681/6675 alone retransmit.
-	# Such a sender would resend about 10% of its segments here.  RACK
-	# (RFC 8985) waits a reordering window past the last delivered
-	# segment's send time before it calls a segment lost, and widens the
-	# window when a D-SACK says it was wrong; Linux does the same.  So
-	# both sides must stay well below 10%: under 5%, a loose bound (each
-	# retransmits around 1% here), far from what reordering mistaken for
-	# loss would cost.
+	# Nothing was lost, so every retransmission is spurious: a segment
+	# held back taken for a lost one.  --reorder 10 holds one packet in
+	# ten back until the next 3 have passed it: just what makes a sender
+	# counting duplicate ACKs or SACKed segments (RFC 5681, RFC 6675's
+	# DupThresh of 3) retransmit.  A sender that took every held-back
+	# segment for a loss would resend about 10% of what it sent: that is
+	# the bound, for each side.  Neither comes near it: RACK (RFC 8985)
+	# waits a reordering window past the most recent delivery before it
+	# calls a segment lost and widens it when a D-SACK says it was wrong
+	# (Linux does the same), and acknowledgments that cover a batch hide
+	# much of the reordering.  Measured here: tcp_mini about 1% of its
+	# bytes (3% with --no-rack), the kernel 0.1% of its segments.  A loose
+	# bound, then, that reordering mistaken for loss on a large scale (a
+	# retransmission storm, a go-back-N) would still cross.
 	#
 	# The kernel's side, sending into echo: nstat's TcpRetransSegs against
 	# TcpOutSegs (the segments it sent, retransmissions included).
@@ -319,14 +332,14 @@ data_bytes_out() {
 	echo "kernel: $kre of $kout segments retransmitted;" \
 		"spurious RTOs $(nstat_delta TcpExtTCPSpuriousRTOs);" \
 		"D-SACKs sent (duplicates it got from tcp_mini): $(($(nstat_delta TcpExtTCPDSACKOldSent) + $(nstat_delta TcpExtTCPDSACKOfoSent)))"
-	[ "$((kre * 100))" -lt "$((kout * 5))" ]
+	[ "$((kre * 100))" -lt "$((kout * 10))" ]
 	# tcp_mini's side, sending the echo: its pcap holds each segment it
 	# sent; whatever it sent beyond the file's bytes was sent again.
 	sent=$(data_bytes_out "$T/r.pcap")
 	resent=$((sent - $(stat -c %s "$T/in")))
 	echo "tcp_mini: $resent of $sent bytes sent were retransmissions"
 	[ "$resent" -ge 0 ]
-	[ "$((resent * 100))" -lt "$((sent * 5))" ]
+	[ "$((resent * 100))" -lt "$((sent * 10))" ]
 }
 
 @test "tcp_mini lesson 06: --dup 5: 5 MB through echo intact; the duplicates are counted and dropped" {
@@ -384,6 +397,7 @@ syn_captured() {
 # connection stays open (its receive queue full), for ss to look at.
 held_chargen() {
 	mkfifo "$T/fifo"
+	# shellcheck disable=SC2217	# it holds the fifo open, reading nothing
 	sleep 60 <"$T/fifo" &
 	BG_PIDS+=($!)
 	ip netns exec "$NS" nc -d 10.10.10.1 19 </dev/null >"$T/fifo" &
@@ -392,8 +406,8 @@ held_chargen() {
 
 # kernel_tcp_info: ss -tino's lines for the kernel's connection to
 # chargen, once it is established (at most 10 s), on one line.  (-o:
-# iproute2's ss prints the "ts" and "sack" words only with it since 6.x;
-# older ones always did.)
+# iproute2 6.1's ss prints the "ts" and "sack" words only with it, beside
+# the timers.)
 kernel_tcp_info() {
 	wait_for 10 bash -c "ip netns exec $NS ss -Htn state established 'dport = :19' | grep -q ."
 	in_ns ss -Htino state established 'dport = :19' | tr -s ' \t\n' ' '
@@ -497,7 +511,7 @@ vmrss_kb() {
 @test "tcp_mini lesson 06: a SYN flood of 3000 spoofed SYNs: a transfer and a new connection during it complete, by SYN cookie; memory bounded" {
 	require_tool nc netcat-openbsd
 	require_tool tcpdump tcpdump
-	local synflood="$TOP/build/tools/synflood" a rss max=0
+	local synflood="$TOP/build/tools/synflood" a rss max
 	[ -x "$synflood" ] || { echo "build the tool first: make build/tools/synflood" >&2; return 1; }
 	head -c 1M /dev/urandom >"$T/a1"
 	head -c 1M /dev/urandom >"$T/a2"
@@ -515,7 +529,7 @@ vmrss_kb() {
 	(cat "$T/a1"; sleep 2; cat "$T/a2") |
 		timeout 60 ip netns exec "$NS" nc -N 10.10.10.1 7 >"$T/a.out" &
 	a=$!
-	BG_PIDS+=($a)
+	BG_PIDS+=("$a")
 	wait_for 10 bash -c "ip netns exec $NS ss -Htn state established 'dport = :7' | grep -q ."
 	# The flood: 3000 SYNs at 1000 a second to port 7 (3 s; at most 10).
 	# Before it, a tcpdump that exits once 200 of them have crossed tap0
@@ -534,8 +548,9 @@ vmrss_kb() {
 	# backlog full; only a cookie lets it in.
 	timeout 30 ip netns exec "$NS" nc -N 10.10.10.1 7 <"$T/b" >"$T/b.out"
 	same_content "$T/b" "$T/b.out"
-	# The program's memory, sampled through the rest of the flood: a
-	# fixed table of connections, no state per cookie.
+	# The program's memory, sampled now and through the rest of the
+	# flood: a fixed table of connections, no state per cookie.
+	max=$(vmrss_kb "$STACK_PID")
 	while ! gone "${BG_PIDS[-1]}"; do
 		rss=$(vmrss_kb "$STACK_PID")
 		[ "$rss" -gt "$max" ] && max=$rss
@@ -551,7 +566,11 @@ vmrss_kb() {
 	[ "$max" -lt 65536 ]
 	stop_stack
 	cat "$ERR"
-	[ "$(cookies sent)" -gt 0 ]
+	# Past the 64 that filled the backlog, the flood's SYNs were answered
+	# by cookie, with no state kept (all of them but any the device's
+	# queue dropped: half at least); one cookie came back, B's (the
+	# spoofed sources never answer).
+	[ "$(cookies sent)" -ge 1500 ]
 	[ "$(cookies accepted)" -ge 1 ]
 }
 
@@ -595,7 +614,6 @@ vmrss_kb() {
 		echo_through "$T/in" 60
 		stop_stack
 		[ "$(summary_count loss_out)" -gt 0 ]
-		ip netns exec "$NS" ip link del tap0 2>/dev/null || true
 	done
 }
 
@@ -603,7 +621,9 @@ vmrss_kb() {
 	run timeout 10 ip netns exec "$NS" "$BIN/tcp_mini/tcp_mini" --cc bogus
 	echo "$output"
 	[ "$status" -eq 2 ]
-	[[ "$output" == *"--cc"* ]]
+	# It says which option and value, then the usage.
+	[[ "${lines[0]}" == *"--cc"*"bogus"* ]]
+	[[ "$output" == *"usage: tcp_mini"* ]]
 }
 
 # --- 7. Nagle against a delayed ACK ----------------------------------------
@@ -692,9 +712,11 @@ nagle_client() {
 	# Nagle on (the default): the first write of a request goes at once
 	# (nothing unacknowledged); the second waits for its ACK.  The server
 	# has nothing to send until the request is whole, so its kernel holds
-	# that ACK for its delayed-ACK timeout, 40 ms.  The first requests are
-	# quick: Linux ACKs at once while a connection is young ("quick ACK"
-	# mode), and before its first answer it is not in ping-pong mode.
+	# that ACK for its delayed-ACK timeout, 40 ms.  The first requests
+	# are not counted: the first carries the connection's opening (ARP,
+	# the handshake), and before its first answer the server's socket is
+	# not in ping-pong mode but ACKs at once (so, with a threshold of 3,
+	# for longer).  Here every request from the second on takes 40-50 ms.
 	nagle_server 5000
 	times=$(nagle_client 20 --connect 10.10.10.2:5000)
 	echo "Nagle on:  $times"
@@ -707,7 +729,8 @@ nagle_client() {
 		[ "$slow" -ge 4 ]
 	fi
 	# --nodelay: the second write goes at once, the server answers, and a
-	# request takes a round trip and the 3 ms between the writes.
+	# request takes the 3 ms between the writes and a round trip: about
+	# 3.5 ms here, on either build.
 	nagle_server 5001
 	times=$(nagle_client 20 --nodelay --connect 10.10.10.2:5001)
 	echo "--nodelay: $times"
