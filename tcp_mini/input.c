@@ -124,6 +124,11 @@ enum drop tcp_input(struct tcp_mini *st, const struct ipv4_hdr *ip,
 		why = check_paws(c, &sg);	/* (lesson 06) */
 		if (why != DROP_NONE)
 			return why;
+	} else if (c->ts_ok && h.opts.has_timestamp && seq_eq(sg.seq, c->irs)) {
+		/* Its SYN again: the SYN-ACK we send again echoes this one's
+		 * TSval, so that the peer's first RTT sample is the round
+		 * trip of this SYN-ACK, not the time since its first SYN. */
+		c->ts_recent = h.opts.ts_val;
 	}
 	why = conn_input(st, c, &sg, now_ms, tx);
 	if (c->state == TCP_CLOSED || !ack_was_taken(why))
