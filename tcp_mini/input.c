@@ -248,6 +248,7 @@ static void handshake_done(struct tcp_mini *st, struct tcp_conn *c,
 	cc_init(c);
 	tcp_ack_start(c);
 	c->snd_small = c->snd_una;	/* no small segment sent yet (Nagle) */
+	c->rack = st->rack_on;		/* (sack.c) */
 	c->rcv_mark = c->rcv_nxt;	/* (apps.c: received per round trip) */
 	c->rcv_mark_ms = now_ms;
 	tcp_set_state(st, c, TCP_ESTABLISHED);
@@ -296,8 +297,17 @@ static enum drop check_paws(struct tcp_conn *c, const struct seg *sg)
 
 	if (!c->ts_ok || !o->has_timestamp || (sg->flags & TCP_FLAG_RST))
 		return DROP_NONE;
-	if ((int32_t)(o->ts_val - c->ts_recent) < 0) {
+	/* One tick of slack, as Linux allows (TCP_PAWS_WINDOW): the peer's
+	 * clock ticks in milliseconds, and a segment sent just before
+	 * another may come just after it. */
+	if ((int32_t)(c->ts_recent - o->ts_val) > 1) {
 		c->ack_due = true;
+		/* What it repeats of data we hold: a D-SACK, so that the
+		 * sender learns it sent it again for nothing (Linux too). */
+		if (sg->data_len && seq_lt(sg->text_seq, c->rcv_nxt))
+			tcp_dsack(c, sg->text_seq,
+				  seq_lt(seq_add(sg->text_seq, sg->data_len), c->rcv_nxt) ?
+				  seq_add(sg->text_seq, sg->data_len) : c->rcv_nxt);
 		return DROP_TCP_PAWS;
 	}
 	return DROP_NONE;

@@ -162,8 +162,8 @@ static void rack_update(struct tcp_conn *c, const struct tcp_sent *r, uint64_t n
 	/* build-it 06.3 begin: RACK: the latest segment delivered, the reordering window, losses by time */
 	uint32_t rtt = (uint32_t)(now_ms - r->xmit_ms);
 
-	if ((r->flags & SENT_RETRANS) && c->rack_valid && rtt < c->min_rtt_ms)
-		return;
+	if ((r->flags & SENT_RETRANS) && c->rack_valid && rtt + 1 < c->min_rtt_ms)
+		return;		/* (+ 1: our clock rounds to milliseconds) */
 	if (!c->rack_valid || rtt < c->min_rtt_ms)
 		c->min_rtt_ms = rtt;
 	if (!c->rack_valid || sent_after(r->xmit_ms, r->end, c->rack_xmit_ms, c->rack_end)) {
@@ -299,6 +299,7 @@ void tcp_sack_input(struct tcp_mini *st, struct tcp_conn *c,
 	struct tcp_sent *r;
 	unsigned b = 0;
 
+	(void)st;
 	if (!c->sent || !(h->flags & TCP_FLAG_ACK) || seq_gt(ack, c->snd_max))
 		return;
 	/* build-it 06.2 begin: the SACK scoreboard: the cumulative ACK, SACK blocks, D-SACKs, pipe */
@@ -356,7 +357,7 @@ void tcp_sack_input(struct tcp_mini *st, struct tcp_conn *c,
 	}
 	/* Which segments are lost now. */
 	if (c->sacked_bytes || c->rack_timeout_ms) {
-		if (st->rack_on)
+		if (c->rack)
 			tcp_rack_detect(c, now_ms);
 		else
 			rfc6675_detect(c);
@@ -422,7 +423,7 @@ bool tcp_sack_timer(struct tcp_conn *c, uint64_t now_ms)
 	}
 	/* RFC 8985 7.2: a PTO when no recovery is under way, no probe is
 	 * out, and the RTT is known. */
-	if (!c->tlp_out && !c->recovering && c->rtt_valid && c->lost_bytes == 0) {
+	if (c->rack && !c->tlp_out && !c->recovering && c->rtt_valid && c->lost_bytes == 0) {
 		if (c->timer == TIMER_TLP)
 			return true;
 		pto = 2 * srtt_ms;

@@ -20,7 +20,8 @@
  * is full, as Linux does):
  *   - Whatever the SYN said that does not fit in 32 bits is lost.  Here
  *     the MSS is rounded down to one of four values, and timestamps are
- *     forgotten (we send none anyway).
+ *     forgotten: a connection opened by a cookie runs without them
+ *     (Linux keeps them, and the window scale, in the TSval instead).
  *   - Nobody retransmits the SYN-ACK: there is no connection to time
  *     out.  A lost SYN-ACK makes the client send its SYN again, which is
  *     fine; a lost ACK leaves the client ESTABLISHED and us with nothing

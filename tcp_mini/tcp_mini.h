@@ -275,6 +275,8 @@ struct tcp_conn {
 	unsigned reo_wnd_mult;	/* RACK.reo_wnd_mult: D-SACKs widen it */
 	seq_t dsack_round;	/* one widening per round trip */
 	uint64_t rack_timeout_ms; /* a reordering timer is due, or 0 */
+	bool rack;		/* RACK-TLP for this connection (--no-rack:
+				 * RFC 6675's rules, and no probes) */
 	/* TLP (RFC 8985 7). */
 	bool tlp_due;		/* the PTO fired: send the probe */
 	bool tlp_out;		/* a probe is out, for ... */

@@ -31,6 +31,7 @@ static struct tcp_conn *fresh(bool rack)
 	memset(&st, 0, sizeof(st));
 	memset(c, 0, sizeof(*c));
 	st.rack_on = rack;
+	conn.rack = rack;
 	st.sack_on = true;
 	c->state = TCP_ESTABLISHED;
 	c->sack_ok = true;
@@ -258,6 +259,16 @@ static void rack_ignores_ambiguous_retransmission(void)
 	ack(c, 2, 0, 0, 0, 0, 160);
 	CHECK_EQ(c->min_rtt_ms, 100);
 	CHECK_EQ(c->rack_xmit_ms, 0);
+	/* One a millisecond short of the minimum is the retransmission's
+	 * own ACK: the clock rounds to milliseconds (a tail probe's SACK
+	 * must count, or RACK cannot see what the probe found). */
+	c = fresh(true);
+	send_new(c, 0, 3, 0);
+	ack(c, 0, 1, 2, 0, 0, 100);		/* min RTT 100 */
+	tcp_sent_log(&st, c, at(2), MSS, false, 150);
+	ack(c, 0, 1, 3, 0, 0, 249);		/* 99 ms after it */
+	CHECK_EQ(c->rack_xmit_ms, 150);
+	CHECK(flags_of(c, 0) & SENT_LOST);
 }
 
 static void dsack_widens_the_reordering_window(void)
@@ -357,10 +368,14 @@ static void tail_loss_probe_timer(void)
 	c->rto_ms = 300;
 	CHECK(tcp_sack_timer(c, 0));
 	CHECK_EQ(c->timer_at, 300);
-	/* No probe during recovery, or while one is out. */
+	/* No probe during recovery, or while one is out, or without RACK
+	 * (--no-rack: RFC 6675's rules only). */
 	c = fresh(true);
 	send_new(c, 0, 3, 0);
 	c->tlp_out = true;
+	CHECK(!tcp_sack_timer(c, 0));
+	c = fresh(false);
+	send_new(c, 0, 3, 0);
 	CHECK(!tcp_sack_timer(c, 0));
 }
 
@@ -407,7 +422,7 @@ const struct unit_test sack_tests[] = {
 	{ "rack: segments sent after the latest delivered one are not judged", rack_later_segments_not_judged },
 	{ "rack: a retransmission acknowledged sooner than the minimum RTT is no sample", rack_ignores_ambiguous_retransmission },
 	{ "rack: a D-SACK widens the reordering window, once a round trip", dsack_widens_the_reordering_window },
-	{ "rack: the tail loss probe: PTO 2 SRTT, +200 ms for one segment, never past the RTO", tail_loss_probe_timer },
+	{ "rack: the tail loss probe: PTO 2 SRTT, +200 ms for one segment, never past the RTO; none with --no-rack", tail_loss_probe_timer },
 	{ "rack: a probe's repeat not reported as a duplicate cuts cwnd once", lost_probe_is_a_loss_for_cc },
 	{ NULL, NULL },
 };
