@@ -304,10 +304,8 @@ static enum drop check_paws(struct tcp_conn *c, const struct seg *sg)
 		c->ack_due = true;
 		/* What it repeats of data we hold: a D-SACK, so that the
 		 * sender learns it sent it again for nothing (Linux too). */
-		if (sg->data_len && seq_lt(sg->text_seq, c->rcv_nxt))
-			tcp_dsack(c, sg->text_seq,
-				  seq_lt(seq_add(sg->text_seq, sg->data_len), c->rcv_nxt) ?
-				  seq_add(sg->text_seq, sg->data_len) : c->rcv_nxt);
+		if (sg->data_len)
+			tcp_dsack_held(c, sg->text_seq, seq_add(sg->text_seq, sg->data_len));
 		return DROP_TCP_PAWS;
 	}
 	return DROP_NONE;

@@ -38,6 +38,23 @@ void tcp_dsack(struct tcp_conn *c, seq_t start, seq_t end)
 	c->dsack_end = end;
 }
 
+/* A segment [start, end) was refused before the sequence check (PAWS):
+ * D-SACK what of it we hold, below RCV.NXT or inside a kept range. */
+void tcp_dsack_held(struct tcp_conn *c, seq_t start, seq_t end)
+{
+	unsigned i;
+
+	if (seq_lt(start, c->rcv_nxt)) {
+		tcp_dsack(c, start, seq_lt(end, c->rcv_nxt) ? end : c->rcv_nxt);
+		return;
+	}
+	for (i = 0; i < c->n_ooo; i++)
+		if (seq_le(c->ooo[i].start, start) && seq_le(end, c->ooo[i].end)) {
+			tcp_dsack(c, start, end);
+			return;
+		}
+}
+
 /* Keep len bytes of data at sq (> RCV.NXT), and the FIN after them if
  * fin.  The caller has cut the segment to the window, which never passes
  * the ring's free space. */

@@ -390,6 +390,7 @@ seq_t tcp_isn(struct tcp_mini *st, uint32_t raddr, uint16_t lport,
 	      uint16_t rport, uint64_t now_ms);
 uint32_t tcp_ts_offset(const struct tcp_mini *st, const struct tcp_conn *c);
 void tcp_dsack(struct tcp_conn *c, seq_t start, seq_t end);
+void tcp_dsack_held(struct tcp_conn *c, seq_t start, seq_t end);
 void tcp_mini_set_key(struct tcp_mini *st, const uint8_t key[SIPHASH_KEY_LEN]);
 void tcp_mini_key_from_seed(uint64_t seed, uint8_t key[SIPHASH_KEY_LEN]);
 void tcp_set_state(struct tcp_mini *st, struct tcp_conn *c, enum tcp_state s);
