@@ -30,7 +30,13 @@ setup() {
 
 teardown() {
 	local p
+	# TERM first: a `timeout` passes it on to its client, which would
+	# otherwise live on, holding bats' output open.
 	for p in "${BG_PIDS[@]}"; do
+		kill -TERM "$p" 2>/dev/null || true
+	done
+	for p in "${BG_PIDS[@]}"; do
+		sleep 0.1
 		kill -KILL "$p" 2>/dev/null || true
 		wait "$p" 2>/dev/null || true
 	done

@@ -63,6 +63,7 @@ src=mine/$rung
 out=${TUNLAB_MINE_OUT:-build/mine}/$rung	# (the lesson checker gives each block its own)
 builds="plain san"
 filter=
+user_filter=	# --filter's own (the gate below narrows $filter too)
 step_only=
 results=
 progress=1
@@ -72,7 +73,7 @@ while [ $# -gt 0 ]; do
 	--src) src=$2; shift ;;
 	--out) out=$2; shift ;;
 	--plain-only) builds=plain ;;
-	--filter) filter=$2; shift ;;
+	--filter) filter=$2; user_filter=$2; shift ;;
 	--step) step_only=$2; shift ;;
 	--jobs) jobs=$2; shift ;;
 	--results) results=$2; shift ;;
@@ -522,7 +523,7 @@ elif [ "$failed" -gt 0 ]; then
 	# Only the tests that ran say anything: with --filter, an earlier
 	# step whose tests did not run may be the one that is wrong.
 	unrun=
-	if [ -n "$filter" ]; then
+	if [ -n "$user_filter" ]; then
 		unrun=$(awk -F'\t' -v board="$tmp/board" '
 			FILENAME == board { ran[$3] = 1; next }
 			$1 != "-" && !($3 in ran) && (low == "" || $1 + 0 < low + 0) { low = $1 }
@@ -543,7 +544,7 @@ elif [ "$failed" -gt 0 ]; then
 	fi
 fi
 # Only a whole check counts toward progress.
-if [ -n "$progress" ] && [ "$src" = "mine/$rung" ] && [ -z "$filter" ] && [ -z "$step_only" ] &&
+if [ -n "$progress" ] && [ "$src" = "mine/$rung" ] && [ -z "$user_filter" ] && [ -z "$step_only" ] &&
 	[ "$builds" != plain ]; then
 	mkdir -p mine
 	if [ "$failed" -eq 0 ]; then

@@ -74,8 +74,8 @@ rung_units() {
 # mine/NN/.  The markers in the source say which they are.  Two rungs of
 # one program (05 and 06: tcp_mini) each replace only their own files;
 # every other file is the project's, complete.  (A file may hold parts of
-# two rungs: the starter of one keeps the other's code, cut.awk's
-# markers of another rung only taken out.)
+# two rungs: each rung's starter cuts only its own parts, and keeps the
+# other rung's code with its markers taken out.)
 rung_files() {
 	grep -l "build-it $1\.[0-9]* begin" -- */*.c | grep -v '^tests/' | sort
 }

@@ -318,6 +318,10 @@ static void rfc6675_without_rack(void)
 	CHECK(flags_of(c, 0) & SENT_LOST);
 	CHECK(!(flags_of(c, 4) & SENT_LOST));	/* nothing SACKed above 4 */
 	CHECK(c->recovering);
+	/* pipe: 6 in flight, 3 SACKed, 1 lost: 2 still in the network. */
+	CHECK_EQ(c->sacked_bytes, 3 * MSS);
+	CHECK_EQ(c->lost_bytes, MSS);
+	CHECK_EQ(tcp_pipe(c), 2 * MSS);
 }
 
 static void timeout_marks_all_lost(void)
