@@ -1,7 +1,7 @@
 /*
- * tcp_mini.h - rung 5's state: the connections, the rings that hold their
- * bytes, and the core's entry points.  The files of tcp_mini/ follow RFC
- * 9293's own sections:
+ * tcp_mini.h - rungs 5 and 6's state: the connections, the rings that hold
+ * their bytes, and the core's entry points.  The files of tcp_mini/ follow
+ * RFC 9293's own sections (lesson 05):
  *
  *   conn.c     the connection table, initial sequence numbers (RFC 6528),
  *              the user calls OPEN, SEND, RECEIVE, CLOSE, ABORT (3.10.1-6)
@@ -17,6 +17,19 @@
  *   ring.c     the byte rings
  *   tcp_mini.c the core the loop calls, and main()
  *   client.c   --connect's stdin and stdout: the adapter, outside the core
+ *
+ * and what lesson 06 adds for a bad network:
+ *
+ *   sack.c      the send log: SACK's scoreboard and pipe (RFC 2018, RFC
+ *               6675), RACK's loss marking and the tail loss probe (RFC
+ *               8985)
+ *   ack.c       delayed ACKs (RFC 1122 4.2.3.2, RFC 5681 4.2) and Nagle
+ *               (RFC 896)
+ *   syncookie.c SYN cookies (RFC 4987 3.6)
+ *   cclog.c     --cc-log: the congestion state, one CSV row per event
+ *
+ * (timestamps and PAWS, RFC 7323, are in input.c and output.c; the
+ * receiver's SACK blocks in ooo.c and output.c).
  *
  * Input only marks what is due (an ACK, a window update, data to send);
  * one output step per connection per batch of packets sends it.
