@@ -544,8 +544,24 @@ chargen_hash() {
 
 # measure_tcp TARGET NAMESPACE DST: tcpload into discard and out of chargen,
 # tcpload round trips and 64 connections, all from NAMESPACE to DST.
+# syscalls PID: the read and write system calls PID has made so far
+# (/proc/PID/io's syscr + syscw; a rung program makes one per frame, so
+# this also counts frames, give or take the loop's own), or nothing.
+syscalls() {
+	[[ -n $1 && -r /proc/$1/io ]] || return 0
+	awk '/^sysc[rw]:/ { n += $2 } END { print n + 0 }' "/proc/$1/io"
+}
+
+# per_mb BEFORE AFTER BYTES: system calls per MB moved, or "-".
+per_mb() {
+	[[ -n $1 && -n $2 ]] || { echo -; return; }
+	awk -v a="$1" -v b="$2" -v n="$3" 'BEGIN { printf "%.0f", (b - a) / (n / 1000000) }'
+}
+
 measure_tcp() {
-	local target=$1 ns=$2 dst=$3 bytes t0 t1 rc got size line hash
+	local target=$1 ns=$2 dst=$3 bytes t0 t1 rc got size line hash sc0 sc1
+	local pid=""
+	[[ $target == tcp_mini ]] && pid=$stack_pid
 	local limit=$((BENCH_TCP_MB / 10 + 30))	# seconds: 10 MB/s would be a failure
 
 	bytes=$((BENCH_TCP_MB * 1000000))
@@ -560,11 +576,14 @@ measure_tcp() {
 	# with our FIN and waits for the server's, which comes after the last
 	# byte was read: every byte arrived.
 	say "$target: tcpload -m send, $BENCH_TCP_MB MB into discard"
+	sc0=$(syscalls "$pid")
 	if ! line=$(timeout "$limit" ip netns exec "$ns" "$tcpload" -d "$dst" -p 9 -m send \
 		-b "$bytes" -t "$limit"); then
 		notes+=("$target (tcp): FAILED: tcpload -m send into discard: $line")
 		return 1
 	fi
+	sc1=$(syscalls "$pid")
+	tcp[$target,discard_sc]=$(per_mb "$sc0" "$sc1" "$bytes")
 	details+=("$target tcpload -m send: $line")
 	tcp[$target,discard]=$(awk -v v="$(field "$line" mbytes_per_s)" 'BEGIN { printf "%.0f", v }')
 
@@ -572,11 +591,14 @@ measure_tcp() {
 	# follow are the kernel's answer to what was still in flight, and
 	# count under tcp_mini's tcp_rst_no_connection.
 	say "$target: tcpload -m recv, $BENCH_TCP_MB MB out of chargen"
+	sc0=$(syscalls "$pid")
 	if ! line=$(timeout "$limit" ip netns exec "$ns" "$tcpload" -d "$dst" -p 19 -m recv \
 		-b "$bytes" -t "$limit"); then
 		notes+=("$target (tcp): FAILED: tcpload -m recv out of chargen: $line")
 		return 1
 	fi
+	sc1=$(syscalls "$pid")
+	tcp[$target,chargen_sc]=$(per_mb "$sc0" "$sc1" "$bytes")
 	details+=("$target tcpload -m recv: $line")
 	tcp[$target,chargen]=$(awk -v v="$(field "$line" mbytes_per_s)" 'BEGIN { printf "%.0f", v }')
 
@@ -739,6 +761,11 @@ report_tcp() {
 			"${tcp[$t,many]:--}" "${tcp[$t,many_mbps]:--}" \
 			"${tcp[$t,rss]:--}" "${tcp[$t,tx_dropped]:--}"
 	done
+	if [[ -n ${tcp[tcp_mini,discard_sc]:-} ]]; then
+		echo
+		echo "tcp_mini's read and write system calls per MB moved (/proc/PID/io: one a frame,"
+		echo "in and out): into discard ${tcp[tcp_mini,discard_sc]}, out of chargen ${tcp[tcp_mini,chargen_sc]:--}"
+	fi
 	[[ -n ${tcp[$k,discard]:-} && -n ${tcp[tcp_mini,discard]:-} ]] || return 0
 	echo
 	echo "tcp_mini / kernel-veth (above 1 = faster than the kernel)"
