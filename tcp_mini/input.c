@@ -343,6 +343,29 @@ static enum drop closed_input(struct tcp_mini *st, uint32_t src,
 	return why;
 }
 
+/* A connection for a SYN from src to a listening port (or for the ACK of
+ * a SYN cookie): a slot, its rings, its four numbers and its service.
+ * NULL if the table or the memory budget has no room. */
+static struct tcp_conn *passive_open(struct tcp_mini *st, uint32_t src,
+				     const struct seg *sg)
+{
+	enum drop why = DROP_NONE;
+	struct tcp_conn *c = tcp_alloc(st, &why);
+
+	if (!c || !tcp_rings_alloc(st, c)) {
+		if (c)
+			c->state = TCP_CLOSED;
+		return NULL;
+	}
+	c->passive = true;
+	c->app = tcp_app_for_port(st, sg->h->dst_port);
+	c->raddr = src;
+	c->lport = sg->h->dst_port;
+	c->rport = sg->h->src_port;
+	c->ts_offset = tcp_ts_offset(st, c);
+	return c;
+}
+
 /* --- SYN cookies (lesson 06; syncookie.c) --------------------------------- */
 
 /* The backlog is full: answer the SYN with a SYN-ACK whose ISS is a
@@ -393,26 +416,16 @@ static bool cookie_ack(struct tcp_mini *st, uint32_t src, struct seg *sg,
 {
 	seq_t irs = seq_add(sg->seq, (uint32_t)-1), iss = seq_add(sg->ack, (uint32_t)-1);
 	struct tcp_cookie what;
-	enum drop why = DROP_NONE;
 	struct tcp_conn *c;
 
 	if (!st->syn_cookies || !st->cookies_sent ||
 	    !tcp_cookie_check(st, src, sg->h->dst_port, sg->h->src_port, irs, iss,
 			      now_ms, &what))
 		return false;
-	c = tcp_alloc(st, &why);
-	if (!c || !tcp_rings_alloc(st, c)) {
-		if (c)
-			c->state = TCP_CLOSED;
+	c = passive_open(st, src, sg);
+	if (!c)
 		return false;		/* no room: the RST of a closed port */
-	}
 	st->cookies_ok++;
-	c->passive = true;
-	c->app = tcp_app_for_port(st, sg->h->dst_port);
-	c->raddr = src;
-	c->lport = sg->h->dst_port;
-	c->rport = sg->h->src_port;
-	c->ts_offset = tcp_ts_offset(st, c);
 	c->irs = irs;
 	c->rcv_nxt = sg->seq;
 	c->mss = what.mss;
@@ -439,7 +452,6 @@ static enum drop listen_input(struct tcp_mini *st, uint32_t src,
 			      struct seg *sg, bool have_min_iss,
 			      seq_t min_iss, uint64_t now_ms, struct txq *tx)
 {
-	enum drop why = DROP_NONE;
 	struct tcp_conn *c;
 
 	/* "first, check for a RST: An incoming RST should be ignored." */
@@ -471,20 +483,12 @@ static enum drop listen_input(struct tcp_mini *st, uint32_t src,
 			return cookie_syn(st, src, sg, now_ms, tx);
 		return DROP_TCP_BACKLOG_FULL;
 	}
-	c = tcp_alloc(st, &why);
-	if (!c || !tcp_rings_alloc(st, c)) {
+	c = passive_open(st, src, sg);
+	if (!c) {
 		/* No room: refuse, as a closed port would. */
-		if (c)
-			c->state = TCP_CLOSED;
 		reset_for(st, src, sg, now_ms, tx);
 		return DROP_TCP_TABLE_FULL;
 	}
-	c->passive = true;
-	c->app = tcp_app_for_port(st, sg->h->dst_port);
-	c->raddr = src;
-	c->lport = sg->h->dst_port;
-	c->rport = sg->h->src_port;
-	c->ts_offset = tcp_ts_offset(st, c);
 	/* "Set RCV.NXT to SEG.SEQ+1, IRS is set to SEG.SEQ", and what else
 	 * the SYN says. */
 	c->rcv_wscale = TCP_OUR_WSCALE;	/* if the peer offered one */

@@ -12,6 +12,7 @@
 # Run: sudo bash tests/run.sh 05
 
 load helpers
+load tcp
 
 setup() {
 	setup_ns
@@ -31,50 +32,12 @@ teardown() {
 	teardown_ns
 }
 
-# size_mb PLAIN SAN: megabytes for a bulk transfer on this build.
-size_mb() {
-	if [[ "$BIN" == *san* ]]; then echo "$2"; else echo "$1"; fi
-}
-
-start_tcp() {
-	start_stack tcp_mini "$@"
-	kernel_side tap0
-}
-
-hash_of() {
-	sha256sum <"$1" | cut -d' ' -f1
-}
-
-# same_content A B: equal sizes and hashes (the sizes said when not).
-same_content() {
-	local a b
-	a=$(stat -c %s "$1")
-	b=$(stat -c %s "$2")
-	if [ "$a" != "$b" ] || [ "$(hash_of "$1")" != "$(hash_of "$2")" ]; then
-		echo "content differs: $1 $a bytes, $2 $b bytes" >&2
-		return 1
-	fi
-}
-
 # echo_ok: one nc round trip on the echo port, the way a learner checks.
 echo_ok() {
 	run bash -c "echo 'still there?' | timeout 10 ip netns exec $NS nc -N 10.10.10.1 7"
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[ "$output" = "still there?" ]
-}
-
-# chargen_expected BYTES: RFC 864's stream, computed here independently of
-# tcp_mini: 72 of the 95 printable characters (' ' to '~', in a circle)
-# and CR LF per line, each line starting one character further round.
-chargen_expected() {
-	awk -v n="$1" 'BEGIN {
-		for (i = 0; i < 95; i++) ring = ring sprintf("%c", 32 + i)
-		ring = ring ring
-		lines = int(n / 74) + 1
-		for (l = 0; l < lines; l++)
-			printf "%s\r\n", substr(ring, l % 95 + 1, 72)
-	}' | head -c "$1"
 }
 
 # listening PORT: a kernel socket listens on PORT.
