@@ -27,7 +27,7 @@ DEPFLAGS = -MMD -MP
 LIB_SRC := lib/cksum.c lib/drop.c lib/ipv4.c lib/icmp.c lib/icmp_host.c \
            lib/eth.c lib/arp.c lib/eth_host.c lib/udp.c lib/tcp.c lib/pcap.c lib/dev.c lib/opts.c \
            lib/trace.c lib/run.c lib/reasm.c lib/frag.c lib/ip_host.c lib/udp_host.c \
-           lib/siphash.c lib/random.c lib/ping.c lib/fault.c
+           lib/siphash.c lib/random.c lib/ping.c lib/fault.c lib/vnet.c
 
 # One program per rung: its folder, its source, its binary.
 PROGS    := tun_echo icmp_reply tap_arp udp_echo tcp_mini
@@ -37,7 +37,7 @@ SAN_BINS := $(foreach p,$(PROGS),build/san/$(p)/$(p))
 TCP_MINI_SRC := tcp_mini/conn.c tcp_mini/input.c tcp_mini/output.c \
                 tcp_mini/apps.c tcp_mini/ring.c tcp_mini/ooo.c tcp_mini/cc.c \
                 tcp_mini/cc_cubic.c tcp_mini/syncookie.c tcp_mini/sack.c tcp_mini/cclog.c tcp_mini/ack.c \
-                tcp_mini/icmp_err.c tcp_mini/client.c
+                tcp_mini/icmp_err.c tcp_mini/client.c tcp_mini/gso.c
 
 UNIT_SRC := tests/unit/unit.c tests/unit/test_cksum.c tests/unit/test_ipv4.c \
             tests/unit/test_icmp.c tests/unit/test_pcap.c tests/unit/test_cores.c \

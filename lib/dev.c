@@ -3,6 +3,8 @@
  */
 #include "dev.h"
 
+#include "vnet.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/if_tun.h>
@@ -39,7 +41,9 @@ static const char *existing_kind(const char *name)
 	return (flags & IFF_TAP) ? "TAP" : "TUN";
 }
 
-int dev_open(const char *name, enum dev_type type, char *err, size_t errlen)
+/* dev_open(), with more flags for TUNSETIFF (IFF_VNET_HDR). */
+static int open_dev(const char *name, enum dev_type type, int more_flags,
+		    char *err, size_t errlen)
 {
 	struct ifreq ifr;
 	const char *kind;
@@ -72,7 +76,8 @@ int dev_open(const char *name, enum dev_type type, char *err, size_t errlen)
 	}
 
 	memset(&ifr, 0, sizeof(ifr));
-	ifr.ifr_flags = (short)((type == DEV_TUN ? IFF_TUN : IFF_TAP) | IFF_NO_PI);
+	ifr.ifr_flags = (short)((type == DEV_TUN ? IFF_TUN : IFF_TAP) | IFF_NO_PI |
+				more_flags);
 	memcpy(ifr.ifr_name, name, strlen(name));
 	if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
 		e = errno;
@@ -107,6 +112,52 @@ int dev_open(const char *name, enum dev_type type, char *err, size_t errlen)
 		close(fd);
 		return -1;
 	}
+	return fd;
+}
+
+int dev_open(const char *name, enum dev_type type, char *err, size_t errlen)
+{
+	return open_dev(name, type, 0, err, errlen);
+}
+
+#ifndef TUNSETVNETLE		/* (older headers) */
+#define TUNSETVNETLE _IOW('T', 220, int)
+#endif
+
+/* The kernel's TUN_F_* for our VNET_OFF_*. */
+static unsigned tun_features(unsigned off)
+{
+	return ((off & VNET_OFF_CSUM) ? TUN_F_CSUM : 0) |
+	       ((off & VNET_OFF_TSO4) ? TUN_F_TSO4 : 0);
+}
+
+int dev_open_vnet(const char *name, unsigned want, unsigned *got, char *err,
+		  size_t errlen)
+{
+	int fd = open_dev(name, DEV_TAP, IFF_VNET_HDR, err, errlen);
+	int hdr_len = VNET_HDR_LEN, le = 1;
+
+	*got = 0;
+	if (fd < 0)
+		return -1;
+	/* The header's size (10 is also the default) and its byte order:
+	 * little-endian, as virtio 1.0 says, whatever the host's. */
+	if (ioctl(fd, TUNSETVNETHDRSZ, &hdr_len) < 0 || ioctl(fd, TUNSETVNETLE, &le) < 0) {
+		snprintf(err, errlen, "%s: the virtio-net header: %s (use --no-offload)",
+			 name, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	/* TSO needs partial checksums (the kernel refuses TSO4 alone); a
+	 * kernel that refuses one gets asked for less: every offload is
+	 * optional, and with none the header is all zero. */
+	if ((want & VNET_OFF_TSO4) && !(want & VNET_OFF_CSUM))
+		want &= ~VNET_OFF_TSO4;
+	while (want && ioctl(fd, TUNSETOFFLOAD, (unsigned long)tun_features(want)) < 0)
+		want = (want & VNET_OFF_TSO4) ? want & ~VNET_OFF_TSO4 : 0;
+	if (!want)
+		ioctl(fd, TUNSETOFFLOAD, 0ul);
+	*got = want;
 	return fd;
 }
 

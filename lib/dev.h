@@ -27,6 +27,14 @@ enum dev_type { DEV_TUN, DEV_TAP };
  * descriptor, or -1 with a message in err that says what to do. */
 int dev_open(const char *name, enum dev_type type, char *err, size_t errlen);
 
+/* Lesson 07: open or attach to the TAP device called name with
+ * IFF_VNET_HDR, so that every frame read or written carries a virtio-net
+ * header (lib/vnet.h) in front, and ask for the offloads in want
+ * (VNET_OFF_*).  *got says which ones the kernel took: maybe fewer, maybe
+ * none.  Returns the descriptor, or -1 with a message in err. */
+int dev_open_vnet(const char *name, unsigned want, unsigned *got, char *err,
+		  size_t errlen);
+
 /* The device's MTU, or -1 if it can't be read. */
 int dev_mtu(const char *name);
 

@@ -70,6 +70,8 @@ static const char *const names[DROP_COUNT] = {
 	[DROP_NOT_IMPLEMENTED] = "not_implemented",
 	[DROP_TCP_DUPLICATE] = "tcp_duplicate",
 	[DROP_TCP_PAWS] = "tcp_paws",
+	[DROP_VNET_TRUNCATED] = "vnet_truncated",
+	[DROP_VNET_BAD] = "vnet_bad",
 };
 
 const char *drop_name(enum drop why)

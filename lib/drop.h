@@ -124,6 +124,12 @@ enum drop {
 	DROP_TCP_PAWS,		/* its timestamp is older than the last one
 				 * (RFC 7323 5, PAWS): an old duplicate; ACK */
 
+	/* Lesson 07: the virtio-net header in front of each frame of a TAP
+	 * device opened with offloads (lib/vnet.c). */
+	DROP_VNET_TRUNCATED,	/* a read shorter than the 10-byte header */
+	DROP_VNET_BAD,		/* a flag or GSO type never asked for, or a
+				 * checksum place outside the frame */
+
 	DROP_COUNT		/* keep last: the number of reasons */
 };
 

@@ -276,7 +276,7 @@ static void count_passing(struct fault_dir *d, const struct fault_pkt *p)
 	}
 }
 
-const uint8_t *fault_pop_due(struct fault_dir *d, uint64_t now_us, size_t *len)
+uint8_t *fault_pop_due(struct fault_dir *d, uint64_t now_us, size_t *len)
 {
 	if (!d->line)
 		return NULL;	/* no timeline: nothing ever waits */

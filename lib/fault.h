@@ -133,7 +133,7 @@ uint64_t fault_next_due(const struct fault_dir *d);
 
 /* A packet due at now_us, in the order they are due, or NULL when none is.
  * The bytes stay valid until the next call on d. */
-const uint8_t *fault_pop_due(struct fault_dir *d, uint64_t now_us, size_t *len);
+uint8_t *fault_pop_due(struct fault_dir *d, uint64_t now_us, size_t *len);
 
 /* The packets d holds now: on the timeline and held aside. */
 size_t fault_in_flight(const struct fault_dir *d);

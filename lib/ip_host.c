@@ -124,7 +124,7 @@ uint8_t *ip_host_tx_payload(struct ip_host *h, struct txq *tx, size_t cap)
 void ip_host_tx_push(struct ip_host *h, uint32_t dst, uint8_t proto,
 		     size_t len, uint64_t now_ms, struct txq *tx)
 {
-	uint8_t *frame = tx->buf + tx->used;	/* ip_host_tx_payload's slot */
+	uint8_t *frame = txq_next(tx);	/* ip_host_tx_payload's slot */
 	uint8_t *pkt = frame + ETH_HDR_LEN;
 	size_t total = IPV4_HDR_LEN + len;
 	struct ipv4_hdr out = {

@@ -17,7 +17,7 @@ enum { LONG_MTU = 256, LONG_LOSS, LONG_SEED, LONG_USER, LONG_MSL, LONG_SYN_TIMEO
        LONG_GATEWAY, LONG_PREFIX, LONG_PING, LONG_COUNT, LONG_INTERVAL,
        LONG_DUP, LONG_REORDER, LONG_DELAY, LONG_RATE, LONG_QUEUE,
        LONG_CC, LONG_NO_SACK, LONG_NO_TIMESTAMPS, LONG_NO_RACK, LONG_NO_DELAYED_ACK,
-       LONG_NODELAY, LONG_CC_LOG, LONG_NO_SYN_COOKIES };
+       LONG_NODELAY, LONG_CC_LOG, LONG_NO_SYN_COOKIES, LONG_NO_OFFLOAD };
 
 static void usage(const struct prog *p, FILE *out)
 {
@@ -68,6 +68,12 @@ static void usage(const struct prog *p, FILE *out)
 		"                        given, for what is random; without it, the TCP ISN\n"
 		"                        key and ephemeral port come from getrandom()\n"
 		"      --user NAME       drop root privileges to NAME once the device is open\n");
+	if (p->offload)
+		fprintf(out, "      --no-offload      no virtio-net header, no offloads (lesson 07): every\n"
+			     "                        checksum summed, one frame of at most the MTU per\n"
+			     "                        read() and write()\n");
+	else
+		fprintf(out, "      --no-offload      accepted for scripts; this rung uses no offloads\n");
 	if (p->extra & OPT_MSL)
 		fprintf(out, "      --msl S           maximum segment lifetime (default 30)\n");
 	if (p->extra & OPT_TCP)
@@ -433,6 +439,7 @@ void opts_parse(const struct prog *p, int argc, char **argv, struct opts *o)
 		{ "nodelay", no_argument, NULL, LONG_NODELAY },
 		{ "cc-log", required_argument, NULL, LONG_CC_LOG },
 		{ "no-syn-cookies", no_argument, NULL, LONG_NO_SYN_COOKIES },
+		{ "no-offload", no_argument, NULL, LONG_NO_OFFLOAD },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -582,6 +589,9 @@ void opts_parse(const struct prog *p, int argc, char **argv, struct opts *o)
 			break;
 		case LONG_NO_SYN_COOKIES:
 			o->no_syn_cookies = true;
+			break;
+		case LONG_NO_OFFLOAD:
+			o->no_offload = true;
 			break;
 		case LONG_CC_LOG:
 			if (optarg[0] == '\0')

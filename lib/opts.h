@@ -33,6 +33,9 @@ struct prog {
 	enum dev_type dev_type;
 	unsigned extra;		/* the OPT_* it takes */
 	uint16_t default_port;
+	unsigned offload;	/* VNET_OFF_* it can use on a TAP device
+				 * (lib/vnet.h, lesson 07); 0: none, and no
+				 * virtio-net header */
 };
 
 struct opts {
@@ -71,6 +74,8 @@ struct opts {
 	bool nodelay;		/* --nodelay: Nagle (RFC 896) off */
 	bool no_syn_cookies;	/* --no-syn-cookies: a full backlog drops */
 	const char *cc_log;	/* --cc-log FILE: CSV of the congestion state */
+	bool no_offload;	/* --no-offload: no virtio-net header (every rung
+				 * takes it; only those with offloads use it) */
 };
 
 /* Parse the command line into o; on a mistake, exit 2 with the usage.  A

@@ -25,6 +25,7 @@
 #include "fault.h"
 #include "pcap.h"
 #include "trace.h"
+#include "vnet.h"
 
 /* How many packets to read after one poll() before looking at timers and
  * signals again: enough to amortise the poll() under load, few enough that a
@@ -43,6 +44,9 @@ struct runner {
 	struct core *c;
 	enum dev_type type;
 	int fd;				/* -1 in replay */
+	bool vnet;			/* every frame read and written has a
+					 * virtio-net header in front (lesson
+					 * 07): the offloads of tx.offload */
 	struct pcap pcap;		/* --pcap, if f != NULL */
 	uint64_t rng;			/* --loss draws, both ways */
 	struct fault_dir fault[2];	/* FAULT_IN, FAULT_OUT */
@@ -69,9 +73,26 @@ static uint64_t clock_us(clockid_t id)
 	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
 }
 
-/* Write one packet (or, in replay, just record it). */
+/* --trace: one line for the frame in pkt, which has a virtio-net header
+ * in front if the device has one. */
+static void trace_one(const struct runner *r, uint64_t ts_us, const char *dir,
+		      const uint8_t *pkt, size_t len)
+{
+	struct vnet_hdr vh;
+
+	if (r->vnet && vnet_parse(pkt, len, &vh) == DROP_NONE)
+		trace_packet_vnet(stderr, ts_us - r->start_us, dir, r->type,
+				  pkt + VNET_HDR_LEN, len - VNET_HDR_LEN, &vh);
+	else
+		trace_packet(stderr, ts_us - r->start_us, dir, r->type, pkt, len);
+}
+
+/* Write one packet (or, in replay, just record it).  On a device with a
+ * virtio-net header, pkt starts with it; --pcap records the frame only. */
 static void send_one(struct runner *r, const uint8_t *pkt, size_t len, uint64_t ts_us)
 {
+	size_t skip = r->vnet ? VNET_HDR_LEN : 0;
+
 	if (r->fd >= 0 && write(r->fd, pkt, len) != (ssize_t)len) {
 		/* EIO while the link is down, ENOBUFS or EAGAIN under load:
 		 * the packet is lost, as on a wire. */
@@ -79,17 +100,40 @@ static void send_one(struct runner *r, const uint8_t *pkt, size_t len, uint64_t 
 		if (r->o->trace) {
 			int e = errno;
 
-			trace_packet(stderr, ts_us - r->start_us, "err", r->type, pkt, len);
+			trace_one(r, ts_us, "err", pkt, len);
 			fprintf(stderr, "%12s not sent: %s%s\n", "", strerror(e),
 				e == EIO ? " (is the link up?)" : "");
 		}
 		return;
 	}
 	if (r->o->trace)
-		trace_packet(stderr, ts_us - r->start_us, "out", r->type, pkt, len);
+		trace_one(r, ts_us, "out", pkt, len);
 	if (r->pcap.f)
-		pcap_write(&r->pcap, ts_us, pkt, len);
+		pcap_write(&r->pcap, ts_us, pkt + skip, len - skip);
 	r->n.out++;
+}
+
+/* Lesson 07: the virtio-net header of packet i of tx, written in the
+ * headroom in front of it (lib/txq.h): what the core asks the kernel to
+ * finish, a partial checksum and a segment that stands for many. */
+static void put_vnet_hdr(struct txq *tx, size_t i, uint8_t *at)
+{
+	const uint8_t *frame = txq_pkt(tx, i);
+	struct vnet_hdr h = { 0 };
+
+	if (tx->csum_start[i]) {
+		h.flags = VNET_F_NEEDS_CSUM;
+		h.csum_start = tx->csum_start[i];
+		h.csum_offset = tx->csum_offset[i];
+	}
+	if (tx->gso_size[i]) {
+		h.gso_type = VNET_GSO_TCPV4;
+		h.gso_size = tx->gso_size[i];
+		/* Ethernet, IP and TCP headers: the TCP header's data offset
+		 * says how long it is. */
+		h.hdr_len = (uint16_t)(h.csum_start + (frame[h.csum_start + 12] >> 4) * 4);
+	}
+	vnet_put(at, &h);
 }
 
 /* Write what the core queued, through the "out" faults: each packet is
@@ -107,6 +151,11 @@ static void flush_tx(struct runner *r, uint64_t ts_us)
 
 		pkt = txq_pkt(&r->tx, i);
 		len = r->tx.len[i];
+		if (r->vnet) {	/* the header in the headroom: one write() */
+			put_vnet_hdr(&r->tx, i, (uint8_t *)pkt - VNET_HDR_LEN);
+			pkt -= VNET_HDR_LEN;
+			len += VNET_HDR_LEN;
+		}
 		for (copies = fault_push(out, pkt, len, r->c->now_us); copies; copies--)
 			send_one(r, pkt, len, ts_us);
 	}
@@ -131,19 +180,58 @@ static void trace_own_drops(struct runner *r, uint64_t ts_us)
 
 static void make_room(struct runner *r, uint64_t ts_us);
 
-/* One packet to the core: counted, recorded, traced, handed in. */
-static void deliver(struct runner *r, const uint8_t *pkt, size_t len, uint64_t ts_us,
+/* Lesson 07: the virtio-net header in front of the frame read: checked
+ * (a bad one is dropped and counted), then what it says is done.  A
+ * partial TCP checksum stays as it is, for a core that is told not to
+ * check it (tx.in_csum_ok); any other is finished here, as the device
+ * would have, so that a core sees a frame as from a wire.  Returns the
+ * frame's length, at pkt + VNET_HDR_LEN, or 0 with *why set. */
+static size_t take_vnet_hdr(struct runner *r, uint8_t *pkt, size_t len, enum drop *why)
+{
+	struct vnet_hdr h;
+	uint8_t *frame = pkt + VNET_HDR_LEN;
+
+	*why = vnet_parse(pkt, len, &h);
+	if (*why != DROP_NONE)
+		return 0;
+	len -= VNET_HDR_LEN;
+	r->tx.in_csum_ok = (h.flags & VNET_F_DATA_VALID) != 0;
+	if (h.flags & VNET_F_NEEDS_CSUM) {
+		if (h.csum_offset == 16) {	/* TCP's checksum field */
+			r->tx.in_csum_ok = true;
+		} else {
+			vnet_csum_finish(frame, len, &h);
+			/* (done: a copy of it, --dup's, is not summed twice) */
+			pkt[0] = (uint8_t)((h.flags & ~VNET_F_NEEDS_CSUM) | VNET_F_DATA_VALID);
+			r->tx.in_csum_ok = true;
+		}
+	}
+	return len;
+}
+
+/* One packet to the core: counted, recorded, traced, handed in.  On a
+ * device with a virtio-net header, pkt starts with it; --pcap records
+ * the frame as it came, a partial checksum as it was. */
+static void deliver(struct runner *r, uint8_t *pkt, size_t len, uint64_t ts_us,
 		    uint64_t now_ms)
 {
-	enum drop why;
+	enum drop why = DROP_NONE;
+	size_t skip = r->vnet ? VNET_HDR_LEN : 0;
 
 	make_room(r, ts_us);
 	r->n.in++;
-	if (r->pcap.f)
-		pcap_write(&r->pcap, ts_us, pkt, len);
+	if (r->pcap.f && len >= skip)
+		pcap_write(&r->pcap, ts_us, pkt + skip, len - skip);
 	if (r->o->trace)
-		trace_packet(stderr, ts_us - r->start_us, "in", r->type, pkt, len);
-	why = r->c->input(r->c->state, pkt, len, now_ms, &r->tx);
+		trace_one(r, ts_us, "in", pkt, len);
+	r->tx.in_csum_ok = false;
+	if (r->vnet) {
+		len = take_vnet_hdr(r, pkt, len, &why);
+		pkt += VNET_HDR_LEN;
+	}
+	if (why == DROP_NONE)
+		why = r->c->input(r->c->state, pkt, len, now_ms, &r->tx);
+	r->tx.in_csum_ok = false;
 	if (why != DROP_NONE) {
 		r->n.drop[why]++;
 		if (r->o->trace)
@@ -166,7 +254,7 @@ static void handle(struct runner *r, size_t len, uint64_t ts_us, uint64_t now_ms
 /* The packets read earlier whose time to reach the core has come. */
 static void take_due_input(struct runner *r, uint64_t ts_us, uint64_t now_ms)
 {
-	const uint8_t *pkt;
+	uint8_t *pkt;
 	size_t len;
 
 	while ((pkt = fault_pop_due(&r->fault[FAULT_IN], r->c->now_us, &len)))
@@ -383,7 +471,7 @@ static int replay(struct runner *r)
  * fragments and a slot besides), else write tx out now, mid-batch. */
 static void make_room(struct runner *r, uint64_t ts_us)
 {
-	if (r->tx.n + 64 > TXQ_MAX || TXQ_BYTES - r->tx.used < 2 * PKT_BUF_SIZE)
+	if (r->tx.n + 64 > TXQ_MAX || TXQ_BYTES - r->tx.used < 2 * (TXQ_HEADROOM + PKT_BUF_SIZE))
 		flush_tx(r, ts_us);
 }
 
@@ -555,7 +643,15 @@ int run(const struct prog *p, const struct opts *o, struct core *c)
 	sigdelset(&wait_mask, SIGTERM);
 
 	if (!o->read_path) {
-		r.fd = dev_open(o->dev, p->dev_type, err, sizeof(err));
+		/* Lesson 07: on a TAP device, the offloads the program can
+		 * use, unless --no-offload; whatever the kernel takes. */
+		if (p->dev_type == DEV_TAP && p->offload && !o->no_offload) {
+			r.fd = dev_open_vnet(o->dev, p->offload, &r.tx.offload, err,
+					     sizeof(err));
+			r.vnet = r.fd >= 0;
+		} else {
+			r.fd = dev_open(o->dev, p->dev_type, err, sizeof(err));
+		}
 		if (r.fd < 0) {
 			fprintf(stderr, "%s: %s\n", p->name, err);
 			return 1;

@@ -136,8 +136,8 @@ enum drop tcp_opts_parse(const uint8_t *buf, size_t len, struct tcp_opts *o)
 	return DROP_NONE;
 }
 
-enum drop tcp_parse(const uint8_t *buf, size_t len, uint32_t src, uint32_t dst,
-		    struct tcp_hdr *h)
+enum drop tcp_parse_csum(const uint8_t *buf, size_t len, uint32_t src, uint32_t dst,
+			 bool check_sum, struct tcp_hdr *h)
 {
 	size_t hlen;
 	uint8_t flags;
@@ -167,7 +167,7 @@ enum drop tcp_parse(const uint8_t *buf, size_t len, uint32_t src, uint32_t dst,
 	 * checksum field as sent, and the data padded to an even length:
 	 * summed with the field in place, a correct segment gives 0.  Unlike
 	 * UDP's, TCP's checksum is never optional. */
-	if (len > 65535 || tcp_sum(buf, (uint16_t)len, src, dst) != 0)
+	if (len > 65535 || (check_sum && tcp_sum(buf, (uint16_t)len, src, dst) != 0))
 		return DROP_TCP_BAD_CHECKSUM;
 	why = tcp_opts_parse(buf + TCP_HDR_LEN, hlen - TCP_HDR_LEN, &h->opts);
 	if (why != DROP_NONE)
@@ -182,6 +182,12 @@ enum drop tcp_parse(const uint8_t *buf, size_t len, uint32_t src, uint32_t dst,
 	if (flags == 0)
 		return DROP_TCP_BAD_FLAGS;
 	return DROP_NONE;
+}
+
+enum drop tcp_parse(const uint8_t *buf, size_t len, uint32_t src, uint32_t dst,
+		    struct tcp_hdr *h)
+{
+	return tcp_parse_csum(buf, len, src, dst, true, h);
 }
 
 /* How many SACK blocks fit beside the other options of h (not a SYN). */
@@ -298,4 +304,16 @@ size_t tcp_emit(const struct tcp_hdr *h, uint32_t src, uint32_t dst,
 	 * out as 0: both forms of zero verify. */
 	put16(buf + 16, tcp_sum(buf, (uint16_t)(hlen + data_len), src, dst));
 	return hlen;
+}
+
+void tcp_sum_finish(uint8_t *buf, size_t seg_len, uint32_t src, uint32_t dst)
+{
+	put16(buf + 16, 0);
+	put16(buf + 16, tcp_sum(buf, (uint16_t)seg_len, src, dst));
+}
+
+void tcp_sum_partial(uint8_t *buf, size_t seg_len, uint32_t src, uint32_t dst)
+{
+	put16(buf + 16, (uint16_t)cksum_pseudo_ipv4(src, dst, IPV4_PROTO_TCP,
+						    (uint16_t)seg_len));
 }

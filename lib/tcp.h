@@ -119,6 +119,11 @@ struct tcp_hdr {
 enum drop tcp_parse(const uint8_t *buf, size_t len, uint32_t src, uint32_t dst,
 		    struct tcp_hdr *h);
 
+/* The same, with the checksum checked only if check_sum: false for a
+ * segment whose device vouched for it (lib/vnet.h, lesson 07). */
+enum drop tcp_parse_csum(const uint8_t *buf, size_t len, uint32_t src, uint32_t dst,
+			 bool check_sum, struct tcp_hdr *h);
+
 /* The option walker: the len bytes between the fixed header and the data.
  * Stops at End of Option List; steps over No-Operation; for every other
  * kind reads the length byte and refuses a length below 2 or past the end
@@ -142,6 +147,16 @@ enum drop tcp_opts_parse(const uint8_t *buf, size_t len, struct tcp_opts *o);
  * length can say.  buf must hold tcp_hdr_len(h) + data_len bytes. */
 size_t tcp_emit(const struct tcp_hdr *h, uint32_t src, uint32_t dst,
 		uint8_t *buf, size_t data_len);
+
+/* Leave the checksum of the segment at buf (seg_len bytes, header and
+ * data) partial, for the device to finish (lib/vnet.h): only the
+ * pseudo-header's sum, folded, not complemented, in the field.  The
+ * device sums the segment from its first byte with that in place and
+ * puts the complement there, which is the checksum tcp_emit() writes. */
+void tcp_sum_partial(uint8_t *buf, size_t seg_len, uint32_t src, uint32_t dst);
+
+/* Finish that checksum here instead: the full sum, as tcp_emit() puts it. */
+void tcp_sum_finish(uint8_t *buf, size_t seg_len, uint32_t src, uint32_t dst);
 
 /* The header length tcp_emit() will write for h, options included. */
 size_t tcp_hdr_len(const struct tcp_hdr *h);

@@ -136,12 +136,18 @@ static bool send_segment(struct tcp_mini *st, struct tcp_conn *c, uint8_t flags,
 			put_sack_blocks(c, &h.opts, len);
 	}
 	hlen = tcp_hdr_len(&h);
-	seg = ip_host_tx_payload(&st->host, tx, hlen + len);
-	if (!seg)
-		return false;
-	ring_peek(&c->snd, off, seg + hlen, len);	/* the one copy */
-	if (flags & TCP_FLAG_ACK) {
+	if (flags & TCP_FLAG_ACK)
 		h.ack = c->rcv_nxt.v;
+	/* Lesson 07: join the segment queued last, if the device cuts
+	 * segments itself (gso.c); else a frame of its own. */
+	if (!tcp_gso_append(st, c, &h, hlen, off, len, tx)) {
+		seg = ip_host_tx_payload(&st->host, tx, hlen + len);
+		if (!seg)
+			return false;
+		ring_peek(&c->snd, off, seg + hlen, len);	/* the one copy */
+		tcp_seg_push(st, c, &h, seg, hlen, len, now_ms, tx);
+	}
+	if (flags & TCP_FLAG_ACK) {
 		c->rcv_adv = edge;
 		c->last_ack_sent = c->rcv_nxt;
 		c->ack_due = false;	/* this segment carries it */
@@ -149,8 +155,6 @@ static bool send_segment(struct tcp_mini *st, struct tcp_conn *c, uint8_t flags,
 		if (h.opts.n_sack && c->dsack_due)
 			c->dsack_due = false;	/* said once */
 	}
-	tcp_emit(&h, st->host.ip.addr, c->raddr, seg, len);
-	ip_host_tx_push(&st->host, c->raddr, IPV4_PROTO_TCP, hlen + len, now_ms, tx);
 	return true;
 }
 

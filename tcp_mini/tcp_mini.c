@@ -52,6 +52,7 @@
 #include "../lib/random.h"
 #include "../lib/run.h"
 #include "../lib/udp_host.h"
+#include "../lib/vnet.h"
 
 void tcp_mini_init(struct tcp_mini *st, const uint8_t mac[6], uint32_t addr,
 		   uint16_t echo_port, int mtu, uint64_t seed, unsigned msl_s,
@@ -287,6 +288,7 @@ int main(int argc, char **argv)
 		.extra = OPT_ADDR | OPT_MAC | OPT_PORT | OPT_MSL | OPT_CONNECT | OPT_ROUTE |
 			 OPT_TCP,
 		.default_port = 7,
+		.offload = VNET_OFF_CSUM | VNET_OFF_TSO4,	/* lesson 07 */
 	};
 	char addr[16], mac[18], ready_line[64];
 	int rc;

@@ -338,6 +338,17 @@ struct tcp_conn {
 				  * times out; END_NONE if none came */
 };
 
+/* Lesson 07 (gso.c): the frame queued last, which the next full-sized
+ * segment of its connection may join; c is NULL when there is none. */
+struct tcp_gso {
+	const struct tcp_conn *c;
+	uint64_t pushes;	/* tx->pushes when it was queued or joined */
+	seq_t first, next;	/* its first sequence number; where the next
+				 * piece must start */
+	size_t hlen;		/* its TCP header's length */
+	uint16_t size;		/* the data in each piece: its gso_size */
+};
+
 struct tcp_mini {
 	struct ip_host host;
 	struct tcp_conn conn[TCP_MAX_CONN];
@@ -367,6 +378,8 @@ struct tcp_mini {
 	uint64_t cookies_sent, cookies_ok;	/* (said at exit) */
 	bool ts_on;		/* offer timestamps (--no-timestamps: not) */
 
+	struct tcp_gso gso;	/* lesson 07: the frame a segment may join */
+
 	/* --connect: the one active connection, and stdin/stdout's state. */
 	bool client;
 	int client_slot;	/* -1 before the open */
@@ -393,6 +406,17 @@ bool tcp_mini_connect(struct tcp_mini *st, uint32_t addr, uint16_t port,
 		      uint64_t seed, uint64_t now_ms);
 bool tcp_mini_flush(struct tcp_mini *st, uint64_t now_ms, struct txq *tx);
 uint64_t tcp_mini_tick(struct tcp_mini *st, uint64_t now_ms, struct txq *tx);
+
+/* gso.c (lesson 07): finish and queue the segment built at seg (hlen
+ * bytes of header h, len of data after it), its checksum left partial if
+ * the device takes that; and join the frame queued last instead, if the
+ * device takes segments that stand for many and this one goes on from it
+ * (true: done, the data copied from the send ring at off). */
+void tcp_seg_push(struct tcp_mini *st, struct tcp_conn *c, const struct tcp_hdr *h,
+		  uint8_t *seg, size_t hlen, size_t len, uint64_t now_ms,
+		  struct txq *tx);
+bool tcp_gso_append(struct tcp_mini *st, struct tcp_conn *c, const struct tcp_hdr *h,
+		    size_t hlen, size_t off, size_t len, struct txq *tx);
 
 /* conn.c */
 struct tcp_conn *tcp_find(struct tcp_mini *st, uint32_t raddr, uint16_t rport,
