@@ -141,7 +141,10 @@ in_ns() {
 start_stack() {
 	local prog=$1
 	shift
-	ip netns exec "$NS" "$BIN/$prog/$prog" "$@" >"$OUT" 2>"$ERR" &
+	# (TUNLAB_STACK_OPTS: options for every program a test starts, as
+	# tests/run.sh's --no-offload round gives them.)
+	# shellcheck disable=SC2086
+	ip netns exec "$NS" "$BIN/$prog/$prog" "$@" ${TUNLAB_STACK_OPTS:-} >"$OUT" 2>"$ERR" &
 	STACK_PID=$!
 	wait_ready
 }

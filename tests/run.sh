@@ -6,6 +6,7 @@
 #   2. runs the C unit tests, plain and under ASan+UBSan;
 #   3. runs the bats scenarios against the plain build, then against the
 #      sanitizer build (build/san), where any sanitizer report fails the test;
+#      then tcp_mini's (05, 06) once more with --no-offload (lesson 07);
 #   4. proves the "build it yourself" grader (tests/build-it/prove.sh): per
 #      rung, the untouched starter fails, the project's code passes through
 #      make check's path, a deliberately wrong solution is caught;
@@ -63,6 +64,17 @@ if [ ! -e "${files[0]}" ]; then
 elif command -v bats >/dev/null 2>&1; then
 	count "scenarios" env TUNLAB_BIN= bats --tap "${files[@]}"
 	count "scenarios (ASan+UBSan build)" env TUNLAB_BIN="$PWD/build/san" bats --tap "${files[@]}"
+	# Lesson 07: the rungs that use offloads (tcp_mini: 05 and 06) once
+	# more on the plain build with --no-offload, the path without them
+	# (every other rung has none to turn off).
+	nofl=()
+	for f in "${files[@]}"; do
+		case $(basename "$f") in 05-* | 06-*) nofl+=("$f") ;; esac
+	done
+	if [ "${#nofl[@]}" -gt 0 ]; then
+		count "scenarios with --no-offload" env TUNLAB_BIN= TUNLAB_STACK_OPTS=--no-offload \
+			bats --tap "${nofl[@]}"
+	fi
 else
 	echo "not ok - bats is not installed: apt-get install bats"
 	failed=$((failed + 1))

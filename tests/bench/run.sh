@@ -25,16 +25,30 @@
 #      flight, 1472 and 8000 bytes with 32 in flight.
 #   6. TCP, tcp_mini against tcpsrvd (the kernel's TCP with a process per
 #      connection serving echo, discard and chargen) across a veth pair,
-#      the same clients for both: bulk MB/s into discard (9) and out of
-#      chargen (19), BENCH_TCP_MB each way, by tcpload -m send/recv (1 MB
-#      per system call, so that the client is not the bottleneck; nc is),
-#      no byte lost (the server's FIN after ours, a byte count, and a hash
-#      of 64 MB of the chargen stream, by nc, against RFC 864's pattern);
-#      tcpload's round trips per second on one echo
-#      connection (1 and 1460 bytes); 64 echo connections at once, 1 MB
-#      each, every byte compared; tcp_mini's peak RSS (VmHWM) after them;
-#      the tap's tx_dropped.
-#   7. The tables, on stdout and in $BENCH_OUT.
+#      the same client for both, at MTU 1500. tcp_mini runs in both of its
+#      modes: with the virtio-net header's offloads (the default since
+#      lesson 07: TCP segments of up to 64 KB per read() and write(), the
+#      kernel cuts and checksums them) and with --no-offload (one frame of
+#      at most 1514 bytes per system call, as before lesson 07).
+#      a. Bulk: tcpload -m send into discard (9) and -m recv out of
+#         chargen (19), BENCH_TCP_MB each way, 1 MB per system call (so
+#         that the client is not the bottleneck; nc is), BENCH_TCP_RUNS
+#         times each, the three targets taking turns, medians reported.
+#         Each of tcp_mini's transfers gets a tcp_mini of its own, so that
+#         its exit summary ("tcp_mini: in N out N ...") counts that
+#         transfer's frames; its system calls come from /proc/PID/io.
+#         No byte lost: the server's FIN after ours, a byte count.
+#      b. Then, per target (a tcp_mini per mode): a hash of 64 MB of the
+#         chargen stream, by nc, against RFC 864's pattern; tcpload's
+#         round trips per second on one echo connection (1 and 1460
+#         bytes); 64 echo connections at once, 1 MB each, every byte
+#         compared (BENCH_TCP_RUNS times, median); tcp_mini's peak RSS
+#         (VmHWM) after them; the tap's tx_dropped.
+#   7. The ceiling: iperf3 between two kernel namespaces across a veth
+#      pair (installed if missing), one stream for BENCH_SECONDS.
+#   8. The tables, then the aims of lesson 07's issue as one check line
+#      each (PASS or BELOW; BELOW does not fail the bench), on stdout and
+#      in $BENCH_OUT.
 #
 # Safety: everything happens inside namespaces named tlbench-<our pid>-*,
 # created here and deleted on exit (trap EXIT), whatever happens. Nothing
@@ -53,6 +67,8 @@
 #   BENCH_MAX_REQUESTS  cap on requests per echoload run, and on datagrams per
 #                       udpload run (default 10000000)
 #   BENCH_TCP_MB        megabytes per bulk TCP transfer (default 1024, 1..16384)
+#   BENCH_TCP_RUNS      bulk transfers per target and direction, and 64-connection
+#                       runs per target; the median is reported (default 3, 1..9)
 #   CC                  compiler for the bench tools (default cc)
 # Exit status: 0 if every built target was measured, 1 if any failed,
 # 2 on a bad environment setting.
@@ -68,6 +84,7 @@ BENCH_SECONDS=${BENCH_SECONDS:-3}
 BENCH_PING_COUNT=${BENCH_PING_COUNT:-20000}
 BENCH_MAX_REQUESTS=${BENCH_MAX_REQUESTS:-10000000}
 BENCH_TCP_MB=${BENCH_TCP_MB:-1024}
+BENCH_TCP_RUNS=${BENCH_TCP_RUNS:-3}
 CC=${CC:-cc}
 
 # The in-flight counts to measure: 1 shows latency, 32 shows throughput.
@@ -119,6 +136,7 @@ check_int BENCH_SECONDS "$BENCH_SECONDS" 1 60
 check_int BENCH_PING_COUNT "$BENCH_PING_COUNT" 1 1000000
 check_int BENCH_MAX_REQUESTS "$BENCH_MAX_REQUESTS" 1 1000000000
 check_int BENCH_TCP_MB "$BENCH_TCP_MB" 1 16384
+check_int BENCH_TCP_RUNS "$BENCH_TCP_RUNS" 1 9
 
 if [[ $(id -u) -ne 0 ]]; then
 	die "must run as root: it creates network namespaces and raw sockets (try: sudo make bench)"
@@ -131,10 +149,21 @@ for tool in nc sha256sum head wc; do
 	command -v "$tool" >/dev/null || die "needs '$tool' (Debian: apt-get install netcat-openbsd coreutils)"
 done
 
+# iperf3, for the ceiling (section 7): installed here if it is missing, as
+# the tests install what they run (tests/deps.sh). Without it the bench
+# still runs, with a note instead of the ceiling. (Debian's package asks
+# whether to start an iperf3 daemon at boot; unattended, the answer is its
+# default, no.)
+# shellcheck source=tests/deps.sh
+. "$root/tests/deps.sh"
+have_iperf3=1
+need_tools iperf3:iperf3 >&2 || have_iperf3=0
+
 # --- cleanup: runs however we exit ------------------------------------------
 
 created_ns=()      # every namespace we made, to delete on exit
 stack_pid=""       # the rung program running right now, if any
+srvd_pid=""        # tcpsrvd, while the TCP section runs (beside tcp_mini)
 tmp=$(mktemp -d /tmp/tlbench.XXXXXX)
 
 # shellcheck disable=SC2317  # (called by the trap, which shellcheck cannot see)
@@ -145,6 +174,9 @@ cleanup() {
 	# stop the program first.
 	if [[ -n $stack_pid ]]; then
 		stop_stack >/dev/null 2>&1 || true
+	fi
+	if [[ -n $srvd_pid ]]; then
+		stop_proc "$srvd_pid" >/dev/null 2>&1 || true
 	fi
 	local ns
 	for ns in "${created_ns[@]}"; do
@@ -214,11 +246,13 @@ wait_ready() {
 	fi
 }
 
-# start_stack NAME BINARY DEVICE NAMESPACE: run it, wait for "ready", then
-# configure the kernel side of the device as the contract says.
+# start_stack NAME BINARY DEVICE NAMESPACE [OPTION...]: run it (with the
+# options, if any), wait for "ready", then configure the kernel side of the
+# device as the contract says.
 start_stack() {
 	local name=$1 bin=$2 dev=$3 ns=$4
-	ip netns exec "$ns" "$bin" -d "$dev" >"$tmp/$name.out" 2>"$tmp/$name.err" &
+	shift 4
+	ip netns exec "$ns" "$bin" -d "$dev" "$@" >"$tmp/$name.out" 2>"$tmp/$name.err" &
 	stack_pid=$!
 	wait_ready "$name" || return 1
 	if ! ip -n "$ns" addr add 10.10.10.2/24 dev "$dev" ||
@@ -233,8 +267,14 @@ start_stack() {
 # it, and fall back to SIGKILL if it has not gone after STOP_TENTHS/10 s.
 # Returns 0 only if it exited 0.
 stop_stack() {
-	local pid=$stack_pid i rc=0
+	local pid=$stack_pid
 	stack_pid=""
+	stop_proc "$pid"
+}
+
+# stop_proc PID: the same for any process of ours started in the background.
+stop_proc() {
+	local pid=$1 i rc=0
 	kill -TERM "$pid" 2>/dev/null || true
 	for ((i = 0; i < STOP_TENTHS; i++)); do
 		alive "$pid" || break

@@ -1,7 +1,7 @@
 # rungs.sh - what "build it yourself" knows about each rung; sourced by
 # start.sh, check.sh and prove.sh (run from the project's top folder).
 
-RUNGS="01 02 03 04 05 06"
+RUNGS="01 02 03 04 05 06 07"
 
 # rung_check NN: is NN a rung?  Says which are, if not.
 rung_check() {
@@ -18,7 +18,7 @@ rung_prog() {
 	02) echo icmp_reply ;;
 	03) echo tap_arp ;;
 	04) echo udp_echo ;;
-	05 | 06) echo tcp_mini ;;
+	05 | 06 | 07) echo tcp_mini ;;
 	esac
 }
 
@@ -32,6 +32,7 @@ rung_lesson() {
 	done
 	case $1 in
 	06) echo lessons/06-tcp-bad-network.md ;;
+	07) echo lessons/07-speed.md ;;
 	*) echo "lessons/$1-*.md" ;;
 	esac
 }
@@ -53,7 +54,7 @@ rung_bats() {
 # (the --user tests), rungs 2 and 3 are quick: one at a time.
 rung_jobs() {
 	case $1 in
-	04 | 05 | 06) echo 2 ;;
+	04 | 05 | 06 | 07) echo 2 ;;
 	*) echo 1 ;;
 	esac
 }
@@ -67,6 +68,7 @@ rung_units() {
 	04) echo "udp_echo: reasm: udp:" ;;
 	05) echo "tcp_mini:" ;;
 	06) echo "cc: sack: rack:" ;;	# CUBIC, the scoreboard, RACK-TLP
+	07) echo "vnet: gso:" ;;	# the virtio-net header, joined segments
 	esac
 }
 

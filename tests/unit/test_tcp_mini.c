@@ -13,6 +13,7 @@
 #include "../../lib/icmp.h"
 #include "../../lib/ipv4.h"
 #include "../../lib/tcp.h"
+#include "../../lib/vnet.h"
 #include "../../tcp_mini/tcp_mini.h"
 
 #define US	IPV4_ADDR(10, 10, 10, 1)
@@ -91,7 +92,9 @@ static void rto_estimator_vectors(void)
 struct sent {
 	size_t n;
 	struct tcp_hdr h[64];
-	uint8_t data[64][2048];
+	uint16_t gso_size[64];	/* lesson 07: what its frame asked of the device */
+	uint16_t ip_id[64];
+	uint8_t data[64][65536];
 };
 static struct sent sent;
 
@@ -105,6 +108,15 @@ static void collect(void)
 		struct ipv4_hdr ip;
 		struct tcp_hdr *h = &sent.h[sent.n];
 
+		/* A checksum left partial (lesson 07) is finished, as the
+		 * device would. */
+		if (tx.csum_start[i]) {
+			struct vnet_hdr vh = { .flags = VNET_F_NEEDS_CSUM,
+					       .csum_start = tx.csum_start[i],
+					       .csum_offset = tx.csum_offset[i] };
+
+			vnet_csum_finish(tx.buf + tx.off[i], tx.len[i], &vh);
+		}
 		if (eth_parse(txq_pkt(&tx, i), tx.len[i], &eth) != DROP_NONE ||
 		    eth.type != ETH_TYPE_IPV4 ||
 		    ipv4_parse(eth.payload, eth.payload_len, &ip) != DROP_NONE ||
@@ -116,6 +128,8 @@ static void collect(void)
 			 DROP_NONE);
 		if (h->data_len <= sizeof(sent.data[0]))
 			memcpy(sent.data[sent.n], h->data, h->data_len);
+		sent.gso_size[sent.n] = tx.gso_size[i];
+		sent.ip_id[sent.n] = ip.id;
 		h->data = sent.data[sent.n];
 		sent.n++;
 	}
@@ -145,18 +159,21 @@ struct seg {
 	bool shut;		/* window 0 */
 	const char *data;
 	bool mss, wscale;
+	const uint8_t *raw;	/* data of raw_len bytes, instead of data */
+	size_t raw_len;
+	bool bad_sum;		/* its checksum wrong */
 };
 
 static enum drop from_peer(const struct seg *s, uint64_t now_ms)
 {
-	static uint8_t f[2048];
+	static uint8_t f[ETH_HDR_LEN + 65536];
 	struct tcp_hdr h = {
 		.src_port = s->sport ? s->sport : PPORT,
 		.dst_port = s->dport ? s->dport : 7,
 		.seq = s->seq, .ack = s->ack, .flags = s->flags,
 		.window = s->shut ? 0 : s->win ? s->win : 65535,
 	};
-	size_t dlen = s->data ? strlen(s->data) : 0, hl;
+	size_t dlen = s->raw ? s->raw_len : s->data ? strlen(s->data) : 0, hl;
 	struct ipv4_hdr ip = { .ttl = 64, .proto = IPV4_PROTO_TCP, .src = PEER,
 			       .dst = US, .id = 1 };
 
@@ -166,8 +183,11 @@ static enum drop from_peer(const struct seg *s, uint64_t now_ms)
 	h.opts.wscale = 7;
 	hl = tcp_hdr_len(&h);
 	if (dlen)
-		memcpy(f + ETH_HDR_LEN + 20 + hl, s->data, dlen);
+		memcpy(f + ETH_HDR_LEN + 20 + hl, s->raw ? s->raw : (const uint8_t *)s->data,
+		       dlen);
 	tcp_emit(&h, PEER, US, f + ETH_HDR_LEN + 20, dlen);
+	if (s->bad_sum)
+		f[ETH_HDR_LEN + 20 + 17] ^= 0x01;
 	ip.total_len = (uint16_t)(20 + hl + dlen);
 	ipv4_emit(&ip, f + ETH_HDR_LEN, 20);
 	return tcp_mini_input(&st, f, eth_emit(f, OUR_MAC, PEER_MAC, ETH_TYPE_IPV4,
@@ -190,6 +210,8 @@ static void peer_arp_reply(uint64_t now_ms)
 
 static void start(bool fixed_isn, uint32_t isn)
 {
+	tx.offload = 0;			/* lesson 07's tests set them */
+	tx.in_csum_ok = false;
 	tcp_mini_init(&st, OUR_MAC, US, 7, 1500, 1, MSL_S, 0, &tx);
 	st.isn_fixed = fixed_isn;
 	st.isn_base = isn;
@@ -1290,6 +1312,153 @@ static void syn_tried_for_three_minutes(void)
 	CHECK_EQ(expiries, 8);	/* again at 1, 3, 7, 15, 31, 63, 123 s */
 }
 
+/* Lesson 07 (gso.c): with TSO, the full-sized segments one output step
+ * sends on a connection leave as one frame that stands for them all
+ * (gso_size the MSS, the checksum partial); the sender still counted
+ * them one by one, and the IP IDs go on past the ones the kernel will
+ * give the pieces. */
+static void gso_joins_full_segments(void)
+{
+	struct tcp_conn *c;
+	uint16_t id;
+	size_t i;
+
+	for (i = 0; i < sizeof(bytes); i++)
+		bytes[i] = (uint8_t)(i * 7);
+	c = client_established(65535);
+	tx.offload = VNET_OFF_CSUM | VNET_OFF_TSO4;
+	CHECK_EQ(tcp_send(&st, c, bytes, 8192), 8192);	/* 5 x 1460 + 892 */
+	batch(6);
+	REQUIRE_EQ(sent.n, 1);
+	CHECK_SEG(0, 1, 8192, TCP_FLAG_ACK | TCP_FLAG_PSH);
+	CHECK_EQ(sent.gso_size[0], 1460);
+	CHECK(memcmp(sent.data[0], bytes, 8192) == 0);
+	CHECK_EQ(c->snd_nxt.v, ISS + 1 + 8192);
+	id = sent.ip_id[0];
+	/* All acknowledged; 1000 more bytes: a frame of one segment, with
+	 * the IP ID after the six the kernel gave the pieces. */
+	from_peer(&(struct seg){ .sport = 5555, .dport = c->lport, .flags = TCP_FLAG_ACK,
+				 .seq = IRS + 1, .ack = ISS + 1 + 8192 }, 7);
+	CHECK_EQ(tcp_send(&st, c, bytes, 1000), 1000);
+	batch(7);
+	REQUIRE_EQ(sent.n, 1);
+	CHECK_SEG(0, 8193, 1000, TCP_FLAG_ACK | TCP_FLAG_PSH);
+	CHECK_EQ(sent.gso_size[0], 0);
+	CHECK_EQ(sent.ip_id[0], (uint16_t)(id + 6));
+	/* 2000 bytes and CLOSE: the FIN on the frame, for its last piece. */
+	c = client_established(65535);
+	tx.offload = VNET_OFF_CSUM | VNET_OFF_TSO4;
+	CHECK_EQ(tcp_send(&st, c, bytes, 2000), 2000);
+	tcp_close(&st, c);
+	batch(6);
+	REQUIRE_EQ(sent.n, 1);
+	CHECK_SEG(0, 1, 2000, TCP_FLAG_ACK | TCP_FLAG_PSH | TCP_FLAG_FIN);
+	CHECK_EQ(sent.gso_size[0], 1460);
+	CHECK_EQ(c->snd_max.v, ISS + 1 + 2000 + 1);
+}
+
+/* Without TSO each segment is a frame of its own; with checksum offload
+ * alone its checksum is partial (collect() finishes it as the device
+ * would, and checks it); without any offload, complete. */
+static void gso_off_without_tso_checksum_partial_with_csum(void)
+{
+	struct tcp_conn *c;
+	size_t i;
+
+	c = client_established(65535);
+	tx.offload = VNET_OFF_CSUM;
+	CHECK_EQ(tcp_send(&st, c, bytes, 8192), 8192);
+	CHECK(!tcp_mini_flush(&st, 6, &tx));
+	REQUIRE_EQ(tx.n, 6);
+	for (i = 0; i < tx.n; i++) {
+		CHECK_EQ(tx.csum_start[i], ETH_HDR_LEN + 20);
+		CHECK_EQ(tx.csum_offset[i], 16);
+		CHECK_EQ(tx.gso_size[i], 0);
+	}
+	collect();
+	REQUIRE_EQ(sent.n, 6);
+	CHECK_SEG(4, 1 + 4 * 1460, 1460, TCP_FLAG_ACK);
+	CHECK_SEG(5, 1 + 5 * 1460, 892, TCP_FLAG_ACK | TCP_FLAG_PSH);
+	c = client_established(65535);		/* (offload 0 again) */
+	CHECK_EQ(tcp_send(&st, c, bytes, 3000), 3000);
+	CHECK(!tcp_mini_flush(&st, 6, &tx));
+	REQUIRE_EQ(tx.n, 3);
+	for (i = 0; i < tx.n; i++)
+		CHECK_EQ(tx.csum_start[i], 0);
+	collect();
+}
+
+/* A segment that waits for ARP has no virtio-net header to go with it
+ * when it leaves: its checksum is finished before it waits. */
+static void gso_held_for_arp_leaves_with_a_full_checksum(void)
+{
+	uint8_t f[64];
+	struct arp_pkt a = { .op = ARP_OP_REPLY, .spa = PEER, .tpa = US };
+	size_t i;
+
+	tx.offload = VNET_OFF_CSUM | VNET_OFF_TSO4;
+	tcp_mini_init(&st, OUR_MAC, US, 7, 1500, 1, MSL_S, 0, &tx);
+	st.isn_fixed = true;
+	st.isn_base = ISS;
+	txq_clear(&tx);
+	CHECK(tcp_mini_connect(&st, PEER, 5555, 1, 0));
+	CHECK(!tcp_mini_flush(&st, 0, &tx));
+	REQUIRE_EQ(tx.n, 1);			/* the ARP request only */
+	collect();
+	CHECK_EQ(sent.n, 0);
+	memcpy(a.sha, PEER_MAC, 6);
+	memcpy(a.tha, OUR_MAC, 6);
+	arp_emit(&a, f + ETH_HDR_LEN);
+	eth_emit(f, OUR_MAC, PEER_MAC, ETH_TYPE_ARP, ARP_LEN);
+	tcp_mini_input(&st, f, 60, 1, &tx);
+	tcp_mini_flush(&st, 1, &tx);
+	for (i = 0; i < tx.n; i++)
+		CHECK_EQ(tx.csum_start[i], 0);	/* complete: collect() checks it */
+	collect();
+	REQUIRE_EQ(sent.n, 1);
+	CHECK_EQ(sent.h[0].flags, TCP_FLAG_SYN);
+	tx.offload = 0;
+}
+
+/* A checksum the device vouched for (lib/run.c sets in_csum_ok for the
+ * kernel's partial ones) is not summed; any other wrong one is dropped. */
+static void gso_vouched_checksum_not_summed(void)
+{
+	struct tcp_conn *c;
+
+	start(true, ISS);
+	c = open_passive(9, false);
+	CHECK_EQ(from_peer(&(struct seg){ .dport = 9, .flags = TCP_FLAG_ACK, .seq = IRS + 1,
+					  .ack = ISS + 1, .data = "hello", .bad_sum = true }, 12),
+		 DROP_TCP_BAD_CHECKSUM);
+	CHECK_EQ(c->rcv_nxt.v, IRS + 1);
+	tx.in_csum_ok = true;
+	CHECK_EQ(from_peer(&(struct seg){ .dport = 9, .flags = TCP_FLAG_ACK, .seq = IRS + 1,
+					  .ack = ISS + 1, .data = "hello", .bad_sum = true }, 12),
+		 DROP_NONE);
+	tx.in_csum_ok = false;
+	CHECK_EQ(c->rcv_nxt.v, IRS + 1 + 5);
+}
+
+/* A segment of 20000 bytes (the kernel's TSO, taken whole): RCV.NXT
+ * moves by all of it, and one ACK answers it. */
+static void gso_big_segment_from_the_peer_taken_whole(void)
+{
+	static uint8_t big[20000];
+	struct tcp_conn *c;
+
+	start(true, ISS);
+	c = open_passive(9, true);
+	CHECK(seq_diff(c->rcv_adv, c->rcv_nxt) >= 20000);
+	CHECK_EQ(from_peer(&(struct seg){ .dport = 9, .flags = TCP_FLAG_ACK, .seq = IRS + 1,
+					  .ack = ISS + 1, .raw = big, .raw_len = sizeof(big) }, 12),
+		 DROP_NONE);
+	CHECK_EQ(c->rcv_nxt.v, IRS + 1 + 20000);
+	batch(12);
+	REQUIRE_EQ(sent.n, 1);
+	CHECK_EQ(sent.h[0].ack, IRS + 1 + 20000);
+}
+
 const struct unit_test tcp_mini_tests[] = {
 	{ "tcp_mini: out-of-order data kept until the hole fills, then echoed", out_of_order_kept_until_the_hole_fills },
 	{ "tcp_mini: rings wrap, refuse past full, grow in order", ring_wraps_and_grows },
@@ -1321,5 +1490,10 @@ const struct unit_test tcp_mini_tests[] = {
 	{ "tcp_mini: an unanswered SYN is tried for 3 minutes (RFC 9293 3.8.3)", syn_tried_for_three_minutes },
 	{ "tcp_mini: the sender: MSS segments within SND.WND and cwnd, sender SWS avoidance, FIN last", sender_fills_the_window_in_mss_segments },
 	{ "tcp_mini: the sender: a window probe, a fast retransmission, duplicate ACKs, a bare ACK", sender_probes_retransmits_and_acks_when_asked },
+	{ "gso: with TSO, full segments leave as one frame, gso_size the MSS; PSH and FIN on it; IP IDs go on past its pieces", gso_joins_full_segments },
+	{ "gso: without TSO a frame per segment, its checksum partial with checksum offload, complete without", gso_off_without_tso_checksum_partial_with_csum },
+	{ "gso: a segment that waits for ARP leaves with its checksum finished", gso_held_for_arp_leaves_with_a_full_checksum },
+	{ "gso: a checksum the device vouched for is not summed; any other bad one is dropped", gso_vouched_checksum_not_summed },
+	{ "gso: a 20000-byte segment from the peer (its TSO) is taken whole, one ACK for it", gso_big_segment_from_the_peer_taken_whole },
 	{ NULL, NULL },
 };

@@ -62,7 +62,7 @@ int main(int argc, char **argv)
 	const struct unit_test *tables[] = {
 		cksum_tests, ipv4_tests, icmp_tests, pcap_tests, core_tests, arp_tests, udp_tests,
 		frag_tests, tcp_tests, tcp_mini_tests, siphash_tests, ping_tests,
-		cc_tests, syncookie_tests, fault_tests, sack_tests,
+		cc_tests, syncookie_tests, fault_tests, sack_tests, vnet_tests,
 	};
 	int passed = 0, failed = 0, n = 0;
 	size_t t;

@@ -52,6 +52,6 @@ struct unit_test {
 extern const struct unit_test cksum_tests[], ipv4_tests[], icmp_tests[],
 	pcap_tests[], core_tests[], arp_tests[], udp_tests[], frag_tests[],
 	tcp_tests[], tcp_mini_tests[], siphash_tests[], ping_tests[], cc_tests[],
-	syncookie_tests[], fault_tests[], sack_tests[];
+	syncookie_tests[], fault_tests[], sack_tests[], vnet_tests[];
 
 #endif
