@@ -15,6 +15,11 @@
  *                that acknowledgments must match, and the sequence space
  *                wraps early in the connection;
  *   setup bit 4  the client never reads: its receive window fills up.
+ *   setup bit 6  lesson 07's offloads: the device takes partial checksums
+ *                and TSO (tx.offload), and vouches for every frame's
+ *                checksum (tx.in_csum_ok, as for the kernel's own): what
+ *                goes out is checked once its checksum is finished as the
+ *                device would, a joined frame for what it stands for.
  *
  *   record flag 0x04 (besides fuzz.h's FUZZ_FIX_*): the next frame comes
  *                in the same batch as this one, at the same time (its
@@ -70,6 +75,7 @@
 #include "../lib/bytes.h"
 #include "../lib/eth.h"
 #include "../lib/tcp.h"
+#include "../lib/vnet.h"
 #include "../tcp_mini/tcp_mini.h"
 #include "fuzz.h"
 
@@ -79,6 +85,7 @@
 #define SETUP_FIXED_ISN		0x08
 #define SETUP_CLIENT_DEAF	0x10
 #define SETUP_LESSON_05		0x20	/* lesson 06's additions off */
+#define SETUP_OFFLOAD		0x40	/* lesson 07's TSO and checksums */
 
 #define SAME_BATCH		0x04	/* a record flag: see above */
 
@@ -115,8 +122,38 @@ static void check_sent(bool in_rst)
 	size_t i;
 
 	for (i = 0; i < tx.n; i++) {
-		const uint8_t *frame = txq_pkt(&tx, i);
+		uint8_t *frame = tx.buf + tx.off[i];
 
+		/* Lesson 07: what the device is asked to finish, only if it
+		 * can; then finished, as it would. */
+		if (tx.csum_start[i]) {
+			struct vnet_hdr vh = { .flags = VNET_F_NEEDS_CSUM,
+					       .csum_start = tx.csum_start[i],
+					       .csum_offset = tx.csum_offset[i] };
+
+			FUZZ_CHECK(tx.offload & VNET_OFF_CSUM);
+			FUZZ_CHECK(vh.csum_start == ETH_HDR_LEN + IPV4_HDR_LEN &&
+				   vh.csum_offset == 16);
+			FUZZ_CHECK(tx.len[i] >= (size_t)vh.csum_start + 20);
+			vnet_csum_finish(frame, tx.len[i], &vh);
+		}
+		if (tx.gso_size[i]) {
+			/* One TCP segment that stands for several of at most
+			 * gso_size bytes of data each, more than one of them. */
+			struct eth_hdr eth;
+
+			FUZZ_CHECK(tx.offload & VNET_OFF_TSO4);
+			FUZZ_CHECK(tx.csum_start[i] != 0);
+			FUZZ_CHECK(tx.gso_size[i] <= FUZZ_MTU - 40);
+			FUZZ_CHECK(eth_parse(frame, tx.len[i], &eth) == DROP_NONE);
+			FUZZ_CHECK(ipv4_parse(eth.payload, eth.payload_len, &ip) == DROP_NONE);
+			FUZZ_CHECK(ip.total_len == eth.payload_len && !ipv4_is_fragment(&ip));
+			FUZZ_CHECK(tcp_parse(ip.payload, ip.payload_len, ip.src, ip.dst, &h) ==
+				   DROP_NONE);
+			FUZZ_CHECK(h.data_len > tx.gso_size[i]);
+			FUZZ_CHECK(!(h.flags & (TCP_FLAG_SYN | TCP_FLAG_RST)));
+			continue;
+		}
 		if (!fuzz_check_frame_out(frame, tx.len[i], &ip) ||
 		    ip.proto != IPV4_PROTO_TCP)
 			continue;
@@ -335,7 +372,9 @@ static void input(struct fuzz_record *rec, uint64_t now_ms)
 	size_t before = live_conns();
 
 	fuzz_fix_frame(rec->pkt, rec->len, rec->flags);
+	tx.in_csum_ok = (setup & SETUP_OFFLOAD) != 0;
 	fuzz_check_drop(tcp_mini_input(&st, rec->pkt, rec->len, now_ms, &tx));
+	tx.in_csum_ok = false;
 	check_sent(carries_rst(rec->pkt, rec->len));
 	check_state(false);
 	FUZZ_CHECK(!(broadcast && live_conns() > before));
@@ -355,6 +394,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	in = (struct fuzz_input){ data + 1, size - 1 };
 	memset(edges, 0, sizeof(edges));
 	txq_clear(&tx);
+	tx.offload = (setup & SETUP_OFFLOAD) ? VNET_OFF_CSUM | VNET_OFF_TSO4 : 0;
 	tcp_mini_init(&st, fuzz_our_mac, FUZZ_OUR_ADDR, FUZZ_UDP_PORT, FUZZ_MTU,
 		      1, 1, now_ms, &tx);
 	/* Segments to sources off the link go through a gateway. */
