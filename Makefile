@@ -45,7 +45,7 @@ UNIT_SRC := tests/unit/unit.c tests/unit/test_cksum.c tests/unit/test_ipv4.c \
             tests/unit/test_tcp.c tests/unit/test_tcp_mini.c tests/unit/test_siphash.c \
             tests/unit/test_ping.c tests/unit/test_cc.c tests/unit/test_syncookie.c \
             tests/unit/test_fault.c tests/unit/test_sack.c tests/unit/test_vnet.c
-TOOLS    := build/tools/craft build/tools/udpcheck build/tools/tcprr build/tools/synflood
+TOOLS    := build/tools/craft build/tools/udpcheck build/tools/tcprr build/tools/synflood build/tools/udpgso
 BENCH_TOOL := tests/bench/echoload
 
 LIB_OBJ     := $(LIB_SRC:%.c=build/obj/%.o)

@@ -120,6 +120,10 @@ int dev_open(const char *name, enum dev_type type, char *err, size_t errlen)
 	return open_dev(name, type, 0, err, errlen);
 }
 
+#ifndef TUN_F_USO4		/* (headers older than Linux 6.2) */
+#define TUN_F_USO4 0x20
+#define TUN_F_USO6 0x40
+#endif
 #ifndef TUNSETVNETLE		/* (older headers) */
 #define TUNSETVNETLE _IOW('T', 220, int)
 #endif
@@ -128,7 +132,21 @@ int dev_open(const char *name, enum dev_type type, char *err, size_t errlen)
 static unsigned tun_features(unsigned off)
 {
 	return ((off & VNET_OFF_CSUM) ? TUN_F_CSUM : 0) |
-	       ((off & VNET_OFF_TSO4) ? TUN_F_TSO4 : 0);
+	       ((off & VNET_OFF_TSO4) ? TUN_F_TSO4 : 0) |
+	       /* (the kernel takes USO for both IP versions or neither;
+		* our stack drops IPv6 frames as it always has) */
+	       ((off & VNET_OFF_USO4) ? TUN_F_USO4 | TUN_F_USO6 : 0);
+}
+
+/* What to ask for when the kernel refused want: the newest offload
+ * first (USO4 is Linux 6.2's), then TSO4, then none. */
+static unsigned less(unsigned want)
+{
+	if (want & VNET_OFF_USO4)
+		return want & ~VNET_OFF_USO4;
+	if (want & VNET_OFF_TSO4)
+		return want & ~VNET_OFF_TSO4;
+	return 0;
 }
 
 int dev_open_vnet(const char *name, unsigned want, unsigned *got, char *err,
@@ -148,13 +166,13 @@ int dev_open_vnet(const char *name, unsigned want, unsigned *got, char *err,
 		close(fd);
 		return -1;
 	}
-	/* TSO needs partial checksums (the kernel refuses TSO4 alone); a
-	 * kernel that refuses one gets asked for less: every offload is
-	 * optional, and with none the header is all zero. */
-	if ((want & VNET_OFF_TSO4) && !(want & VNET_OFF_CSUM))
-		want &= ~VNET_OFF_TSO4;
+	/* TSO and USO need partial checksums (the kernel refuses them
+	 * alone); a kernel that refuses one gets asked for less: every
+	 * offload is optional, and with none the header is all zero. */
+	if (!(want & VNET_OFF_CSUM))
+		want = 0;
 	while (want && ioctl(fd, TUNSETOFFLOAD, (unsigned long)tun_features(want)) < 0)
-		want = (want & VNET_OFF_TSO4) ? want & ~VNET_OFF_TSO4 : 0;
+		want = less(want);
 	if (!want)
 		ioctl(fd, TUNSETOFFLOAD, 0ul);
 	*got = want;

@@ -24,6 +24,10 @@
 #include "dev.h"
 #include "fault.h"
 #include "pcap.h"
+#include "bytes.h"
+#include "cksum.h"
+#include "eth.h"
+#include "ipv4.h"
 #include "trace.h"
 #include "vnet.h"
 
@@ -186,27 +190,77 @@ static void make_room(struct runner *r, uint64_t ts_us);
  * check it (tx.in_csum_ok); any other is finished here, as the device
  * would have, so that a core sees a frame as from a wire.  Returns the
  * frame's length, at pkt + VNET_HDR_LEN, or 0 with *why set. */
-static size_t take_vnet_hdr(struct runner *r, uint8_t *pkt, size_t len, enum drop *why)
+static size_t take_vnet_hdr(struct runner *r, uint8_t *pkt, size_t len,
+			    struct vnet_hdr *h, enum drop *why)
 {
-	struct vnet_hdr h;
 	uint8_t *frame = pkt + VNET_HDR_LEN;
 
-	*why = vnet_parse(pkt, len, &h);
+	*why = vnet_parse(pkt, len, h);
 	if (*why != DROP_NONE)
 		return 0;
 	len -= VNET_HDR_LEN;
-	r->tx.in_csum_ok = (h.flags & VNET_F_DATA_VALID) != 0;
-	if (h.flags & VNET_F_NEEDS_CSUM) {
-		if (h.csum_offset == 16) {	/* TCP's checksum field */
+	r->tx.in_csum_ok = (h->flags & VNET_F_DATA_VALID) != 0;
+	if ((h->flags & VNET_F_NEEDS_CSUM) && h->gso_type != VNET_GSO_UDP_L4) {
+		if (h->csum_offset == 16) {	/* TCP's checksum field */
 			r->tx.in_csum_ok = true;
 		} else {
-			vnet_csum_finish(frame, len, &h);
+			vnet_csum_finish(frame, len, h);
 			/* (done: a copy of it, --dup's, is not summed twice) */
-			pkt[0] = (uint8_t)((h.flags & ~VNET_F_NEEDS_CSUM) | VNET_F_DATA_VALID);
+			pkt[0] = (uint8_t)((h->flags & ~VNET_F_NEEDS_CSUM) | VNET_F_DATA_VALID);
 			r->tx.in_csum_ok = true;
 		}
 	}
 	return len;
+}
+
+/* The core's verdict on one frame: counted, and traced if a drop. */
+static void verdict(struct runner *r, enum drop why, uint64_t ts_us)
+{
+	if (why != DROP_NONE) {
+		r->n.drop[why]++;
+		if (r->o->trace)
+			trace_drop(stderr, ts_us - r->start_us, why);
+	}
+}
+
+/* Lesson 07: a UDP frame that stands for many datagrams (USO, from a
+ * sender that used UDP_SEGMENT): cut it as the sender's kernel would
+ * have, each datagram with its own IP length, ID and checksum, its own
+ * UDP length and checksum, and hand each to the core.  Headers that do
+ * not say what the virtio-net header says are vnet_bad. */
+static enum drop cut_udp(struct runner *r, const uint8_t *frame, size_t len,
+			 const struct vnet_hdr *h, uint64_t ts_us, uint64_t now_ms)
+{
+	static uint8_t one[ETH_HDR_LEN + IPV4_MAX_LEN];
+	const uint8_t *ip = frame + ETH_HDR_LEN;
+	size_t l4 = h->csum_start, ihl, off, n;
+	uint16_t id;
+	uint8_t *ip1 = one + ETH_HDR_LEN, *udp1 = one + l4;
+
+	if (len < ETH_HDR_LEN + 20)
+		return DROP_VNET_BAD;
+	ihl = (size_t)(ip[0] & 0x0f) * 4;
+	if ((ip[0] >> 4) != 4 || ihl < 20 || ETH_HDR_LEN + ihl != l4 || len < l4 + 8 ||
+	    ip[9] != IPV4_PROTO_UDP || get16(ip + 2) != len - ETH_HDR_LEN)
+		return DROP_VNET_BAD;
+	id = get16(ip + 4);
+	memcpy(one, frame, l4 + 8);		/* Ethernet, IP and UDP headers */
+	for (off = l4 + 8; off < len; off += n) {
+		n = len - off < h->gso_size ? len - off : h->gso_size;
+		memcpy(udp1 + 8, frame + off, n);
+		put16(ip1 + 2, (uint16_t)(ihl + 8 + n));
+		put16(ip1 + 4, id++);		/* the next ID for each */
+		put16(ip1 + 10, 0);
+		put16(ip1 + 10, cksum(ip1, ihl));
+		put16(udp1 + 4, (uint16_t)(8 + n));
+		put16(udp1 + 6, (uint16_t)cksum_pseudo_ipv4(get32(ip1 + 12), get32(ip1 + 16),
+							    IPV4_PROTO_UDP, (uint16_t)(8 + n)));
+		vnet_csum_finish(one, l4 + 8 + n, h);
+		r->tx.in_csum_ok = true;
+		verdict(r, r->c->input(r->c->state, one, l4 + 8 + n, now_ms, &r->tx), ts_us);
+	}
+	r->tx.in_csum_ok = false;
+	return DROP_NONE;
 }
 
 /* One packet to the core: counted, recorded, traced, handed in.  On a
@@ -217,6 +271,7 @@ static void deliver(struct runner *r, uint8_t *pkt, size_t len, uint64_t ts_us,
 {
 	enum drop why = DROP_NONE;
 	size_t skip = r->vnet ? VNET_HDR_LEN : 0;
+	struct vnet_hdr vh = { 0 };
 
 	make_room(r, ts_us);
 	r->n.in++;
@@ -226,17 +281,16 @@ static void deliver(struct runner *r, uint8_t *pkt, size_t len, uint64_t ts_us,
 		trace_one(r, ts_us, "in", pkt, len);
 	r->tx.in_csum_ok = false;
 	if (r->vnet) {
-		len = take_vnet_hdr(r, pkt, len, &why);
+		len = take_vnet_hdr(r, pkt, len, &vh, &why);
 		pkt += VNET_HDR_LEN;
 	}
-	if (why == DROP_NONE)
+	if (why == DROP_NONE && vh.gso_type == VNET_GSO_UDP_L4 && len >= ETH_HDR_LEN &&
+	    get16(pkt + 12) == ETH_TYPE_IPV4)	/* (IPv6: the core drops it) */
+		why = cut_udp(r, pkt, len, &vh, ts_us, now_ms);
+	else if (why == DROP_NONE)
 		why = r->c->input(r->c->state, pkt, len, now_ms, &r->tx);
 	r->tx.in_csum_ok = false;
-	if (why != DROP_NONE) {
-		r->n.drop[why]++;
-		if (r->o->trace)
-			trace_drop(stderr, ts_us - r->start_us, why);
-	}
+	verdict(r, why, ts_us);
 	trace_own_drops(r, ts_us);
 }
 

@@ -353,6 +353,7 @@ void trace_packet_vnet(FILE *f, uint64_t t_us, const char *dir, enum dev_type ty
 	sum_vouched = false;
 	fclose(m);
 	n = strcspn(line, "\n");
+	line[n] = '\0';
 	if (vh->gso_type != VNET_GSO_NONE)
 		snprintf(line + n, 64, ", gso %u", vh->gso_size);
 	fprintf(f, "%s\n", line);

@@ -47,6 +47,13 @@ enum drop vnet_parse(const uint8_t *buf, size_t len, struct vnet_hdr *h)
 		if (h->gso_size == 0)
 			return DROP_VNET_BAD;
 		break;
+	case VNET_GSO_UDP_L4:
+		/* Cut by us (lib/run.c), with a checksum per datagram:
+		 * the header must say where the UDP header is. */
+		if (h->gso_size == 0 || (h->gso_type & VNET_GSO_ECN) ||
+		    !(h->flags & VNET_F_NEEDS_CSUM) || h->csum_offset != 6)
+			return DROP_VNET_BAD;
+		break;
 	default:
 		return DROP_VNET_BAD;
 	}

@@ -27,7 +27,9 @@
  *                64 KB that stands for many of at most gso_size bytes of
  *                data each (TSO/GSO, TUN_F_TSO4).  The kernel cuts it
  *                where it has to, late, or never: a segment for a local
- *                socket is taken whole.
+ *                socket is taken whole.  Or UDP_L4: one UDP header for
+ *                many datagrams of gso_size bytes (the last may be
+ *                shorter), which the receiver cuts (TUN_F_USO4).
  *   hdr_len      how long the headers (Ethernet, IP, TCP) are: a hint
  *   gso_size     the data in each piece: the MSS
  *
@@ -52,12 +54,18 @@
 
 #define VNET_GSO_NONE		0
 #define VNET_GSO_TCPV4		1
+#define VNET_GSO_UDP_L4		5	/* many UDP datagrams of gso_size
+					 * bytes each, one header (USO) */
 #define VNET_GSO_ECN		0x80	/* the segment has CWR set */
 
 /* The offloads a program takes (struct prog, txq.offload), as the kernel
  * names them for TUNSETOFFLOAD. */
 #define VNET_OFF_CSUM		0x01u	/* TUN_F_CSUM: partial checksums */
 #define VNET_OFF_TSO4		0x02u	/* TUN_F_TSO4: TCP segments to 64 KB */
+#define VNET_OFF_USO4		0x04u	/* TUN_F_USO4: UDP datagrams the
+					 * sender's kernel did not cut
+					 * (UDP_SEGMENT), one frame for many;
+					 * Linux 6.2 and later */
 
 struct vnet_hdr {
 	uint8_t flags;

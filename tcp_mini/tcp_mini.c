@@ -288,7 +288,7 @@ int main(int argc, char **argv)
 		.extra = OPT_ADDR | OPT_MAC | OPT_PORT | OPT_MSL | OPT_CONNECT | OPT_ROUTE |
 			 OPT_TCP,
 		.default_port = 7,
-		.offload = VNET_OFF_CSUM | VNET_OFF_TSO4,	/* lesson 07 */
+		.offload = VNET_OFF_CSUM | VNET_OFF_TSO4 | VNET_OFF_USO4,	/* lesson 07 */
 	};
 	char addr[16], mac[18], ready_line[64];
 	int rc;

@@ -64,7 +64,14 @@ static void every_bad_header_is_dropped(void)
 	CHECK_EQ(parse_with(0x80, 0, 0, 0, 0, 60), DROP_VNET_BAD);
 	CHECK_EQ(parse_with(0, 3, 1000, 0, 0, 60), DROP_VNET_BAD);	/* UFO */
 	CHECK_EQ(parse_with(0, 4, 1000, 0, 0, 60), DROP_VNET_BAD);	/* TCPv6 */
-	CHECK_EQ(parse_with(0, 5, 1000, 0, 0, 60), DROP_VNET_BAD);	/* UDP_L4 */
+	/* USO: many UDP datagrams, which we cut: the UDP checksum's place
+	 * is needed, and no ECN. */
+	CHECK_EQ(parse_with(0, VNET_GSO_UDP_L4, 1000, 0, 0, 60), DROP_VNET_BAD);
+	CHECK_EQ(parse_with(VNET_F_NEEDS_CSUM, VNET_GSO_UDP_L4, 1000, 34, 6, 1500), DROP_NONE);
+	CHECK_EQ(parse_with(VNET_F_NEEDS_CSUM, VNET_GSO_UDP_L4, 0, 34, 6, 1500), DROP_VNET_BAD);
+	CHECK_EQ(parse_with(VNET_F_NEEDS_CSUM, VNET_GSO_UDP_L4, 1000, 34, 16, 1500), DROP_VNET_BAD);
+	CHECK_EQ(parse_with(VNET_F_NEEDS_CSUM, VNET_GSO_UDP_L4 | VNET_GSO_ECN, 1000, 34, 6, 1500),
+		 DROP_VNET_BAD);
 	CHECK_EQ(parse_with(0, VNET_GSO_ECN, 0, 0, 0, 60), DROP_VNET_BAD);
 	CHECK_EQ(parse_with(VNET_F_NEEDS_CSUM, VNET_GSO_TCPV4, 0, 34, 16, 1500),
 		 DROP_VNET_BAD);				/* no gso_size */
