@@ -27,7 +27,7 @@ DEPFLAGS = -MMD -MP
 LIB_SRC := lib/cksum.c lib/drop.c lib/ipv4.c lib/icmp.c lib/icmp_host.c \
            lib/eth.c lib/arp.c lib/eth_host.c lib/udp.c lib/tcp.c lib/pcap.c lib/dev.c lib/opts.c \
            lib/trace.c lib/run.c lib/reasm.c lib/frag.c lib/ip_host.c lib/udp_host.c \
-           lib/siphash.c lib/random.c lib/ping.c lib/fault.c lib/vnet.c
+           lib/siphash.c lib/random.c lib/ping.c lib/fault.c lib/vnet.c lib/uring.c
 
 # One program per rung: its folder, its source, its binary.
 PROGS    := tun_echo icmp_reply tap_arp udp_echo tcp_mini

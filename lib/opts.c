@@ -17,7 +17,7 @@ enum { LONG_MTU = 256, LONG_LOSS, LONG_SEED, LONG_USER, LONG_MSL, LONG_SYN_TIMEO
        LONG_GATEWAY, LONG_PREFIX, LONG_PING, LONG_COUNT, LONG_INTERVAL,
        LONG_DUP, LONG_REORDER, LONG_DELAY, LONG_RATE, LONG_QUEUE,
        LONG_CC, LONG_NO_SACK, LONG_NO_TIMESTAMPS, LONG_NO_RACK, LONG_NO_DELAYED_ACK,
-       LONG_NODELAY, LONG_CC_LOG, LONG_NO_SYN_COOKIES, LONG_NO_OFFLOAD };
+       LONG_NODELAY, LONG_CC_LOG, LONG_NO_SYN_COOKIES, LONG_NO_OFFLOAD, LONG_URING };
 
 static void usage(const struct prog *p, FILE *out)
 {
@@ -74,6 +74,9 @@ static void usage(const struct prog *p, FILE *out)
 			     "                        read() and write()\n");
 	else
 		fprintf(out, "      --no-offload      accepted for scripts; this rung uses no offloads\n");
+	fprintf(out, "      --uring           read and write the device through io_uring: many\n"
+		     "                        frames for one system call (lesson 07)%s\n",
+		(p->extra & OPT_CONNECT) ? "; not with\n                        --connect" : "");
 	if (p->extra & OPT_MSL)
 		fprintf(out, "      --msl S           maximum segment lifetime (default 30)\n");
 	if (p->extra & OPT_TCP)
@@ -440,6 +443,7 @@ void opts_parse(const struct prog *p, int argc, char **argv, struct opts *o)
 		{ "cc-log", required_argument, NULL, LONG_CC_LOG },
 		{ "no-syn-cookies", no_argument, NULL, LONG_NO_SYN_COOKIES },
 		{ "no-offload", no_argument, NULL, LONG_NO_OFFLOAD },
+		{ "uring", no_argument, NULL, LONG_URING },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -593,6 +597,9 @@ void opts_parse(const struct prog *p, int argc, char **argv, struct opts *o)
 		case LONG_NO_OFFLOAD:
 			o->no_offload = true;
 			break;
+		case LONG_URING:
+			o->uring = true;
+			break;
 		case LONG_CC_LOG:
 			if (optarg[0] == '\0')
 				bad(p, "%s value is '%s': expected a file name", "--cc-log", optarg);
@@ -626,6 +633,12 @@ void opts_parse(const struct prog *p, int argc, char **argv, struct opts *o)
 		bad(p, "%s is for --ping%s", ping_only, "");
 	if (o->ping && o->connect)
 		bad(p, "%s and %s: one at a time", "--ping", "--connect");
+	/* --connect waits on stdin and stdout too, which the io_uring loop
+	 * does not (lib/uring.h); --read has no device. */
+	if (o->uring && o->connect)
+		bad(p, "%s and %s: one at a time", "--uring", "--connect");
+	if (o->uring && o->read_path)
+		bad(p, "%s and %s: one at a time", "--uring", "--read");
 	if (o->connect)
 		target_check(p, o, o->connect_addr, "--connect", o->connect);
 	if (o->ping)

@@ -76,6 +76,7 @@ struct opts {
 	const char *cc_log;	/* --cc-log FILE: CSV of the congestion state */
 	bool no_offload;	/* --no-offload: no virtio-net header (every rung
 				 * takes it; only those with offloads use it) */
+	bool uring;		/* --uring: the device through io_uring */
 };
 
 /* Parse the command line into o; on a mistake, exit 2 with the usage.  A

@@ -29,6 +29,7 @@
 #include "eth.h"
 #include "ipv4.h"
 #include "trace.h"
+#include "uring.h"
 #include "vnet.h"
 
 /* How many packets to read after one poll() before looking at timers and
@@ -48,6 +49,9 @@ struct runner {
 	struct core *c;
 	enum dev_type type;
 	int fd;				/* -1 in replay */
+	bool uring;			/* --uring: reads and writes through
+					 * io_uring (lib/uring.c) */
+	struct uring ring;
 	bool vnet;			/* every frame read and written has a
 					 * virtio-net header in front (lesson
 					 * 07): the offloads of tx.offload */
@@ -97,7 +101,13 @@ static void send_one(struct runner *r, const uint8_t *pkt, size_t len, uint64_t 
 {
 	size_t skip = r->vnet ? VNET_HDR_LEN : 0;
 
-	if (r->fd >= 0 && write(r->fd, pkt, len) != (ssize_t)len) {
+	/* --uring: queued, handed over with the rest of the batch
+	 * (flush_tx); a failure is counted when it completes. */
+	if (r->uring && uring_write(&r->ring, pkt, len) < 0) {
+		r->n.write_errors++;
+		return;
+	}
+	if (!r->uring && r->fd >= 0 && write(r->fd, pkt, len) != (ssize_t)len) {
 		/* EIO while the link is down, ENOBUFS or EAGAIN under load:
 		 * the packet is lost, as on a wire. */
 		r->n.write_errors++;
@@ -163,9 +173,15 @@ static void flush_tx(struct runner *r, uint64_t ts_us)
 		for (copies = fault_push(out, pkt, len, r->c->now_us); copies; copies--)
 			send_one(r, pkt, len, ts_us);
 	}
+	/* --uring: every write done before the queue is used again. */
+	if (r->uring)
+		r->n.write_errors += uring_writes_done(&r->ring);
 	txq_clear(&r->tx);
-	while ((pkt = fault_pop_due(out, r->c->now_us, &len)))
+	while ((pkt = fault_pop_due(out, r->c->now_us, &len))) {
 		send_one(r, pkt, len, ts_us);
+		if (r->uring)	/* (the faults reuse the memory at the next pop) */
+			r->n.write_errors += uring_writes_done(&r->ring);
+	}
 }
 
 /* --trace: one "drop" line for each drop the core counted on its own since
@@ -297,12 +313,13 @@ static void deliver(struct runner *r, uint8_t *pkt, size_t len, uint64_t ts_us,
 /* The packet just read into rx, through the "in" faults: to the core at
  * once (or twice, or not at all), or later, from the timeline (see
  * take_due_input). */
-static void handle(struct runner *r, size_t len, uint64_t ts_us, uint64_t now_ms)
+static void handle(struct runner *r, uint8_t *pkt, size_t len, uint64_t ts_us,
+		   uint64_t now_ms)
 {
-	unsigned copies = fault_push(&r->fault[FAULT_IN], r->rx, len, r->c->now_us);
+	unsigned copies = fault_push(&r->fault[FAULT_IN], pkt, len, r->c->now_us);
 
 	for (; copies; copies--)
-		deliver(r, r->rx, len, ts_us, now_ms);
+		deliver(r, pkt, len, ts_us, now_ms);
 }
 
 /* The packets read earlier whose time to reach the core has come. */
@@ -409,6 +426,10 @@ static void summary(const struct runner *r)
 			(unsigned long long)fi->delayed, (unsigned long long)fo->delayed,
 			(unsigned long long)fi->queue_drop, (unsigned long long)fo->queue_drop,
 			(unsigned long long)fi->overflow, (unsigned long long)fo->overflow);
+	/* --uring: how many system calls its frames took. */
+	if (r->uring)
+		fprintf(stderr, "%s: uring enters %llu read_errors %u\n", r->p->name,
+			(unsigned long long)r->ring.enters, r->ring.read_errors);
 	for (i = 1; i < DROP_COUNT; i++) {
 		uint64_t n = r->n.drop[i] + (r->c->own_drops ? r->c->own_drops[i] : 0);
 
@@ -506,7 +527,7 @@ static int replay(struct runner *r)
 				deadline = due + 1;
 		}
 		r->c->now_us = ts_us;
-		handle(r, len, ts_us, now_ms);
+		handle(r, r->rx, len, ts_us, now_ms);
 		end_batch(r, ts_us, now_ms);	/* in replay, a batch is one packet */
 		if (finished(r->c) >= 0)
 			break;
@@ -608,8 +629,17 @@ static int device_loop(struct runner *r, const sigset_t *wait_mask)
 		if (r->c->poll_fds)
 			nfds = r->c->poll_fds(r->c->state, pfd + 1, MAX_CORE_FDS);
 		/* SIGINT and SIGTERM are blocked except inside ppoll(), so a
-		 * signal can't slip in between the check above and the wait. */
-		if (ppoll(pfd, (nfds_t)(1 + nfds), tp, wait_mask) < 0) {
+		 * signal can't slip in between the check above and the wait.
+		 * (--uring: its wait takes the same mask.) */
+		if (r->uring) {
+			if (uring_wait(&r->ring, tp, wait_mask) < 0) {
+				if (errno == EINTR)
+					continue;
+				fprintf(stderr, "%s: io_uring: %s\n", r->p->name, strerror(errno));
+				return 1;
+			}
+			pfd[0].revents = 0;
+		} else if (ppoll(pfd, (nfds_t)(1 + nfds), tp, wait_mask) < 0) {
 			if (errno == EINTR)
 				continue;
 			fprintf(stderr, "%s: poll: %s\n", r->p->name, strerror(errno));
@@ -623,6 +653,15 @@ static int device_loop(struct runner *r, const sigset_t *wait_mask)
 		ts_us = clock_us(CLOCK_REALTIME);
 		r->c->now_us = clock_us(CLOCK_MONOTONIC);
 		now_ms = r->c->now_us / 1000;
+		for (i = 0; r->uring && i < READ_BATCH; i++) {
+			size_t n;
+			uint8_t *buf = uring_take(&r->ring, &n);
+
+			if (!buf)
+				break;
+			handle(r, buf, n, ts_us, now_ms);
+			uring_again(&r->ring, buf);
+		}
 		for (i = 0; i < READ_BATCH && (pfd[0].revents & POLLIN); i++) {
 			/* One read() is one packet, and the buffer holds the
 			 * largest there can be. */
@@ -638,7 +677,7 @@ static int device_loop(struct runner *r, const sigset_t *wait_mask)
 					r->o->dev, strerror(errno));
 				return 1;
 			}
-			handle(r, (size_t)n, ts_us, now_ms);
+			handle(r, r->rx, (size_t)n, ts_us, now_ms);
 		}
 		take_due_input(r, ts_us, now_ms);
 		if (nfds > 0)
@@ -711,6 +750,14 @@ int run(const struct prog *p, const struct opts *o, struct core *c)
 			return 1;
 		}
 	}
+	if (r.fd >= 0 && o->uring) {
+		if (uring_open(&r.ring, r.fd, sizeof(r.rx), err, sizeof(err)) < 0) {
+			fprintf(stderr, "%s: %s\n", p->name, err);
+			rc = 1;
+			goto out;
+		}
+		r.uring = true;
+	}
 	if (o->pcap_path &&
 	    pcap_open_write(&r.pcap, o->pcap_path,
 			    p->dev_type == DEV_TUN ? PCAP_LINKTYPE_RAW : PCAP_LINKTYPE_ETHERNET) < 0) {
@@ -752,6 +799,8 @@ out:
 	fault_free(&r.fault[FAULT_OUT]);
 	if (r.pcap.f)
 		pcap_close(&r.pcap);
+	if (r.uring)
+		uring_close(&r.ring);
 	if (r.fd >= 0)
 		close(r.fd);
 	return rc;

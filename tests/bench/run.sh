@@ -291,6 +291,17 @@ stop_proc() {
 	return "$rc"
 }
 
+# gone_early LABEL: if the rung program ($stack_pid) has already ended,
+# before we stopped it, say so: a measurement that failed then failed for
+# that reason. Its exit summary (printed when it takes SIGTERM or SIGINT)
+# is in the raw section; with no error line before it, the signal came
+# from outside this script, which signals only the processes it started.
+gone_early() {
+	[[ -n $stack_pid ]] || return 0
+	alive "$stack_pid" && return 0
+	notes+=("$1: the program had exited before the bench stopped it; its stderr: $(tail -n 5 "$tmp/${1%% *}.err" | tr '\n' ' ')")
+}
+
 # --- measuring ----------------------------------------------------------------
 
 # Results, keyed "target,inflight" or "target".
@@ -491,6 +502,7 @@ for rung in "${RUNGS[@]}"; do
 	fi
 	ok=1
 	measure "$name" "$ns" 10.10.10.1 || ok=0
+	gone_early "$name"
 	if ! stop_stack; then
 		notes+=("$name: did not exit 0 on SIGTERM")
 		ok=0
@@ -548,6 +560,7 @@ for rung in "${UDP_RUNGS[@]}"; do
 	fi
 	ok=1
 	measure_udp "$name" "$ns" 10.10.10.1 || ok=0
+	gone_early "$name (udp)"
 	# Read before the program exits: its device goes away with it.
 	counters=$(kernel_counters "$ns" "$dev")
 	if ! stop_stack; then
@@ -829,6 +842,7 @@ if [[ -n $tm_bin ]]; then
 		fi
 		ok=1
 		measure_tcp_more "$t" "$tm_ns" 10.10.10.1 || ok=0
+		gone_early "${tcp_label[$t]} (tcp)"
 		# Read before the program exits: the process and its device go
 		# away with it. VmHWM is the peak resident set of the whole run.
 		tcp[$t,rss]=$(awk '/^VmHWM:/ { print $2 }' "/proc/$stack_pid/status" 2>/dev/null || echo -)
