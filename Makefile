@@ -237,7 +237,7 @@ endif
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 10
 FUZZ_MAX_LEN ?= 70000
-FUZZ_TARGETS := ipv4 icmp eth arp udp tcp reasm frag tun_echo icmp_reply tap_arp udp_echo tcp_mini
+FUZZ_TARGETS := ipv4 icmp eth arp udp tcp vnet reasm frag tun_echo icmp_reply tap_arp udp_echo tcp_mini
 # Objects get coverage instrumentation (fuzzer-no-link); only the link adds
 # libFuzzer's main(), which calls LLVMFuzzerTestOneInput().
 FUZZFLAGS    := -O1 -g -fno-omit-frame-pointer -fno-sanitize-recover=all \
