@@ -17,7 +17,9 @@
 #      10.10.10.2/24 and ping the stack at 10.10.10.1. A rung not built yet
 #      gets a "not built" line and is skipped.
 #   4. For every target: echoload with 1 and with 32 requests in flight,
-#      then `ping -f`.
+#      then `ping -f`.  Every rung twice: with its plain loop and with
+#      --uring (lesson 07: the device through io_uring), as NAME+uring;
+#      the UDP and TCP targets below too.
 #   5. UDP: udpload against udp_echo (and tcp_mini, when built: rung 5 keeps
 #      rung 4's UDP echo) at 10.10.10.1:7 through tap0, and against udpechod,
 #      a recvfrom/sendto loop on the kernel's stack, across a veth pair
@@ -150,7 +152,7 @@ for tool in nc sha256sum head wc; do
 	command -v "$tool" >/dev/null || die "needs '$tool' (Debian: apt-get install netcat-openbsd coreutils)"
 done
 
-# iperf3, for the ceiling (section 7): installed here if it is missing, as
+# iperf3, for the ceiling (step 7 above): installed here if it is missing, as
 # the tests install what they run (tests/deps.sh). Without it the bench
 # still runs, with a note instead of the ceiling. (Debian's package asks
 # whether to start an iperf3 daemon at boot; unattended, the answer is its
@@ -299,7 +301,7 @@ stop_proc() {
 gone_early() {
 	[[ -n $stack_pid ]] || return 0
 	alive "$stack_pid" && return 0
-	notes+=("$1: the program had exited before the bench stopped it; its stderr: $(tail -n 5 "$tmp/${1%% *}.err" | tr '\n' ' ')")
+	notes+=("$1: the program had exited before the bench stopped it; its stderr: $(tail -n 5 "$tmp/${1%%[ +]*}.err" | tr '\n' ' ')")
 }
 
 # --- measuring ----------------------------------------------------------------
@@ -486,6 +488,9 @@ ip netns del "$k2"
 
 # --- 3. the rungs ---------------------------------------------------------------
 
+# Each rung twice: with its plain loop (one read() or write() per frame)
+# and with --uring (lesson 07: io_uring, many frames per system call),
+# the second as the target "NAME+uring".
 for rung in "${RUNGS[@]}"; do
 	name=${rung%%:*}
 	dev=${rung#*:}
@@ -493,24 +498,28 @@ for rung in "${RUNGS[@]}"; do
 		notes+=("$name: not built (no $BIN_DIR/$name/$name; run make) - skipped")
 		continue
 	fi
-	ns=$prefix-$name
+	for variant in "" --uring; do
+	target=$name${variant:++uring}
+	ns=$prefix-$name${variant:+-u}
 	ns_add "$ns"
-	if ! start_stack "$name" "$bin" "$dev" "$ns"; then
-		notes+=("$name: FAILED: did not start (see messages above)")
+	# shellcheck disable=SC2086  # (no option: no argument)
+	if ! start_stack "$name" "$bin" "$dev" "$ns" $variant; then
+		notes+=("$target: FAILED: did not start (see messages above)")
 		failed=1
 		continue
 	fi
 	ok=1
-	measure "$name" "$ns" 10.10.10.1 || ok=0
-	gone_early "$name"
+	measure "$target" "$ns" 10.10.10.1 || ok=0
+	gone_early "$target"
 	if ! stop_stack; then
-		notes+=("$name: did not exit 0 on SIGTERM")
+		notes+=("$target: did not exit 0 on SIGTERM")
 		ok=0
 	fi
 	# The program's exit summary: its counters, drops by reason.
-	details+=("$name stderr (last lines): $(tail -n 4 "$tmp/$name.err" | tr '\n' ' ')")
+	details+=("$target stderr (last lines): $(tail -n 4 "$tmp/$name.err" | tr '\n' ' ')")
 	((ok)) || failed=1
 	ip netns del "$ns"
+	done
 done
 
 # --- 4. UDP echo: the rungs that have it, and the kernel -------------------------
@@ -551,27 +560,31 @@ for rung in "${UDP_RUNGS[@]}"; do
 	name=${rung%%:*}
 	dev=${rung#*:}
 	bin=$(find_bin "$name") || continue
-	ns=$prefix-$name-udp
+	for variant in "" --uring; do
+	target=$name${variant:++uring}
+	ns=$prefix-$name-udp${variant:+-u}
 	ns_add "$ns"
-	if ! start_stack "$name" "$bin" "$dev" "$ns"; then
-		notes+=("$name (udp): FAILED: did not start (see messages above)")
+	# shellcheck disable=SC2086  # (no option: no argument)
+	if ! start_stack "$name" "$bin" "$dev" "$ns" $variant; then
+		notes+=("$target (udp): FAILED: did not start (see messages above)")
 		failed=1
 		continue
 	fi
 	ok=1
-	measure_udp "$name" "$ns" 10.10.10.1 || ok=0
-	gone_early "$name (udp)"
+	measure_udp "$target" "$ns" 10.10.10.1 || ok=0
+	gone_early "$target (udp)"
 	# Read before the program exits: its device goes away with it.
 	counters=$(kernel_counters "$ns" "$dev")
 	if ! stop_stack; then
-		notes+=("$name (udp): did not exit 0 on SIGTERM")
+		notes+=("$target (udp): did not exit 0 on SIGTERM")
 		ok=0
 	fi
 	# The exit summary, every line of it: counters and drops by reason.
-	details+=("$name (udp) stderr: $(tail -n 30 "$tmp/$name.err" | tr '\n' ' ')")
-	details+=("$name (udp) kernel counters: $counters")
+	details+=("$target (udp) stderr: $(tail -n 30 "$tmp/$name.err" | tr '\n' ' ')")
+	details+=("$target (udp) kernel counters: $counters")
 	((ok)) || failed=1
 	ip netns del "$ns"
+	done
 done
 
 # --- 5. TCP: tcp_mini next to the kernel ------------------------------------------
@@ -581,10 +594,13 @@ done
 # since lesson 07) and without them (--no-offload: one frame per read()
 # and write(), as before lesson 07). The keys used in the tables, what the
 # report calls each, and tcp_mini's options for each mode.
-TCP_MODES=(tcp_mini tcp_mini-nooff)
+# Each also with --uring (lesson 07: the device through io_uring).
+TCP_MODES=(tcp_mini tcp_mini-nooff tcp_mini-uring tcp_mini-uring-nooff)
 declare -A tcp_label=([kernel-veth]=kernel-veth [tcp_mini]=tcp_mini
-	[tcp_mini-nooff]="tcp_mini --no-offload")
-declare -A tcp_opts=([tcp_mini]="" [tcp_mini-nooff]=--no-offload)
+	[tcp_mini-nooff]="tcp_mini --no-offload" [tcp_mini-uring]="tcp_mini --uring"
+	[tcp_mini-uring-nooff]="tcp_mini --uring --no-offload")
+declare -A tcp_opts=([tcp_mini]="" [tcp_mini-nooff]=--no-offload [tcp_mini-uring]=--uring
+	[tcp_mini-uring-nooff]="--uring --no-offload")
 
 # Results, keyed "target,what". tcp_runs keeps each run's figure, as a
 # space-separated list under the same key, for the medians.
@@ -653,7 +669,7 @@ frames() {
 bulk_once() {
 	local target=$1 dir=$2 port=9 mode=send ns=$tk2 dst=10.10.11.1 what="into discard"
 	local bytes=$((BENCH_TCP_MB * 1000000)) limit=$((BENCH_TCP_MB / 10 + 30))
-	local label=${tcp_label[$1]} pid="" line rc=0 sc0 sc1 fr="" opts=()
+	local label=${tcp_label[$1]} pid="" line rc=0 sc0 sc1 fr="" opts=() enters=
 	if [[ $dir == chargen ]]; then
 		port=19 mode=recv what="out of chargen"
 	fi
@@ -683,6 +699,10 @@ bulk_once() {
 			rc=1
 		fi
 		fr=$(frames "$tmp/tcp_mini.err")
+		# --uring: its reads and writes are not read() and write()
+		# calls; the system calls are its io_uring_enter() calls, which
+		# its exit summary counts.
+		enters=$(sed -n 's/^tcp_mini: uring enters \([0-9]*\) .*/\1/p' "$tmp/tcp_mini.err")
 		details+=("$label tcpload -m $mode: $line; frames in/out ${fr:-?}; system calls ${sc0:-?} -> ${sc1:-?}")
 	else
 		details+=("$label tcpload -m $mode: $line")
@@ -693,7 +713,11 @@ bulk_once() {
 	fi
 	add_run "$target,$dir" "$(field "$line" mbytes_per_s)"
 	[[ -z $pid ]] && return 0
-	add_run "$target,${dir}_sc" "$(per_mb "$sc0" "$sc1" "$bytes")"
+	if [[ -n $enters ]]; then
+		add_run "$target,${dir}_sc" "$(per_mb 0 "$enters" "$bytes")"
+	else
+		add_run "$target,${dir}_sc" "$(per_mb "$sc0" "$sc1" "$bytes")"
+	fi
 	if [[ -n $fr ]]; then
 		add_run "$target,${dir}_fin" "$(per_mb 0 "${fr% *}" "$bytes")"
 		add_run "$target,${dir}_fout" "$(per_mb 0 "${fr#* }" "$bytes")"
@@ -926,13 +950,13 @@ report_udp() {
 	echo
 	echo "udpload: ${BENCH_SECONDS} s per run, 200 ms timeout, port $UDP_PORT; kernel-veth = udpechod (recvfrom/sendto) across veth"
 	echo
-	printf '%-12s %6s %9s %9s %7s %5s %8s %8s %8s %8s\n' \
+	printf '%-16s %6s %9s %9s %7s %5s %8s %8s %8s %8s\n' \
 		target bytes in-flight dgrams/s loss mism p50_us p90_us p99_us MB/s
 	for t in "${utargets[@]}"; do
 		for run in "${UDP_RUNS[@]}"; do
 			size=${run%%:*}
 			n=${run#*:}
-			printf '%-12s %6s %9s %9s %7s %5s %8s %8s %8s %8s\n' \
+			printf '%-16s %6s %9s %9s %7s %5s %8s %8s %8s %8s\n' \
 				"$t" "$size" "$n" "${urate[$t,$size,$n]:--}" \
 				"${uloss[$t,$size,$n]:--}" "${umism[$t,$size,$n]:--}" \
 				"${up50[$t,$size,$n]:--}" "${up90[$t,$size,$n]:--}" \
@@ -947,13 +971,13 @@ report_udp() {
 	echo
 	echo "rung / kernel-veth (dgrams/s is also the MB/s ratio; for the RTTs, above 1 = slower)"
 	echo
-	printf '%-12s %6s %9s %9s %8s %8s\n' target bytes in-flight dgrams/s p50_us p99_us
+	printf '%-16s %6s %9s %9s %8s %8s\n' target bytes in-flight dgrams/s p50_us p99_us
 	for t in "${utargets[@]}"; do
 		[[ $t == "$k" ]] && continue
 		for run in "${UDP_RUNS[@]}"; do
 			size=${run%%:*}
 			n=${run#*:}
-			printf '%-12s %6s %9s %9s %8s %8s\n' "$t" "$size" "$n" \
+			printf '%-16s %6s %9s %9s %8s %8s\n' "$t" "$size" "$n" \
 				"$(ratio "${urate[$t,$size,$n]:-}" "${urate[$k,$size,$n]:-}")" \
 				"$(ratio "${up50[$t,$size,$n]:-}" "${up50[$k,$size,$n]:-}")" \
 				"$(ratio "${up99[$t,$size,$n]:-}" "${up99[$k,$size,$n]:-}")"
@@ -970,14 +994,14 @@ report_tcp() {
 	echo "     (each transfer in the raw section); a tcp_mini of its own for each transfer;"
 	echo "     kernel-veth = tcpsrvd (the kernel's TCP, a process per connection) across veth"
 	echo
-	printf '%-22s %12s %9s %12s %9s\n' target discard_MB/s vs_kernel chargen_MB/s vs_kernel
+	printf '%-30s %12s %9s %12s %9s\n' target discard_MB/s vs_kernel chargen_MB/s vs_kernel
 	for t in "${btargets[@]}"; do
-		printf '%-22s %12s %9s %12s %9s\n' "${tcp_label[$t]}" \
+		printf '%-30s %12s %9s %12s %9s\n' "${tcp_label[$t]}" \
 			"$(int "${tcp[$t,discard]:-}")" "$(ratio "${tcp[$t,discard]:-}" "${tcp[$k,discard]:-}")" \
 			"$(int "${tcp[$t,chargen]:-}")" "$(ratio "${tcp[$t,chargen]:-}" "${tcp[$k,chargen]:-}")"
 	done
 	if [[ -n ${ceiling[mbps]:-} ]]; then
-		printf '%-22s %12s %9s %12s %9s   (the ceiling: one stream, %s s, kernel to kernel)\n' \
+		printf '%-30s %12s %9s %12s %9s   (the ceiling: one stream, %s s, kernel to kernel)\n' \
 			"iperf3" "${ceiling[mbps]}" "$(ratio "${ceiling[mbps]}" "${tcp[$k,discard]:-}")" \
 			- - "$BENCH_SECONDS"
 	fi
@@ -985,13 +1009,14 @@ report_tcp() {
 	if [[ -n ${tcp[tcp_mini,discard_fr]:-}${tcp[tcp_mini-nooff,discard_fr]:-} ]]; then
 		echo
 		echo "tcp_mini's cost per MB moved (medians): frames read (in) and written (out), from its"
-		echo "exit summary; read and write system calls (/proc/PID/io syscr + syscw)"
+		echo "exit summary; read and write system calls (/proc/PID/io syscr + syscw; with"
+		echo "--uring, its io_uring_enter calls, from its exit summary)"
 		echo
-		printf '%-22s %-8s %10s %10s %10s %12s\n' target transfer in/MB out/MB frames/MB syscalls/MB
+		printf '%-30s %-8s %10s %10s %10s %12s\n' target transfer in/MB out/MB frames/MB syscalls/MB
 		for t in "${TCP_MODES[@]}"; do
 			for dir in discard chargen; do
 				[[ -n ${tcp[$t,$dir]:-} ]] || continue
-				printf '%-22s %-8s %10s %10s %10s %12s\n' "${tcp_label[$t]}" "$dir" \
+				printf '%-30s %-8s %10s %10s %10s %12s\n' "${tcp_label[$t]}" "$dir" \
 					"${tcp[$t,${dir}_fin]:--}" "${tcp[$t,${dir}_fout]:--}" \
 					"${tcp[$t,${dir}_fr]:--}" "${tcp[$t,${dir}_sc]:--}"
 			done
@@ -1003,10 +1028,10 @@ report_tcp() {
 	echo "tcp: chargen's first $TCP_HASH_MB MB against RFC 864 (nc); tcpload rr ${BENCH_SECONDS} s;"
 	echo "     $TCP_CONNS echo connections x $TCP_CONN_BYTES bytes, median of $BENCH_TCP_RUNS runs (conns: the worst run)"
 	echo
-	printf '%-22s %8s %9s %9s %9s %8s %10s %8s %10s\n' target pattern \
+	printf '%-30s %8s %9s %9s %9s %8s %10s %8s %10s\n' target pattern \
 		rr1/s rr1460/s rr1_p50us conns conns_MB/s rss_kB tx_dropped
 	for t in "${ttargets[@]}"; do
-		printf '%-22s %8s %9s %9s %9s %8s %10s %8s %10s\n' "${tcp_label[$t]}" \
+		printf '%-30s %8s %9s %9s %9s %8s %10s %8s %10s\n' "${tcp_label[$t]}" \
 			"${tcp[$t,pattern]:--}" "${tcp[$t,rr1]:--}" "${tcp[$t,rr1460]:--}" \
 			"${tcp[$t,rrp50_1]:--}" "${tcp[$t,many]:--}" "${tcp[$t,many_mbps]:--}" \
 			"${tcp[$t,rss]:--}" "${tcp[$t,tx_dropped]:--}"
@@ -1015,10 +1040,10 @@ report_tcp() {
 	echo
 	echo "tcp_mini / kernel-veth (above 1 = faster than the kernel)"
 	echo
-	printf '%-22s %9s %9s %9s %9s %10s\n' target discard chargen rr1 rr1460 conns_MB/s
+	printf '%-30s %9s %9s %9s %9s %10s\n' target discard chargen rr1 rr1460 conns_MB/s
 	for t in "${TCP_MODES[@]}"; do
 		[[ -n ${tcp[$t,rr1]:-}${tcp[$t,discard]:-} ]] || continue
-		printf '%-22s %9s %9s %9s %9s %10s\n' "${tcp_label[$t]}" \
+		printf '%-30s %9s %9s %9s %9s %10s\n' "${tcp_label[$t]}" \
 			"$(ratio "${tcp[$t,discard]:-}" "${tcp[$k,discard]:-}")" \
 			"$(ratio "${tcp[$t,chargen]:-}" "${tcp[$k,chargen]:-}")" \
 			"$(ratio "${tcp[$t,rr1]:-}" "${tcp[$k,rr1]:-}")" \
@@ -1060,13 +1085,18 @@ report_aims() {
 	r=$(ratio "${tcp[tcp_mini,many_mbps]:-}" "${tcp[$k,many_mbps]:-}")
 	aim "$TCP_CONNS x 1 MB echo at least the kernel's MB/s" "$r" 1 \
 		"$r (${tcp[tcp_mini,many_mbps]:--} / ${tcp[$k,many_mbps]:--} MB/s)"
-	r=$(ratio "${urate[tcp_mini,$u]:-}" "${urate[$k,$u]:-}")
-	aim "UDP echo, 8000 B x 32 in flight, at least the kernel's rate" "$r" 1 \
-		"$r (${urate[tcp_mini,$u]:--} / ${urate[$k,$u]:--} dgrams/s)"
-	# Every rung's ping -f rate, against the 35 000/s the rungs were
-	# first built to (README "Against the aims").
+	for t in udp_echo udp_echo+uring tcp_mini tcp_mini+uring; do
+		[[ -n ${urate[$t,$u]:-} ]] || continue
+		r=$(ratio "${urate[$t,$u]:-}" "${urate[$k,$u]:-}")
+		aim "$t UDP echo, 8000 B x 32 in flight, >= the kernel's rate" "$r" 1 \
+			"$r (${urate[$t,$u]:--} / ${urate[$k,$u]:--} dgrams/s)"
+	done
+	# Every rung's ping -f rate with its default loop (the one lessons
+	# 01-05 show, which lesson 07 leaves as it was), against the 35 000/s
+	# the rungs were first built to (README "Against the aims").  --uring
+	# is an option for many frames at once, not for a ping at a time.
 	for t in "${targets[@]}"; do
-		[[ $t == "$k" ]] && continue
+		[[ $t == "$k" || $t == *+uring ]] && continue
 		aim "$t ping -f >= 35000/s" "${ping_rate[$t]:-}" 35000 "${ping_rate[$t]:--}/s"
 	done
 }
@@ -1077,11 +1107,11 @@ report() {
 	echo "host: $(uname -r), $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo), $(nproc) cores; load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 	echo "echoload: ${BENCH_SECONDS} s per run, 56-byte payload, 200 ms timeout; ping -f -c $BENCH_PING_COUNT"
 	echo
-	printf '%-12s %9s %9s %7s %8s %8s %8s %9s %9s\n' \
+	printf '%-16s %9s %9s %7s %8s %8s %8s %9s %9s\n' \
 		target in-flight req/s loss p50_us p90_us p99_us vs_tun vs_kernel
 	for t in "${targets[@]}"; do
 		for n in "${INFLIGHTS[@]}"; do
-			printf '%-12s %9s %9s %7s %8s %8s %8s %9s %9s\n' "$t" "$n" \
+			printf '%-16s %9s %9s %7s %8s %8s %8s %9s %9s\n' "$t" "$n" \
 				"${rate[$t,$n]:--}" "${loss[$t,$n]:--}" \
 				"${p50[$t,$n]:--}" "${p90[$t,$n]:--}" "${p99[$t,$n]:--}" \
 				"$(ratio "${rate[$t,$n]:-}" "${rate[tun_echo,$n]:-}")" \
@@ -1089,9 +1119,9 @@ report() {
 		done
 	done
 	echo
-	printf '%-12s %14s %12s\n' target ping_f_mean_us ping_f_rate
+	printf '%-16s %14s %12s\n' target ping_f_mean_us ping_f_rate
 	for t in "${targets[@]}"; do
-		printf '%-12s %14s %12s\n' "$t" "${ping_mean[$t]:--}" "${ping_rate[$t]:--}"
+		printf '%-16s %14s %12s\n' "$t" "${ping_mean[$t]:--}" "${ping_rate[$t]:--}"
 	done
 	if ((${#utargets[@]})); then
 		report_udp
