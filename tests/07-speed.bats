@@ -500,25 +500,9 @@ world_listening() {
 	[ "$(packets "$T/c.pcap" 'src host 10.10.10.1 and tcp dst port 40000')" -eq 0 ]
 }
 
-# --- 6. the option ------------------------------------------------------------
-
-@test "tcp_mini lesson 07: every rung's --help names --no-offload; a TUN rung takes it and still answers ping" {
-	require_tool ping iputils-ping
-	local p
-	for p in tun_echo icmp_reply tap_arp udp_echo tcp_mini; do
-		run "$BIN/$p/$p" --help
-		[ "$status" -eq 0 ]
-		[[ "$output" == *"--no-offload"* ]] || { echo "$p --help does not name --no-offload"; return 1; }
-	done
-	run "$BIN/tcp_mini/tcp_mini" --help
-	[[ "$output" == *"--no-offload      no virtio-net header, no offloads"* ]]
-	start_stack tun_echo --no-offload
-	kernel_side
-	ping_ok -c 2 -i 0.2 10.10.10.1
-	stop_stack
-}
-
-# --- --uring, and UDP segmentation offload -----------------------------------
+# --- 6. --uring, and UDP segmentation offload --------------------------------
+#
+# (--no-offload and --uring on every rung: tests/86-every-rung-loop.bats)
 
 # discard_and_chargen MB: MB into discard (nc ends cleanly only after the
 # stack's FIN, which follows every byte) and MB out of chargen, compared
@@ -569,42 +553,6 @@ discard_and_chargen() {
 	stop_stack
 	cat "$ERR"
 	[ "$(awk '$1 == "tcp_mini:" && $10 == "loss_in" { print $11 }' "$ERR")" -gt 0 ]
-}
-
-@test "lesson 07: --uring: every rung answers 2000 pings (ping -f) and stops at SIGTERM with exit 0" {
-	require_tool ping iputils-ping
-	local prog dev
-	for prog in tun_echo icmp_reply tap_arp udp_echo tcp_mini; do
-		dev=tap0
-		case $prog in tun_echo | icmp_reply) dev=tun0 ;; esac
-		start_stack "$prog" --uring
-		kernel_side "$dev"
-		echo "$prog:"
-		ping_ok -f -c 2000 -q 10.10.10.1
-		stop_stack
-		grep -q "^$prog: in [0-9]* out [0-9]* read_errors 0 write_errors [01] " "$ERR"
-	done
-}
-
-@test "lesson 07: --uring: udp_echo echoes 500 datagrams of 0 to 4000 bytes exact (fragments too)" {
-	start_stack udp_echo --uring
-	kernel_side tap0
-	run in_ns "$UDPCHECK" -n 500 -s 0-4000 -S 7
-	echo "$output"
-	[ "$status" -eq 0 ]
-	stop_stack
-}
-
-@test "lesson 07: --uring with --connect or --read is a usage error, exit 2; --help names it" {
-	run "$BIN/tcp_mini/tcp_mini" --uring --connect 10.10.10.2:7
-	echo "$output"
-	[ "$status" -eq 2 ]
-	[[ "$output" == *"--uring and --connect"* ]]
-	run "$BIN/tap_arp/tap_arp" --uring --read /dev/null
-	echo "$output"
-	[ "$status" -eq 2 ]
-	run "$BIN/tun_echo/tun_echo" --help
-	[[ "$output" == *"--uring"* ]]
 }
 
 @test "tcp_mini lesson 07: ten datagrams in one send (UDP_SEGMENT) come in as one frame, are cut, and each is echoed exact" {
