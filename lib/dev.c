@@ -117,7 +117,15 @@ static int open_dev(const char *name, enum dev_type type, int more_flags,
 
 int dev_open(const char *name, enum dev_type type, char *err, size_t errlen)
 {
-	return open_dev(name, type, 0, err, errlen);
+	int fd = open_dev(name, type, 0, err, errlen);
+
+	/* A device made beforehand (ip tuntap add) keeps the offloads the
+	 * last program on it asked for (lesson 07).  Without a virtio-net
+	 * header nothing would say which checksums the kernel left partial,
+	 * and we would drop them all as bad: none, then. */
+	if (fd >= 0)
+		ioctl(fd, TUNSETOFFLOAD, 0ul);
+	return fd;
 }
 
 #ifndef TUN_F_USO4		/* (headers older than Linux 6.2) */

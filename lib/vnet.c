@@ -33,9 +33,9 @@ enum drop vnet_parse(const uint8_t *buf, size_t len, struct vnet_hdr *h)
 	h->gso_size = get16le(buf + 4);
 	h->csum_start = get16le(buf + 6);
 	h->csum_offset = get16le(buf + 8);
-	/* Only what TUNSETOFFLOAD offered may come: anything else is a
-	 * header we cannot act on, and acting on half of it would be
-	 * wrong. */
+	/* Only what we can act on: the kernel sends nothing else to a
+	 * program that took only TUN_F_CSUM, TSO4 and USO4, and acting on
+	 * half of a header would be wrong. */
 	if (h->flags & ~(VNET_F_NEEDS_CSUM | VNET_F_DATA_VALID))
 		return DROP_VNET_BAD;
 	switch (h->gso_type & ~VNET_GSO_ECN) {

@@ -131,12 +131,13 @@ only=${1:-}
 . tests/deps.sh
 
 # Everything this script runs outside the shell, with what the lessons'
-# sessions run (arping, nc, nstat, setpriv, xxd, ifconfig and route).
+# sessions run (arping, nc, nstat, setpriv, xxd, ifconfig and route, and
+# lesson 07's strace).
 LESSON_TOOLS="ip:iproute2 ping:iputils-ping arping:iputils-arping nc:netcat-openbsd
 socat:socat tcpdump:tcpdump timeout:coreutils setpriv:util-linux
 sysctl:procps pgrep:procps nstat:iproute2 xxd:xxd diff:diffutils
 ifconfig:net-tools route:net-tools nft:nftables python3:python3 sha256sum:coreutils
-flock:util-linux"
+flock:util-linux strace:strace"
 
 t=0		# TAP test number
 fails=0
