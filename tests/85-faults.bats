@@ -115,7 +115,9 @@ start_tap() {
 @test "faults: tcp_mini --reorder 10 --dup 2: 1 MB through echo arrives intact" {
 	require_tool nc netcat-openbsd
 	head -c 1M /dev/urandom >"$T/in"
-	start_tap tcp_mini --reorder 10 --dup 2 --seed 2
+	# --no-offload: the faults act on frames, and with offloads (lesson
+	# 07) 1 MB is a few dozen frames, too few to be sure of a duplicate.
+	start_tap tcp_mini --reorder 10 --dup 2 --seed 2 --no-offload
 	timeout 60 ip netns exec "$NS" nc -N 10.10.10.1 7 <"$T/in" >"$T/out"
 	[ "$(sha256sum <"$T/in")" = "$(sha256sum <"$T/out")" ]
 	stop_stack
