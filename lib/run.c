@@ -272,6 +272,7 @@ static enum drop cut_udp(struct runner *r, const uint8_t *frame, size_t len,
 		put16(udp1 + 6, (uint16_t)cksum_pseudo_ipv4(get32(ip1 + 12), get32(ip1 + 16),
 							    IPV4_PROTO_UDP, (uint16_t)(8 + n)));
 		vnet_csum_finish(one, l4 + 8 + n, h);
+		make_room(r, ts_us);	/* (as many replies as datagrams) */
 		r->tx.in_csum_ok = true;
 		verdict(r, r->c->input(r->c->state, one, l4 + 8 + n, now_ms, &r->tx), ts_us);
 	}
