@@ -32,14 +32,6 @@ teardown() {
 	teardown_ns
 }
 
-# echo_ok: one nc round trip on the echo port, the way a learner checks.
-echo_ok() {
-	run bash -c "echo 'still there?' | timeout 10 ip netns exec $NS nc -N 10.10.10.1 7"
-	echo "$output"
-	[ "$status" -eq 0 ]
-	[ "$output" = "still there?" ]
-}
-
 # listening PORT: a kernel socket listens on PORT.
 listening() {
 	in_ns ss -Hltn "sport = :$1" | grep -q .
@@ -112,13 +104,6 @@ client_exchange() {
 	wait "${BG_PIDS[-1]}"
 	same_content "$T/to_kernel" "$T/got_kernel"
 	same_content "$T/to_stack" "$T/got_stack"
-}
-
-# Summary drop lines other than the reasons given.
-other_drops() {
-	local pat
-	pat=$(printf '%s|' "$@")
-	grep -E '^tcp_mini: drop ' "$ERR" | grep -vE " drop (${pat%|}) " || true
 }
 
 # --- the servers, with the kernel's clients ----------------------------

@@ -58,43 +58,11 @@ teardown() {
 	teardown_ns
 }
 
-# summary_count NAME: a counter of the exit summary's first line (in, out,
-# loss_in, loss_out) or of its faults line (dup_in, reordered_out, ...).
-summary_count() {
-	awk -v k="$1" '$1 == "tcp_mini:" && ($2 == "in" || $2 == "faults") {
-		for (i = 2; i < NF; i++) if ($i == k) n = $(i + 1)
-	} END { print n + 0 }' "$ERR"
-}
-
 # cookies sent|accepted: from the summary's syn_cookies line (0 if none).
 cookies() {
 	awk -v k="$1" '$1 == "tcp_mini:" && $2 == "syn_cookies" {
 		for (i = 3; i < NF; i++) if ($i == k) n = $(i + 1)
 	} END { print n + 0 }' "$ERR"
-}
-
-# arp_first: the kernel knows the program's MAC address before a test's
-# connection opens (a ping answered; each one tried may be lost to the
-# faults).  Otherwise, under --loss, a lost ARP request or reply holds the
-# kernel's SYN for a second or two in its ARP queue, with the timestamp
-# of the connect() in it; the SYN-ACK echoes that, Linux takes a round
-# trip of seconds from it and sets its retransmission timeout to match
-# (srtt + 4 rttvar), and each loss it has to time out in the first
-# seconds then stalls the transfer that long.
-arp_first() {
-	wait_for 20 in_ns ping -n -c 1 -W 1 10.10.10.1 && return 0
-	echo "no ping answered in 20 s" >&2
-	return 1
-}
-
-# echo_through FILE SECONDS: FILE through tcp_mini's echo with nc -N, in
-# at most SECONDS; what came back must be FILE exactly.
-echo_through() {
-	local t0
-	t0=$(date +%s%3N)
-	timeout "$2" ip netns exec "$NS" nc -N 10.10.10.1 7 <"$1" >"$T/echoed"
-	echo "$(stat -c %s "$1") bytes through echo in $(($(date +%s%3N) - t0)) ms"
-	same_content "$1" "$T/echoed"
 }
 
 # listening NETNS PORT: a kernel socket listens on PORT in NETNS.

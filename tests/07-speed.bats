@@ -63,67 +63,10 @@ teardown() {
 	teardown_ns
 }
 
-# summary_count NAME: a counter of the exit summary's first line (in, out,
-# loss_in, loss_out) or of its faults line (reordered_in, ...).  in and
-# out count frames, however many segments each one stands for.
-summary_count() {
-	awk -v k="$1" '$1 == "tcp_mini:" && ($2 == "in" || $2 == "faults") {
-		for (i = 2; i < NF; i++) if ($i == k) n = $(i + 1)
-	} END { print n + 0 }' "$ERR"
-}
-
-# Summary drop lines other than the reasons given.
-other_drops() {
-	local pat
-	pat=$(printf '%s|' "$@")
-	grep -E '^tcp_mini: drop ' "$ERR" | grep -vE " drop (${pat%|}) " || true
-}
-
 # no_vnet_drops: every virtio-net header the kernel wrote was one we take.
 no_vnet_drops() {
 	[ "$(drops vnet_bad)" -eq 0 ]
 	[ "$(drops vnet_truncated)" -eq 0 ]
-}
-
-# echo_ok: one nc round trip on the echo port.
-echo_ok() {
-	run bash -c "echo 'still there?' | timeout 10 ip netns exec $NS nc -N 10.10.10.1 7"
-	echo "$output"
-	[ "$status" -eq 0 ]
-	[ "$output" = "still there?" ]
-}
-
-# echo_through FILE SECONDS: FILE through echo with nc -N, in at most
-# SECONDS; what came back must be FILE exactly.
-echo_through() {
-	local t0
-	t0=$(date +%s%3N)
-	timeout "$2" ip netns exec "$NS" nc -N 10.10.10.1 7 <"$1" >"$T/echoed"
-	echo "$(stat -c %s "$1") bytes through echo in $(($(date +%s%3N) - t0)) ms"
-	same_content "$1" "$T/echoed"
-}
-
-# chargen_ok BYTES SECONDS: the first BYTES of chargen, read with nc in at
-# most SECONDS, are RFC 864's stream (by hash).
-chargen_ok() {
-	local want got t0
-	want=$(chargen_expected "$1" | sha256sum | cut -d' ' -f1)
-	t0=$(date +%s%3N)
-	# head closes the pipe after the last byte; nc then closes, which
-	# ends the connection.  Fewer bytes, or other ones, change the hash.
-	got=$(timeout "$2" ip netns exec "$NS" nc -d 10.10.10.1 19 </dev/null |
-		head -c "$1" | sha256sum | cut -d' ' -f1)
-	echo "$1 bytes from chargen in $(($(date +%s%3N) - t0)) ms"
-	[ "$got" = "$want" ]
-}
-
-# arp_first: the kernel knows the program's MAC before a connection opens
-# (see tests/06-tcp-bad-network.bats: under --loss, a lost ARP exchange
-# would hold the SYN for seconds and skew the kernel's first RTT).
-arp_first() {
-	wait_for 20 in_ns ping -n -c 1 -W 1 10.10.10.1 && return 0
-	echo "no ping answered in 20 s" >&2
-	return 1
 }
 
 # capture_on DEV FILE ARGS...: tcpdump on DEV in the namespace in the
@@ -508,13 +451,9 @@ world_listening() {
 # stack's FIN, which follows every byte) and MB out of chargen, compared
 # with RFC 864's stream.
 discard_and_chargen() {
-	local mb=$1 want got
-	run bash -c "head -c ${mb}M /dev/zero | timeout 120 ip netns exec $NS nc -N 10.10.10.1 9"
+	run bash -c "head -c ${1}M /dev/zero | timeout 120 ip netns exec $NS nc -N 10.10.10.1 9"
 	[ "$status" -eq 0 ]
-	want=$(chargen_expected $((mb * 1048576)) | sha256sum | cut -d' ' -f1)
-	got=$(timeout 120 ip netns exec "$NS" nc -d 10.10.10.1 19 </dev/null |
-		head -c "${mb}M" | sha256sum | cut -d' ' -f1)
-	[ "$got" = "$want" ]
+	chargen_ok $(($1 * 1048576)) 120
 }
 
 @test "tcp_mini lesson 07: --uring: 100 MB into discard and out of chargen intact, with offloads and with --no-offload" {

@@ -50,6 +50,8 @@ teardown() {
 		ping_ok -f -c 2000 -q 10.10.10.1
 		stop_stack
 		grep -q "^$prog: in [0-9]* out [0-9]* read_errors 0 write_errors [01] " "$ERR"
+		# io_uring carried them: its calls are counted, and none failed.
+		grep -q "^$prog: uring enters [1-9][0-9]* read_errors 0$" "$ERR"
 	done
 }
 
@@ -60,6 +62,7 @@ teardown() {
 	echo "$output"
 	[ "$status" -eq 0 ]
 	stop_stack
+	grep -q "^udp_echo: uring enters [1-9][0-9]* read_errors 0$" "$ERR"
 }
 
 @test "every rung: --uring with --connect or --read is a usage error, exit 2; --help names it" {

@@ -173,8 +173,12 @@ echo "Bulk TCP, 1 GB a transfer, MTU 1500, medians of $ROUNDS (every run below);
 echo "send: into discard (tcp_mini receives), recv: out of chargen (tcp_mini sends)."
 echo "Per MB: tcp_mini's frames read and written, read() and write() calls, CPU ms."
 echo
+# The median of each figure, once, for the table and the figure: a line
+# "TARGET DIR MB/s frames/MB syscalls/MB CPU-ms/MB" per target and
+# direction, in the order they were first measured ("-": not measured).
 awk '
-	$2 != "rr" { k = $1 " " $2; n[k]++; for (f = 3; f <= 6; f++) v[k, f, n[k]] = $f; order[k] = ++o }
+	$2 != "rr" { k = $1 " " $2; if (!(k in n)) order[++o] = k; n[k]++
+		for (f = 3; f <= 6; f++) v[k, f, n[k]] = $f }
 	function median(k, f,   i, j, m, t, a) {
 		m = n[k]
 		for (i = 1; i <= m; i++) a[i] = v[k, f, i]
@@ -183,14 +187,12 @@ awk '
 		return a[int((m + 1) / 2)]
 	}
 	END {
-		printf "%-21s %-5s %9s %10s %12s %11s\n", "", "", "MB/s", "frames/MB", "syscalls/MB", "CPU ms/MB"
-		for (k in n) keys[order[k]] = k
-		for (i = 1; i <= o; i++) {
-			if (!(i in keys)) continue
-			k = keys[i]; split(k, p, " ")
-			printf "%-21s %-5s %9s %10s %12s %11s\n", p[1], p[2], median(k, 3), median(k, 4), median(k, 5), median(k, 6)
-		}
-	}' "$work/runs"
+		for (i = 1; i <= o; i++)
+			print order[i], median(order[i], 3), median(order[i], 4),
+				median(order[i], 5), median(order[i], 6)
+	}' "$work/runs" >"$work/medians"
+printf '%-21s %-5s %9s %10s %12s %11s\n' "" "" "MB/s" "frames/MB" "syscalls/MB" "CPU ms/MB"
+awk '{ printf "%-21s %-5s %9s %10s %12s %11s\n", $1, $2, $3, $4, $5, $6 }' "$work/medians"
 echo
 echo "1-byte round trips on one connection through echo, 3 s; system calls per"
 echo "round trip: read() and write(), or io_uring_enter() with --uring."
@@ -201,13 +203,9 @@ sed 's/^/  /' "$work/runs"
 
 # The figure: three panels, bars per target for send and recv.
 awk -v out="$out/07-bulk.svg" '
-	$2 != "rr" { k = $1 " " $2; n[k]++; for (f = 3; f <= 6; f++) v[k, f, n[k]] = $f }
-	function median(k, f,   i, j, m, t, a) {
-		m = n[k]
-		for (i = 1; i <= m; i++) a[i] = v[k, f, i]
-		for (i = 1; i <= m; i++) for (j = i + 1; j <= m; j++)
-			if (a[j] + 0 < a[i] + 0) { t = a[i]; a[i] = a[j]; a[j] = t }
-		return a[int((m + 1) / 2)]
+	{ k = $1 " " $2; n[k] = 1; for (f = 3; f <= 6; f++) med[k, f] = $f }
+	function median(k, f) {
+		return med[k, f]
 	}
 	function panel(x0, title, f, unit,   i, j, k, max, val, h, y, bx) {
 		max = 0
@@ -259,5 +257,5 @@ awk -v out="$out/07-bulk.svg" '
 		}
 		print "</svg>" > out
 		close(out)
-	}' "$work/runs"
+	}' "$work/medians"
 say "wrote $out/07-bulk.svg"
